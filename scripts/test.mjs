@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm test`: builds, then runs every suite (unit, protocol, conformance, differential against
+// libvirt, fuzz, grammar, workspace, end-to-end in code-server) in ONE `node --test` run, so that
+// the closing summary CI reads counts all of them. Suites that need something missing fail with
+// what to install; nothing is skipped.
+import { spawnSync } from 'child_process';
+import { readdirSync, statSync } from 'fs';
+import { join } from 'path';
+
+const root = new URL('..', import.meta.url).pathname;
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+	console.error('npm test: the build failed.');
+	process.exit(build.status ?? 1);
+}
+
+function findTests(dir) {
+	let found = [];
+	for (const entry of readdirSync(dir)) {
+		const full = join(dir, entry);
+		if (statSync(full).isDirectory()) {
+			found = found.concat(findTests(full));
+		} else if (entry.endsWith('.test.js')) {
+			found.push(full);
+		}
+	}
+	return found;
+}
+
+// Optional filter: `npm test -- unit` runs only files whose path contains "unit".
+const filters = process.argv.slice(2);
+const files = findTests(join(root, 'out', 'test')).filter((file) => !file.includes(`${join('out', 'test', 'e2e', 'suite')}`))
+	.filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
+	.sort();
+if (files.length === 0) {
+	console.error('npm test: no test files found under out/test.');
+	process.exit(1);
+}
+const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(run.status ?? 1);

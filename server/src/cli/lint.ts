@@ -1,0 +1,335 @@
+/**
+ * `libvirt-seclabel-lint`: the same checks as the editor, over files and directories, for
+ * terminals and CI. Prints text (like a compiler), JSON (the contract in the README) or SARIF 2.1.0.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseSeclabelText } from '../service/seclabelLanguageService';
+import { computeFindings, type RuleFinding } from '../service/features/findings';
+import { allRules } from '../service/rules';
+import { defaultSeverity } from '../service/rules/rule';
+import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../service/types';
+import { KNOWN_VERSIONS, NEWEST_VERSION, parseVersion } from '../service/version';
+import { readDocumentFile, UnreadableFileError } from '../node/readDocument';
+import { detectLibvirtVersion } from '../node/runtime';
+
+export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
+
+Checks the security labels (<seclabel>, <shareable/>, <readonly/>) of libvirt domain XML files.
+Directories are searched recursively for *.xml files; files that are not libvirt domains are skipped.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --libvirt-version X.Y.Z    the libvirt version whose rules apply, or 'auto' to ask virsh
+                             (default: ${NEWEST_VERSION}; known: ${KNOWN_VERSIONS.join(', ')})
+  --host-security-model M    the host's primary security driver: selinux (default), apparmor or none
+  --driver qemu|test         whose define-time checks apply: a QEMU host (default), or libvirt's
+                             test driver (test:///default), which has no QEMU checks and no default model
+  --help                     show this help
+  --version                  show the version
+
+Exit status: 0 when no diagnostic is an error, 1 when one is, 2 on a usage error or an unreadable path.`;
+
+export interface LintOptions {
+	format: 'text' | 'json' | 'sarif';
+	settings: LanguageSettings;
+	paths: string[];
+}
+
+export interface JsonPosition { line: number; character: number }
+export interface JsonRange { start: JsonPosition; end: JsonPosition }
+export interface JsonDiagnostic {
+	code: string;
+	stage: Stage;
+	severity: SeverityName;
+	message: string;
+	libvirtMessage?: string;
+	range: JsonRange;
+	related: { path: string; range: JsonRange; message: string }[];
+}
+export interface JsonFile { path: string; diagnostics: JsonDiagnostic[] }
+export interface JsonReport { version: 1; files: JsonFile[] }
+
+export class UsageError extends Error {}
+
+export function parseArguments(argv: string[]): LintOptions | 'help' | 'version' {
+	const options: LintOptions = { format: 'text', settings: {}, paths: [] };
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const value = (): string => {
+			const v = inline ?? argv[++i];
+			if (v === undefined) {
+				throw new UsageError(`${flag} needs a value`);
+			}
+			return v;
+		};
+		switch (flag) {
+			case '--help': case '-h': return 'help';
+			case '--version': return 'version';
+			case '--format': {
+				const format = value();
+				if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+					throw new UsageError(`unknown format '${format}': use text, json or sarif`);
+				}
+				options.format = format;
+				break;
+			}
+			case '--libvirt-version': {
+				const version = value();
+				if (version !== 'auto' && !parseVersion(version)) {
+					throw new UsageError(`'${version}' is not a version: use X.Y.Z or auto`);
+				}
+				options.settings.libvirtVersion = version;
+				break;
+			}
+			case '--host-security-model': {
+				const model = value();
+				if (model !== 'selinux' && model !== 'apparmor' && model !== 'none') {
+					throw new UsageError(`unknown host security model '${model}': use selinux, apparmor or none`);
+				}
+				options.settings.hostSecurityModel = model as HostSecurityModel;
+				break;
+			}
+			case '--driver': {
+				const driver = value();
+				if (driver !== 'qemu' && driver !== 'test') {
+					throw new UsageError(`unknown driver '${driver}': use qemu or test`);
+				}
+				options.settings.driver = driver as DriverName;
+				break;
+			}
+			case '--':
+				options.paths.push(...argv.slice(i + 1));
+				i = argv.length;
+				break;
+			default:
+				if (arg.startsWith('-') && arg !== '-') {
+					throw new UsageError(`unknown option '${arg}'`);
+				}
+				options.paths.push(arg);
+		}
+	}
+	if (options.paths.length === 0) {
+		throw new UsageError('no PATH given');
+	}
+	return options;
+}
+
+/** Files to check, in a stable order: named files as given, directories searched for *.xml. */
+export function collectFiles(paths: string[], onUnreadable: (path: string, reason: string) => void): { file: string; named: boolean }[] {
+	const files: { file: string; named: boolean }[] = [];
+	for (const given of paths) {
+		let stat: fs.Stats;
+		try {
+			stat = fs.statSync(given);
+		} catch (error) {
+			onUnreadable(given, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String((error as Error).message));
+			continue;
+		}
+		if (!stat.isDirectory()) {
+			files.push({ file: given, named: true });
+			continue;
+		}
+		const seen = new Set<string>();
+		const stack = [given];
+		while (stack.length > 0) {
+			const dir = stack.pop()!;
+			let real: string;
+			try {
+				real = fs.realpathSync(dir);
+			} catch {
+				continue;
+			}
+			if (seen.has(real)) {
+				continue; // A symlink loop.
+			}
+			seen.add(real);
+			let entries: fs.Dirent[];
+			try {
+				entries = fs.readdirSync(dir, { withFileTypes: true });
+			} catch (error) {
+				onUnreadable(dir, (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : String((error as Error).message));
+				continue;
+			}
+			entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+			const subdirs: string[] = [];
+			for (const entry of entries) {
+				const full = path.join(dir, entry.name);
+				let isDir = entry.isDirectory();
+				let isFile = entry.isFile();
+				if (entry.isSymbolicLink()) {
+					try {
+						const target = fs.statSync(full);
+						isDir = target.isDirectory();
+						isFile = target.isFile();
+					} catch {
+						continue;
+					}
+				}
+				if (isDir) {
+					subdirs.push(full);
+				} else if (isFile && entry.name.endsWith('.xml')) {
+					files.push({ file: full, named: false });
+				}
+			}
+			// Depth-first in name order.
+			stack.push(...subdirs.reverse());
+		}
+	}
+	return files;
+}
+
+function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath: string): JsonDiagnostic {
+	const range = (start: number, end: number): JsonRange => ({ start: document.positionAt(start), end: document.positionAt(end) });
+	const diagnostic: JsonDiagnostic = {
+		code: finding.rule.id,
+		stage: finding.stage,
+		severity: finding.severity,
+		message: finding.message,
+		range: range(finding.span.start, finding.span.end),
+		related: (finding.related ?? []).map((related) => {
+			if (!related.uri) {
+				return { path: filePath, range: range(related.span.start, related.span.end), message: related.message };
+			}
+			const other = TextDocument.create(related.uri, 'xml', 0, related.text);
+			return { path: related.uri, range: { start: other.positionAt(related.span.start), end: other.positionAt(related.span.end) }, message: related.message };
+		}),
+	};
+	if (finding.libvirtMessage) {
+		diagnostic.libvirtMessage = finding.libvirtMessage;
+	}
+	return diagnostic;
+}
+
+/** Checks one text as a file; `named` files get a diagnostic when they are not XML at all. */
+export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string }): JsonFile {
+	const document = TextDocument.create(filePath, 'xml', 0, text);
+	const doc = parseSeclabelText(text);
+	const diagnostics = computeFindings(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
+	if (encodingProblem && (doc.domain || named) && settings.rules?.['xml-not-well-formed'] !== 'off') {
+		const at = document.positionAt(encodingProblem.offset);
+		const rule = allRules.find((candidate) => candidate.id === 'xml-not-well-formed')!;
+		diagnostics.unshift({ code: rule.id, stage: 'define', severity: (settings.rules?.[rule.id] as SeverityName | undefined) ?? defaultSeverity(rule), message: encodingProblem.message, range: { start: at, end: document.positionAt(encodingProblem.offset + 1) }, related: [] });
+	}
+	return { path: filePath, diagnostics };
+}
+
+export interface LintOutcome { report: JsonReport; unreadable: { path: string; reason: string }[] }
+
+export async function lint(options: LintOptions): Promise<LintOutcome> {
+	const settings = { ...options.settings };
+	if (settings.libvirtVersion === 'auto') {
+		settings.libvirtVersion = await detectLibvirtVersion();
+	}
+	const unreadable: { path: string; reason: string }[] = [];
+	const files = collectFiles(options.paths, (p, reason) => unreadable.push({ path: p, reason }));
+	const report: JsonReport = { version: 1, files: [] };
+	for (const { file, named } of files) {
+		let read;
+		try {
+			read = readDocumentFile(file);
+		} catch (error) {
+			unreadable.push({ path: file, reason: error instanceof UnreadableFileError ? error.message : String(error) });
+			continue;
+		}
+		const result = lintText(read.text, file, settings, named, read.encodingProblem);
+		if (named || result.diagnostics.length > 0 || parseSeclabelText(read.text).domain) {
+			report.files.push(result);
+		}
+	}
+	return { report, unreadable };
+}
+
+export function formatText(report: JsonReport): string {
+	const lines: string[] = [];
+	for (const file of report.files) {
+		for (const d of file.diagnostics) {
+			const head = d.libvirtMessage ?? d.message;
+			lines.push(`${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${head} [${d.code}]`);
+			lines.push(`    ${d.stage === 'define' ? 'refused by libvirt' : d.stage === 'start' ? 'fails at start' : d.stage === 'ignored' ? 'ignored by libvirt' : 'advice'}: ${d.libvirtMessage ? d.message : ''}`.replace(/: $/, ''));
+			for (const related of d.related) {
+				lines.push(`    ${related.path}:${related.range.start.line + 1}:${related.range.start.character + 1}: note: ${related.message}`);
+			}
+		}
+	}
+	return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+const SARIF_LEVEL: Record<SeverityName, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+export function formatSarif(report: JsonReport, version: string): string {
+	const used = new Set(report.files.flatMap((f) => f.diagnostics.map((d) => d.code)));
+	const rules = allRules.filter((rule) => used.has(rule.id));
+	const region = (range: JsonRange) => ({
+		startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1,
+	});
+	const uri = (p: string) => p.split(path.sep).map(encodeURIComponent).join('/');
+	const sarif = {
+		$schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+		version: '2.1.0',
+		runs: [{
+			tool: {
+				driver: {
+					name: 'libvirt-seclabel-lint',
+					version,
+					rules: rules.map((rule) => ({
+						id: rule.id,
+						shortDescription: { text: rule.title },
+						fullDescription: { text: rule.description },
+						defaultConfiguration: { level: SARIF_LEVEL[defaultSeverity(rule)] },
+						properties: { stage: rule.stage, scope: rule.scope },
+					})),
+				},
+			},
+			columnKind: 'utf16CodeUnits',
+			results: report.files.flatMap((file) => file.diagnostics.map((d) => ({
+				ruleId: d.code,
+				ruleIndex: rules.findIndex((rule) => rule.id === d.code),
+				level: SARIF_LEVEL[d.severity],
+				message: { text: d.libvirtMessage ? `${d.libvirtMessage}: ${d.message}` : d.message },
+				locations: [{ physicalLocation: { artifactLocation: { uri: uri(file.path) }, region: region(d.range) } }],
+				relatedLocations: d.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: region(r.range) } })),
+				properties: { stage: d.stage, ...(d.libvirtMessage ? { libvirtMessage: d.libvirtMessage } : {}) },
+			}))),
+		}],
+	};
+	return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, packageVersion: string): Promise<number> {
+	let options: LintOptions | 'help' | 'version';
+	try {
+		options = parseArguments(argv);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			err(`libvirt-seclabel-lint: ${error.message}\nTry 'libvirt-seclabel-lint --help'.\n`);
+			return 2;
+		}
+		throw error;
+	}
+	if (options === 'help') {
+		out(`${USAGE}\n`);
+		return 0;
+	}
+	if (options === 'version') {
+		out(`${packageVersion}\n`);
+		return 0;
+	}
+	const { report, unreadable } = await lint(options);
+	for (const { path: p, reason } of unreadable) {
+		err(`libvirt-seclabel-lint: cannot read ${p}: ${reason}\n`);
+	}
+	if (options.format === 'json') {
+		out(`${JSON.stringify(report, null, 2)}\n`);
+	} else if (options.format === 'sarif') {
+		out(formatSarif(report, packageVersion));
+	} else {
+		out(formatText(report));
+	}
+	if (unreadable.length > 0) {
+		return 2;
+	}
+	return report.files.some((file) => file.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}

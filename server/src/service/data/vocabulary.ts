@@ -1,0 +1,86 @@
+/**
+ * What each seclabel element, attribute and value means, as data: hover, completion and the docs
+ * read it from here.
+ */
+export const LIBVIRT_SECLABEL_DOCS = 'https://libvirt.org/formatdomain.html#security-label';
+
+export interface ValueDoc {
+	readonly value: string;
+	readonly doc: string;
+}
+
+export interface AttributeDoc {
+	readonly name: string;
+	readonly doc: string;
+	readonly values?: readonly ValueDoc[];
+}
+
+export interface ElementDoc {
+	readonly name: string;
+	readonly doc: string;
+}
+
+export const DOMAIN_SECLABEL_DOC = "**Domain security label.** How libvirt confines the guest's QEMU process and labels its resources for one security model. One per model (typically one `selinux` or `apparmor` plus one `dac`). Without any, libvirt adds a dynamic label for each active driver at start (`security_default_confined`).";
+export const DEVICE_SECLABEL_DOC = "**Device override.** Changes how one disk image (or backing file, or character device) is labelled for one security model: `relabel='no'` leaves its current label alone, a `<label>` applies that label instead of the guest's image label.";
+
+export const DOMAIN_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
+	{
+		name: 'type',
+		doc: 'How the label is chosen. Leaving it out stores an internal `default` type that libvirt never writes back (the seclabel vanishes from the saved config).',
+		values: [
+			{ value: 'dynamic', doc: 'libvirt generates a unique label at every start (SELinux: a fresh MCS category pair) and relabels the guest\'s images to match. The default and the safest choice.' },
+			{ value: 'static', doc: 'The guest runs with exactly the `<label>` you give. Relabelling is off unless `relabel=\'yes\'`: the images must already carry a matching label.' },
+			{ value: 'none', doc: 'The guest runs unconfined by this model; no files are relabelled.' },
+		],
+	},
+	{
+		name: 'model',
+		doc: 'The security driver this seclabel is for. It must be a driver active on the host, or the guest fails to start ("Security driver model \'M\' is not available").',
+		values: [
+			{ value: 'selinux', doc: 'SELinux (sVirt): labels are contexts `user:role:type:level`.' },
+			{ value: 'dac', doc: 'Unix ownership: labels are `user:group` (names, or `+uid:+gid`). Only with a privileged daemon.' },
+			{ value: 'apparmor', doc: 'AppArmor: labels are profile names `libvirt-<uuid>`.' },
+			{ value: 'none', doc: 'No security driver: always `type=\'none\'` (other types are rewritten at define, refused in live XML).' },
+		],
+	},
+	{
+		name: 'relabel',
+		doc: "Whether libvirt relabels the guest's resources (images, sockets, devices) with the image label at start and restores them at shutdown. Defaults to `yes` for dynamic, `no` for static and none.",
+		values: [
+			{ value: 'yes', doc: 'Relabel resources at start (required for dynamic labels).' },
+			{ value: 'no', doc: 'Leave every resource\'s label alone; they must already be accessible to the guest. Not allowed with dynamic labels.' },
+		],
+	},
+];
+
+export const DEVICE_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
+	{ name: 'model', doc: 'The security driver this override is for. Without it the override has no effect: drivers look overrides up by their exact model name.', values: DOMAIN_ATTRIBUTE_DOCS[1].values!.filter((v) => v.value !== 'none') },
+	{
+		name: 'relabel',
+		doc: 'Defaults to `yes`.',
+		values: [
+			{ value: 'no', doc: 'Leave this file\'s current label alone (for example a shared ISO already labelled `virt_content_t`).' },
+			{ value: 'yes', doc: 'Relabel this file with the `<label>` given inside (a label is required with an explicit yes in libvirt 10.7.0).' },
+		],
+	},
+	{
+		name: 'labelskip',
+		doc: 'Output-only (live XML): do not restore this image\'s label at shutdown. Ignored in define-time XML.',
+		values: [{ value: 'yes', doc: 'Skip the restore.' }, { value: 'no', doc: 'Restore as usual.' }],
+	},
+];
+
+export const DOMAIN_CHILD_DOCS: readonly ElementDoc[] = [
+	{ name: 'label', doc: 'The process label. Read for `type=\'static\'` (required), and in live XML, where it holds the label libvirt generated. Ignored under a dynamic seclabel in define-time XML.' },
+	{ name: 'imagelabel', doc: 'Output-only: the label libvirt gives the guest\'s images (SELinux: `svirt_image_t` with the same MCS level as the process). Ignored in define-time XML.' },
+	{ name: 'baselabel', doc: 'For `type=\'dynamic\'` only: the context whose **type** the generated label uses (user, role and level come from libvirt). Dropped without an explicit `type=\'dynamic\'`.' },
+];
+
+export const DEVICE_CHILD_DOCS: readonly ElementDoc[] = [
+	{ name: 'label', doc: 'The label to give this file instead of the guest\'s image label (SELinux: a file context such as `system_u:object_r:svirt_image_t:s0:c1,c2`). Not allowed with `relabel=\'no\'`.' },
+];
+
+export const DISK_FLAG_DOCS: readonly ElementDoc[] = [
+	{ name: 'shareable', doc: 'Several guests may use this disk at once. SELinux labels it `system_u:object_r:svirt_image_t:s0` (no categories, so every confined guest can write it) and never restores the label. Writable shareable disks must be raw (QEMU). Wins over `<readonly/>` for the label.' },
+	{ name: 'readonly', doc: 'The guest cannot write this disk. SELinux labels it `system_u:object_r:virt_content_t:s0`, readable by every guest, and never restores it. cdroms are always read-only.' },
+];

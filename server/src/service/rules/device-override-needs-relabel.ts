@@ -1,0 +1,48 @@
+import { removeElement } from './edits';
+import { nameSpan, type Rule } from './rule';
+import { describeOwner } from '../parser/seclabelModel';
+import { deviceRelabel, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, seclabelType } from './semantics';
+
+export const rule: Rule = {
+	id: 'device-override-needs-relabel',
+	stage: 'define',
+	scope: 'parser',
+	title: 'A device seclabel for a model whose domain seclabel has relabelling off.',
+	libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
+	reference: 'E8',
+	description: [
+		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too.",
+		"Turn relabelling on at the domain level (`relabel='yes'` on a static label), or remove the override.",
+	].join('\n\n'),
+	example: "<seclabel type='static' model='selinux'><label>…</label></seclabel>\n…<source file='/a.img'><seclabel model='selinux' relabel='no'/></source>",
+	check(context) {
+		const domainSeclabels = context.doc.seclabels;
+		// Status files (<domstatus>) are parsed without the validation step this rule lives in.
+		if (domainSeclabels.length === 0 || context.doc.xml.root?.name === 'domstatus') {
+			return;
+		}
+		if (domainSeclabels.some((seclabel) => seclabelType(seclabel) === null || domainRelabel(seclabel) === null)) {
+			return;
+		}
+		const models = effectiveDomainModels(context);
+		const relabels = effectiveDomainRelabels(context);
+		for (const seclabel of context.doc.deviceSeclabels) {
+			if (deviceRelabel(seclabel) === null) {
+				continue;
+			}
+			const model = seclabel.model?.value ?? null;
+			const index = models.findIndex((domainModel, i) => domainModel === model && relabels[i] === false);
+			if (index < 0) {
+				continue;
+			}
+			const domainSeclabel = domainSeclabels[index];
+			context.report({
+				span: nameSpan(seclabel.element),
+				message: `The domain's ${model === null ? 'model-less' : `'${model}'`} seclabel does not relabel anything, so this override on the ${describeOwner(seclabel.owner)} is refused.`,
+				libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
+				related: [{ uri: '', text: context.text, span: nameSpan(domainSeclabel.element), message: 'The domain seclabel with relabelling off' }],
+				fixes: [{ title: 'Remove this override', edits: [removeElement(context.text, seclabel.element)], isPreferred: true }],
+			});
+		}
+	},
+};

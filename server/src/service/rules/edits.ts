@@ -1,0 +1,86 @@
+/**
+ * Edits that fixes share: setting and removing attributes, removing and inserting elements, in the
+ * document's own quoting and indentation.
+ */
+import type { XmlAttribute, XmlElement } from '../parser/xmlParser';
+import type { OffsetEdit } from './rule';
+
+function quoteOf(element: XmlElement): string {
+	return element.attributes.find((attribute) => attribute.quote)?.quote ?? "'";
+}
+
+/** Sets an attribute's value, adding the attribute after the last one when it is missing. */
+export function setAttribute(text: string, element: XmlElement, name: string, value: string): OffsetEdit {
+	const existing = element.attributes.find((attribute) => attribute.name === name);
+	const quote = quoteOf(element);
+	if (existing) {
+		if (existing.quote && existing.value !== null) {
+			return { span: { start: existing.valueStart, end: existing.valueEnd }, newText: value };
+		}
+		return { span: { start: existing.nameStart, end: Math.max(existing.valueEnd, existing.nameEnd) }, newText: `${name}=${quote}${value}${quote}` };
+	}
+	const last = element.attributes[element.attributes.length - 1];
+	const at = last ? (last.quote ? last.valueEnd + 1 : Math.max(last.valueEnd, last.nameEnd)) : element.nameEnd;
+	void text;
+	return { span: { start: at, end: at }, newText: ` ${name}=${quote}${value}${quote}` };
+}
+
+/** Removes an attribute together with the white space before it. */
+export function removeAttribute(text: string, attribute: XmlAttribute): OffsetEdit {
+	let start = attribute.nameStart;
+	while (start > 0 && /[ \t\r\n]/.test(text[start - 1])) start--;
+	const end = attribute.quote ? attribute.valueEnd + 1 : Math.max(attribute.valueEnd, attribute.nameEnd);
+	return { span: { start, end }, newText: '' };
+}
+
+/** Removes an element; when it stands alone on its lines, the lines go too. */
+export function removeElement(text: string, element: XmlElement): OffsetEdit {
+	let start = element.start;
+	let end = element.end;
+	let lineStart = start;
+	while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+	let lineEnd = end;
+	while (lineEnd < text.length && (text[lineEnd] === ' ' || text[lineEnd] === '\t')) lineEnd++;
+	const startsLine = lineStart === 0 || text[lineStart - 1] === '\n';
+	const endsLine = lineEnd === text.length || text[lineEnd] === '\n' || text[lineEnd] === '\r';
+	if (startsLine && endsLine) {
+		start = lineStart;
+		end = lineEnd;
+		if (text[end] === '\r') end++;
+		if (text[end] === '\n') end++;
+	}
+	return { span: { start, end }, newText: '' };
+}
+
+/** The indentation of the line an offset is on. */
+export function indentationAt(text: string, offset: number): string {
+	let lineStart = offset;
+	while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+	let i = lineStart;
+	while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+	return text.slice(lineStart, i);
+}
+
+function eolOf(text: string): string {
+	return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/**
+ * Inserts a child as the first child of an element, on its own line, indented one step deeper;
+ * a self-closing element is opened up.
+ */
+export function insertChild(text: string, element: XmlElement, childXml: string): OffsetEdit {
+	const eol = eolOf(text);
+	const indent = indentationAt(text, element.start);
+	const step = /\t/.test(indent) ? '\t' : '  ';
+	if (element.selfClosing) {
+		// `<seclabel .../>` → `<seclabel ...>` + child + `</seclabel>`.
+		let slash = element.startTagEnd - 2;
+		while (slash > element.nameEnd && /[ \t]/.test(text[slash - 1])) slash--;
+		return {
+			span: { start: slash, end: element.startTagEnd },
+			newText: `>${eol}${indent}${step}${childXml}${eol}${indent}</${element.name}>`,
+		};
+	}
+	return { span: { start: element.startTagEnd, end: element.startTagEnd }, newText: `${eol}${indent}${step}${childXml}` };
+}

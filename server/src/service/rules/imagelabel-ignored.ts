@@ -1,0 +1,37 @@
+import { removeElement } from './edits';
+import { nameSpan, type Rule } from './rule';
+import { domainRelabel, modelOf, seclabelType } from './semantics';
+
+export const rule: Rule = {
+	id: 'imagelabel-ignored',
+	stage: 'ignored',
+	scope: 'parser',
+	title: 'An `<imagelabel>` that libvirt never reads.',
+	reference: 'B9, D2',
+	description: "`<imagelabel>` is output-only: libvirt computes it at start (the image type from `virtual_image_context` with the process label's MCS level) and ignores it in define-time XML. In live XML it is read only when relabelling is on and the type is not `none`, and only the first one. To give one disk a custom label, put `<seclabel model='selinux'><label>…</label></seclabel>` in that disk's `<source>`.",
+	example: "<seclabel type='static' model='selinux' relabel='yes'>\n  <label>…</label>\n  <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n</seclabel>",
+	check(context) {
+		for (const seclabel of context.doc.seclabels) {
+			const type = seclabelType(seclabel);
+			if (type === null || seclabel.imagelabels.length === 0) {
+				continue;
+			}
+			const read = context.live && type !== 'none' && modelOf(seclabel) !== 'none' && domainRelabel(seclabel) === true;
+			seclabel.imagelabels.forEach((imagelabel, index) => {
+				if (read && index === 0) {
+					return;
+				}
+				const message = !context.live
+					? '<imagelabel> is output-only: libvirt computes the image label at every start and ignores this one. Use a <seclabel> in a disk\'s <source> to label one image differently.'
+					: index > 0 && read
+						? 'libvirt reads only the first <imagelabel>; this one is ignored.'
+						: 'Without relabelling (or with type/model none) libvirt has no image label and ignores this <imagelabel>.';
+				context.report({
+					span: nameSpan(imagelabel),
+					message,
+					fixes: [{ title: 'Remove the ignored <imagelabel>', edits: [removeElement(context.text, imagelabel)], isPreferred: true }],
+				});
+			});
+		}
+	},
+};

@@ -1,0 +1,39 @@
+import { insertChild } from './edits';
+import { nameSpan, type Rule } from './rule';
+import { domainRelabel, LABEL_MAX, modelOf, seclabelType } from './semantics';
+
+export const rule: Rule = {
+	id: 'imagelabel-missing',
+	stage: 'define',
+	scope: 'parser',
+	title: 'Live XML of a relabelling seclabel without `<imagelabel>`.',
+	libvirtMessage: 'XML error: security imagelabel is missing',
+	reference: 'B9',
+	description: "In live XML (a running guest's `virsh dumpxml`, a status file), every seclabel with relabelling on and a type other than `none` carries the `<imagelabel>` libvirt generated for the guest's files. Without it libvirt cannot read the XML back, for example when the daemon restarts. Define-time XML never needs one: the inactive output of a `type='static' relabel='yes'` domain is therefore not valid live XML.",
+	example: "<domain type='kvm' id='3'>…<seclabel type='dynamic' model='selinux' relabel='yes'><label>…</label></seclabel>",
+	check(context) {
+		if (!context.live) {
+			return;
+		}
+		for (const seclabel of context.doc.seclabels) {
+			const type = seclabelType(seclabel);
+			if (type === null || type === 'none' || modelOf(seclabel) === 'none' || domainRelabel(seclabel) !== true) {
+				continue;
+			}
+			const first = seclabel.imagelabels[0];
+			const value = first ? context.textOf(first) : '';
+			if (value.length > 0 && value.length <= LABEL_MAX) {
+				continue;
+			}
+			context.report({
+				span: first ? nameSpan(first) : nameSpan(seclabel.element),
+				message: 'A running guest that relabels its resources records the label of its files in <imagelabel>; this live XML has none.',
+				libvirtMessage: 'XML error: security imagelabel is missing',
+				fixes: first ? [] : [{
+					title: 'Add an <imagelabel>',
+					edits: [insertChild(context.text, seclabel.element, '<imagelabel>system_u:object_r:svirt_image_t:s0:c0,c1</imagelabel>')],
+				}],
+			});
+		}
+	},
+};

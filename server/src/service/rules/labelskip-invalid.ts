@@ -1,0 +1,29 @@
+import { setAttribute } from './edits';
+import { valueSpan, type Rule } from './rule';
+import { yesNo } from './semantics';
+
+export const rule: Rule = {
+	id: 'labelskip-invalid',
+	stage: 'define',
+	scope: 'parser',
+	title: "Live XML with a `labelskip` that is not `yes` or `no`.",
+	libvirtMessage: "XML error: Invalid value for attribute 'labelskip' in element 'seclabel': '<value>'.",
+	reference: 'E4',
+	description: 'In live XML libvirt reads `labelskip` and accepts only `yes` or `no`.',
+	check(context) {
+		if (!context.live) {
+			return;
+		}
+		for (const seclabel of context.doc.deviceSeclabels) {
+			if (seclabel.labelskip && yesNo(seclabel.labelskip) === null) {
+				const value = seclabel.labelskip.value ?? '';
+				context.report({
+					span: valueSpan(seclabel.labelskip),
+					message: `'${value}' is not a labelskip value; use yes or no.`,
+					libvirtMessage: `XML error: Invalid value for attribute 'labelskip' in element 'seclabel': '${value}'.`,
+					fixes: [{ title: "Set labelskip='yes'", edits: [setAttribute(context.text, seclabel.element, 'labelskip', 'yes')] }],
+				});
+			}
+		}
+	},
+};

@@ -1,0 +1,127 @@
+/**
+ * The rule seam: a rule is data (id, stage, libvirt's message, docs) plus a check over the model.
+ * One file per rule; the file name is the rule id, the diagnostic code, the settings key and the
+ * anchor in docs/rules.md.
+ */
+import type { SeclabelDocument } from '../parser/seclabelModel';
+import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
+import type { PolicyInfo } from '../selinux/policy';
+import type { DriverName, HostSecurityModel, SeverityName, Stage } from '../types';
+import type { Version } from '../version';
+
+/** A text edit in offsets; converted to an LSP TextEdit at the edge. */
+export interface OffsetEdit {
+	readonly span: Span;
+	readonly newText: string;
+}
+
+export interface Fix {
+	readonly title: string;
+	readonly edits: OffsetEdit[];
+	/** The fix a user most likely wants; also the one "fix all" applies. */
+	readonly isPreferred?: boolean;
+}
+
+/** A place in another document, for diagnostics that involve two guests. */
+export interface RelatedLocation {
+	readonly uri: string;
+	readonly span: Span;
+	/** Converts the span to a line/character position in that document. */
+	readonly text: string;
+	readonly message: string;
+}
+
+export interface Finding {
+	readonly span: Span;
+	/** What is wrong and why, in our words; libvirt's own text goes in `libvirtMessage`. */
+	readonly message: string;
+	/** libvirt's exact text, as virsh prints it after `error: `, when libvirt reports one. */
+	readonly libvirtMessage?: string;
+	/** Overrides the rule's stage, for rules whose effect differs between libvirt versions or XML modes. */
+	readonly stage?: Stage;
+	readonly related?: RelatedLocation[];
+	readonly fixes?: Fix[];
+}
+
+export interface RuleContext {
+	readonly doc: SeclabelDocument;
+	readonly text: string;
+	readonly version: Version;
+	readonly driver: DriverName;
+	readonly hostSecurityModel: HostSecurityModel;
+	readonly policy?: PolicyInfo;
+	/** True for live XML (`<domain id=…>`, `<domstatus>`). */
+	readonly live: boolean;
+	/** What libvirt reads from the element with `string(./label)`. */
+	textOf(element: XmlElement): string;
+	report(finding: Finding): void;
+}
+
+/** Which code in libvirt checks the rule, which decides where it applies. */
+export type RuleScope =
+	/** domain_conf.c / domain_validate.c: every driver, define and live. */
+	| 'parser'
+	/** qemu_validate.c and the SELinux driver's post-parse verify: QEMU hosts only. */
+	| 'qemu'
+	/** Nothing at parse time: the effect shows at start, or never. */
+	| 'runtime';
+
+export interface Rule {
+	readonly id: string;
+	readonly stage: Stage;
+	/** Defaults to error for define and start, warning for ignored, information for advice. */
+	readonly severity?: SeverityName;
+	readonly scope: RuleScope;
+	/** One line: what the rule finds. */
+	readonly title: string;
+	/** Markdown: why it matters, what libvirt does, how to fix it. */
+	readonly description: string;
+	/** libvirt's message template as the rules reference prints it, when libvirt has one. */
+	readonly libvirtMessage?: string;
+	/** Ids in shared/reference/libvirt-rules.md or selinux-semantics.md sections. */
+	readonly reference?: string;
+	/** Version differences, in prose, for the docs. */
+	readonly versions?: string;
+	/** A minimal XML that triggers the rule, for the docs. */
+	readonly example?: string;
+	check(context: RuleContext): void;
+}
+
+export function defaultSeverity(rule: Rule): SeverityName {
+	if (rule.severity) {
+		return rule.severity;
+	}
+	switch (rule.stage) {
+		case 'define':
+		case 'start':
+			return 'error';
+		case 'ignored':
+			return 'warning';
+		case 'advice':
+			return 'information';
+	}
+}
+
+/** The span of an attribute from its name to the closing quote. */
+export function attributeSpan(attribute: XmlAttribute): Span {
+	const end = attribute.quote ? attribute.valueEnd + 1 : attribute.valueEnd;
+	return { start: attribute.nameStart, end: Math.max(end, attribute.nameEnd) };
+}
+
+/** The span of an attribute's value (inside the quotes); the name when it has no value. */
+export function valueSpan(attribute: XmlAttribute): Span {
+	if (attribute.value === null) {
+		return { start: attribute.nameStart, end: attribute.nameEnd };
+	}
+	return { start: attribute.valueStart, end: attribute.valueEnd };
+}
+
+/** The span of an element's name in its start tag. */
+export function nameSpan(element: XmlElement): Span {
+	return { start: element.start + 1, end: element.nameEnd };
+}
+
+/** The whole element, start tag to end tag. */
+export function elementSpan(element: XmlElement): Span {
+	return { start: element.start, end: element.end };
+}

@@ -1,0 +1,32 @@
+import { setAttribute } from './edits';
+import { valueSpan, type Rule } from './rule';
+import { seclabelType } from './semantics';
+
+export const rule: Rule = {
+	id: 'seclabel-type-invalid',
+	stage: 'define',
+	scope: 'parser',
+	title: "A domain seclabel's `type` is not `dynamic`, `static` or `none`.",
+	libvirtMessage: "XML error: Invalid value for attribute 'type' in element 'seclabel': '<value>'.",
+	reference: 'B2',
+	description: 'libvirt accepts exactly `dynamic`, `static` and `none` (case matters, no spaces). `default` exists inside libvirt but is refused in XML; leave the attribute out instead, or better, write `dynamic`.',
+	example: "<seclabel type='Dynamic' model='selinux'/>",
+	check(context) {
+		for (const seclabel of context.doc.seclabels) {
+			if (seclabel.type && seclabelType(seclabel) === null) {
+				const value = seclabel.type.value ?? '';
+				const suggestion = ['dynamic', 'static', 'none'].find((known) => known === value.trim().toLowerCase());
+				context.report({
+					span: valueSpan(seclabel.type),
+					message: `'${value}' is not a seclabel type; use dynamic, static or none.`,
+					libvirtMessage: `XML error: Invalid value for attribute 'type' in element 'seclabel': '${value}'.`,
+					fixes: (suggestion ? [suggestion] : ['dynamic', 'static', 'none']).map((type, index) => ({
+						title: `Set type='${type}'`,
+						edits: [setAttribute(context.text, seclabel.element, 'type', type)],
+						isPreferred: index === 0 && !!suggestion,
+					})),
+				});
+			}
+		}
+	},
+};

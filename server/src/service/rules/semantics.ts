@@ -1,0 +1,117 @@
+/**
+ * How libvirt reads a seclabel's attributes (src/conf/domain_conf.c, virSecurityLabelDefParseXML
+ * and virSecurityDeviceLabelDefParseXML), so that every rule interprets them the same way.
+ */
+import type { DeviceSeclabel, DomainSeclabel } from '../parser/seclabelModel';
+import type { XmlAttribute, XmlElement } from '../parser/xmlParser';
+import type { RuleContext } from './rule';
+
+/** `default` is what libvirt stores when the type attribute is missing (rules reference A5). */
+export type SeclabelType = 'default' | 'none' | 'dynamic' | 'static';
+
+/** libvirt reads at most this many characters of a model (VIR_SECURITY_MODEL_BUFLEN - 1). */
+export const MODEL_MAX = 256;
+/** libvirt reads at most this many characters of a label (VIR_SECURITY_LABEL_BUFLEN - 1). */
+export const LABEL_MAX = 4096;
+
+export const CHARDEV_TYPES_WITH_SECLABEL = ['pty', 'dev', 'file', 'pipe', 'unix'];
+
+/** The seclabel's type, or null when the attribute holds a value libvirt refuses. */
+export function seclabelType(seclabel: DomainSeclabel): SeclabelType | null {
+	const value = seclabel.type?.value;
+	if (!seclabel.type) {
+		return 'default';
+	}
+	return value === 'none' || value === 'dynamic' || value === 'static' ? value : null;
+}
+
+/** A yes/no attribute: true, false, undefined when absent, null when invalid. */
+export function yesNo(attribute: XmlAttribute | undefined): boolean | undefined | null {
+	if (!attribute) {
+		return undefined;
+	}
+	if (attribute.value === 'yes') {
+		return true;
+	}
+	if (attribute.value === 'no') {
+		return false;
+	}
+	return null;
+}
+
+/** The model libvirt stores: null when absent, or when longer than it reads (rules reference B1). */
+export function modelOf(seclabel: DomainSeclabel | DeviceSeclabel): string | null {
+	const value = seclabel.model?.value;
+	if (value === undefined || value === null || value.length > MODEL_MAX) {
+		return null;
+	}
+	return value;
+}
+
+/** Effective domain relabel flag after defaults; null when the attribute is invalid. */
+export function domainRelabel(seclabel: DomainSeclabel): boolean | null {
+	const type = seclabelType(seclabel);
+	const relabel = yesNo(seclabel.relabel);
+	if (relabel === null) {
+		return null;
+	}
+	if (relabel !== undefined) {
+		return relabel;
+	}
+	return !(type === 'static' || type === 'none');
+}
+
+/** The value libvirt reads from the first child of that name, or null (empty and too long count as missing). */
+export function labelValue(context: RuleContext, elements: XmlElement[]): string | null {
+	if (elements.length === 0) {
+		return null;
+	}
+	const value = context.textOf(elements[0]);
+	return value.length === 0 || value.length > LABEL_MAX ? null : value;
+}
+
+/**
+ * The model each domain seclabel ends up with after parsing: a lone model-less seclabel gets the
+ * host's default model on drivers that have one (the QEMU driver; not the test driver), when it is
+ * type none, or dynamic without a baselabel in define-time XML (rules reference C2).
+ */
+export function effectiveDomainModels(context: RuleContext): (string | null)[] {
+	const seclabels = context.doc.seclabels;
+	const models = seclabels.map(modelOf);
+	if (seclabels.length === 1 && models[0] === null && context.driver === 'qemu') {
+		const type = seclabelType(seclabels[0]);
+		const baselabel = type === 'dynamic' ? labelValue(context, seclabels[0].baselabels) : null;
+		if (type === 'none' || (type === 'dynamic' && baselabel === null && !context.live)) {
+			models[0] = context.hostSecurityModel;
+		}
+	}
+	return models;
+}
+
+/**
+ * The effective relabel flag of each domain seclabel after the define-time rewrites: model none
+ * (explicit, or the host default given to a lone model-less seclabel) forces type none, relabel no.
+ */
+export function effectiveDomainRelabels(context: RuleContext): (boolean | null)[] {
+	const models = effectiveDomainModels(context);
+	return context.doc.seclabels.map((seclabel, index) => {
+		if (!context.live && models[index] === 'none') {
+			return false;
+		}
+		return domainRelabel(seclabel);
+	});
+}
+
+/** A device seclabel's relabel flag: yes when absent, null when invalid. */
+export function deviceRelabel(seclabel: DeviceSeclabel): boolean | null {
+	const relabel = yesNo(seclabel.relabel);
+	return relabel === undefined ? true : relabel;
+}
+
+/** libvirt formats a NULL model as `<null>` in device messages and `(null)` in printf-style ones. */
+export function modelForMessage(model: string | null, style: 'device' | 'domain'): string {
+	if (model !== null) {
+		return model;
+	}
+	return style === 'device' ? '<null>' : '(null)';
+}

@@ -1,0 +1,50 @@
+/**
+ * The language service facade: everything the LSP server, the CLI and the tests call. It knows no
+ * transport, no editor and no file system; callers pass documents and settings in.
+ */
+import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { buildModel, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
+import { parseXml } from './parser/xmlParser';
+import { doValidation, type ValidationOptions } from './features/validation';
+import { doCodeActions } from './features/codeActions';
+import { doComplete } from './features/completion';
+import { doHover } from './features/hover';
+import type { LanguageSettings } from './types';
+
+export interface SeclabelLanguageService {
+	/** Parses a document; cheap for XML that is not a libvirt domain. */
+	parseDocument(document: TextDocument): SeclabelDocument;
+	doValidation(document: TextDocument, doc: SeclabelDocument, settings?: LanguageSettings, options?: ValidationOptions): Diagnostic[];
+	doCodeActions(document: TextDocument, range: Range, context: CodeActionContext, doc: SeclabelDocument, settings?: LanguageSettings): CodeAction[];
+	doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings?: LanguageSettings): CompletionList;
+	doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings?: LanguageSettings): Hover | null;
+}
+
+/**
+ * Parses text into the seclabel model. XML whose root is another element (a network, a pool) is
+ * not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
+ */
+export function parseSeclabelText(text: string): SeclabelDocument {
+	const root = rootElementName(text);
+	if (root !== undefined && root !== 'domain' && root !== 'domstatus') {
+		return otherXml(text);
+	}
+	return buildModel(parseXml(text));
+}
+
+function otherXml(text: string): SeclabelDocument {
+	return { xml: { text, root: null, problems: [] }, domain: null, kind: 'inactive', seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], otherRoot: true };
+}
+
+export function getSeclabelLanguageService(): SeclabelLanguageService {
+	return {
+		parseDocument: (document) => parseSeclabelText(document.getText()),
+		doValidation,
+		doCodeActions,
+		doComplete,
+		doHover,
+	};
+}
+
+export type { LanguageSettings } from './types';

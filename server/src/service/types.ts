@@ -1,0 +1,52 @@
+/**
+ * Public types of the language service. Positions are offsets everywhere inside the service;
+ * LSP positions appear only in the feature functions that build LSP results.
+ */
+export type { Span } from './parser/xmlParser';
+export type { SeclabelDocument } from './parser/seclabelModel';
+export type { PolicyInfo } from './selinux/policy';
+
+/**
+ * When a mistake bites. These names are a contract (CLI JSON, settings, docs).
+ * - define: libvirt refuses the XML at define/create/attach time (or when it reads live XML).
+ * - start: libvirt accepts it, but the guest or a hot-plug fails at start, or SELinux denies the
+ *   guest its own resources.
+ * - ignored: libvirt accepts it but silently drops or ignores what was written.
+ * - advice: works, but weakens isolation, is not canonical, or relies on a fragile default.
+ */
+export type Stage = 'define' | 'start' | 'ignored' | 'advice';
+export const STAGES: readonly Stage[] = ['define', 'start', 'ignored', 'advice'];
+
+export type SeverityName = 'error' | 'warning' | 'information' | 'hint';
+export const SEVERITY_NAMES: readonly SeverityName[] = ['error', 'warning', 'information', 'hint'];
+
+/** A per-rule setting: a severity, or `off`. */
+export type RuleSetting = SeverityName | 'off';
+
+/** The hypervisor driver whose define-time checks apply. */
+export type DriverName = 'qemu' | 'test';
+
+/** The host's primary security driver: what a model-less seclabel becomes. */
+export type HostSecurityModel = 'selinux' | 'apparmor' | 'none';
+
+export interface LanguageSettings {
+	/** The libvirt version whose rules apply, `X.Y.Z`; defaults to the newest the rules know. */
+	libvirtVersion?: string;
+	/**
+	 * `qemu` (default): a real host, with the QEMU driver's define-time checks and a default
+	 * security model. `test`: libvirt's test driver (`test:///default`), which has neither; the
+	 * differential tests use it to compare with `virsh -c test:///default define`.
+	 */
+	driver?: DriverName;
+	/** The host's primary security driver; `selinux` unless set. */
+	hostSecurityModel?: HostSecurityModel;
+	/** Per-rule severity overrides and off switches, keyed by rule id. */
+	rules?: Record<string, RuleSetting>;
+	/** The host's SELinux policy facts, when the caller could read them. */
+	policy?: import('./selinux/policy').PolicyInfo;
+	/**
+	 * Report a diagnostic for input that is not a domain at all (no root element): set by the CLI
+	 * for files the user named, never by the editor, where a new empty XML file is normal.
+	 */
+	reportNonDomain?: boolean;
+}

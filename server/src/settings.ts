@@ -1,0 +1,52 @@
+/**
+ * The `libvirtSeclabel.*` settings as clients send them, and their translation into the service's
+ * LanguageSettings. Settings are per resource; nothing here is global.
+ */
+import type { DriverName, HostSecurityModel, LanguageSettings, RuleSetting } from './service/types';
+import { SEVERITY_NAMES } from './service/types';
+import { parseVersion } from './service/version';
+
+export const SETTINGS_SECTION = 'libvirtSeclabel';
+
+export interface ClientSettings {
+	libvirtVersion?: string;
+	hostSecurityModel?: string;
+	driver?: string;
+	rules?: Record<string, string>;
+	selinuxRoot?: string;
+	extraDomainDirs?: string[];
+}
+
+/** Settings after reading; `libvirtVersion` may still be `auto` for the caller to resolve. */
+export interface ReadSettings extends LanguageSettings {
+	libvirtVersion?: string;
+}
+
+export function readSettings(client: ClientSettings | undefined | null): ReadSettings {
+	const settings: ReadSettings = {};
+	if (!client || typeof client !== 'object') {
+		return settings;
+	}
+	const version = typeof client.libvirtVersion === 'string' ? client.libvirtVersion.trim() : '';
+	if (version === 'auto') {
+		settings.libvirtVersion = 'auto';
+	} else if (version && parseVersion(version)) {
+		settings.libvirtVersion = version;
+	}
+	if (client.hostSecurityModel === 'selinux' || client.hostSecurityModel === 'apparmor' || client.hostSecurityModel === 'none') {
+		settings.hostSecurityModel = client.hostSecurityModel as HostSecurityModel;
+	}
+	if (client.driver === 'qemu' || client.driver === 'test') {
+		settings.driver = client.driver as DriverName;
+	}
+	if (client.rules && typeof client.rules === 'object') {
+		const rules: Record<string, RuleSetting> = {};
+		for (const [id, value] of Object.entries(client.rules)) {
+			if (value === 'off' || (SEVERITY_NAMES as readonly string[]).includes(value)) {
+				rules[id] = value as RuleSetting;
+			}
+		}
+		settings.rules = rules;
+	}
+	return settings;
+}
