@@ -49,4 +49,15 @@ export interface LanguageSettings {
 	 * for files the user named, never by the editor, where a new empty XML file is normal.
 	 */
 	reportNonDomain?: boolean;
+	/** What the other guests of the workspace (or host) look like, for cross-guest rules and completion. */
+	workspace?: WorkspaceContext;
+}
+
+/**
+ * The view of other guests a single document is checked against. The workspace index
+ * (server/src/service/workspace/) implements it; the service never reads files itself.
+ */
+export interface WorkspaceContext {
+	/** Canonical MCS levels (e.g. `s0:c1,c2`) already used by guests other than this document's. */
+	usedLevels(exceptUri?: string): ReadonlySet<string>;
 }
