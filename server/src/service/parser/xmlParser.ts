@@ -162,7 +162,8 @@ class XmlParser {
 		const text = this.text;
 		if (this.stack.length === 0) {
 			for (let i = start; i < end; i++) {
-				if (!isWhitespace(text.charCodeAt(i))) {
+				// A byte order mark at the very start is not content (editors usually strip it already).
+				if (!isWhitespace(text.charCodeAt(i)) && !(i === 0 && text.charCodeAt(0) === 0xfeff)) {
 					const message = this.root ? 'Content after the root element.' : 'Text before the root element.';
 					this.problem(i, end, message);
 					return;
@@ -305,6 +306,7 @@ class XmlParser {
 			if (i >= this.len) {
 				this.problem(start, nameEnd, `Start tag of '${name}' is not closed.`);
 				element.startTagEnd = i;
+				element.closed = false;
 				break;
 			}
 			const c = text.charCodeAt(i);
@@ -323,6 +325,7 @@ class XmlParser {
 				// Half-typed tag: stop here so that the next tag is still read as a tag.
 				this.problem(start, nameEnd, `Start tag of '${name}' is not closed.`);
 				element.startTagEnd = i;
+				element.closed = false;
 				break;
 			}
 			if (!isNameStart(c)) {
@@ -379,7 +382,9 @@ class XmlParser {
 		}
 		element.end = element.startTagEnd;
 		this.pos = element.startTagEnd;
-		if (!element.selfClosing) {
+		// A start tag cut off by the next '<' is being typed: what follows belongs to its parent, so
+		// the element is taken as empty instead of swallowing the rest of the document.
+		if (!element.selfClosing && element.startTagClosed) {
 			this.stack.push(element);
 		} else if (element === this.root) {
 			this.rootClosed = true;

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseSeclabelDocument, rootElementName } from '../../../server/src/service/parser/seclabelModel';
+
+test('the model finds domain seclabels, disk layers with backing stores, chardevs and stray seclabels', () => {
+	const text = `<domain type='kvm'>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/top.qcow2'><seclabel model='selinux' relabel='no'/></source>
+      <backingStore type='block'>
+        <format type='raw'/>
+        <source dev='/dev/base'><seclabel model='dac' relabel='no'/></source>
+        <backingStore/>
+      </backingStore>
+      <target dev='vda' bus='virtio'/>
+      <seclabel model='selinux' relabel='no'/>
+      <shareable/>
+    </disk>
+    <serial type='udp'>
+      <source mode='bind'><seclabel model='selinux' relabel='no'/></source>
+      <source mode='connect'><seclabel model='selinux' relabel='no'/></source>
+    </serial>
+  </devices>
+  <seclabel type='dynamic' model='selinux'/>
+  <seclabel type='dynamic' model='dac'/>
+</domain>`;
+	const doc = parseSeclabelDocument(text);
+	assert.equal(doc.kind, 'inactive');
+	assert.equal(doc.seclabels.length, 2);
+	assert.equal(doc.disks.length, 1);
+	const disk = doc.disks[0];
+	assert.equal(disk.targetDev, 'vda');
+	assert.ok(disk.shareable);
+	assert.deepEqual(disk.layers.map((l) => [l.depth, l.type, l.format, l.seclabels.length]), [[0, 'file', 'qcow2', 1], [1, 'block', 'raw', 1], [2, 'file', undefined, 0]]);
+	assert.equal(doc.chardevs[0].type, 'udp');
+	// Only the first chardev <source> is read; the second one's seclabel and the one directly in <disk> are stray.
+	assert.equal(doc.chardevs[0].seclabels.length, 1);
+	assert.equal(doc.deviceSeclabels.length, 3);
+	assert.equal(doc.strayseclabels.length, 2);
+	assert.deepEqual(doc.strayseclabels.map((s) => s.parent!.name), ['disk', 'source']);
+});
+
+test('live XML is told apart from define-time XML', () => {
+	assert.equal(parseSeclabelDocument(`<domain type='kvm' id='4'/>`).kind, 'live');
+	assert.equal(parseSeclabelDocument(`<domain type='kvm' id='-1'/>`).kind, 'inactive');
+	const status = parseSeclabelDocument(`<domstatus state='running'><domain type='kvm' id='1'><seclabel type='none'/></domain></domstatus>`);
+	assert.equal(status.kind, 'live');
+	assert.equal(status.seclabels.length, 1);
+	assert.equal(parseSeclabelDocument(`<network><name>default</name></network>`).domain, null);
+});
+
+test('rootElementName skips the prolog, including comments that mention other tags', () => {
+	const text = `<?xml version='1.0'?>\n<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. Changes should be made using:\n  virsh edit <name>\n-->\n<!DOCTYPE domain [<!ENTITY x "y">]>\n<domain type='kvm'/>`;
+	assert.equal(rootElementName(text), 'domain');
+	assert.equal(rootElementName('just text'), undefined);
+	assert.equal(rootElementName('<pool type="dir"/>'), 'pool');
+});
