@@ -16,7 +16,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 	const clientOptions: LanguageClientOptions = {
 		// Every XML document: the server answers with nothing, at once, for XML that is not a domain.
 		documentSelector: [{ language: 'xml', scheme: 'file' }, { language: 'xml', scheme: 'untitled' }],
-		synchronize: { configurationSection: 'libvirtSeclabel' },
+		// File events let the server keep its index of the workspace's guests current for files not open.
+		synchronize: { configurationSection: 'libvirtSeclabel', fileEvents: vscode.workspace.createFileSystemWatcher('**/*.xml') },
 	};
 	client = new LanguageClient('libvirtSeclabel', 'libvirt Security Labels', serverOptions, clientOptions);
 	await client.start();

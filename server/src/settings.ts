@@ -20,6 +20,17 @@ export interface ClientSettings {
 /** Settings after reading; `libvirtVersion` may still be `auto` for the caller to resolve. */
 export interface ReadSettings extends LanguageSettings {
 	libvirtVersion?: string;
+	/** `libvirtSeclabel.selinuxRoot`: where the caller reads the host's SELinux policy (absolute paths only). */
+	selinuxRoot?: string;
+}
+
+/**
+ * `libvirtSeclabel.extraDomainDirs`: directories outside the workspace whose domain XML is indexed
+ * too (such as /etc/libvirt/qemu). Only absolute paths are kept: a relative one has no base here.
+ */
+export function readExtraDomainDirs(client: ClientSettings | undefined | null): string[] {
+	const dirs = client && typeof client === 'object' && Array.isArray(client.extraDomainDirs) ? client.extraDomainDirs : [];
+	return [...new Set(dirs.filter((dir): dir is string => typeof dir === 'string' && dir.startsWith('/')).map((dir) => dir.replace(/\/+$/, '') || '/'))];
 }
 
 export function readSettings(client: ClientSettings | undefined | null): ReadSettings {
@@ -38,6 +49,9 @@ export function readSettings(client: ClientSettings | undefined | null): ReadSet
 	}
 	if (client.driver === 'qemu' || client.driver === 'test') {
 		settings.driver = client.driver as DriverName;
+	}
+	if (typeof client.selinuxRoot === 'string' && client.selinuxRoot.startsWith('/')) {
+		settings.selinuxRoot = client.selinuxRoot;
 	}
 	if (client.rules && typeof client.rules === 'object') {
 		const rules: Record<string, RuleSetting> = {};

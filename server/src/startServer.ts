@@ -3,15 +3,18 @@
  * a few lines each; everything that knows about labels lives in ./service.
  */
 import {
-	CodeActionKind, TextDocumentSyncKind, TextDocuments, type Connection, type InitializeResult,
+	CodeActionKind, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments,
+	type CancellationToken, type Connection, type InitializeResult, type Range,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { getSeclabelLanguageService } from './service/seclabelLanguageService';
 import type { SeclabelDocument } from './service/parser/seclabelModel';
 import { FIX_ALL_KIND } from './service/features/codeActions';
 import type { LanguageSettings } from './service/types';
-import { readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
+import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
+import { WorkspaceIndexer } from './workspaceIndexer';
 import type { ServerRuntime } from './node/runtime';
+import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
 	const service = getSeclabelLanguageService();
@@ -21,6 +24,21 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	let canPullConfiguration = false;
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
+	// The other guests of the workspace, for the cross-guest rules: open documents and files on disk.
+	const indexer = new WorkspaceIndexer(connection, documents, {
+		parse,
+		revalidate: (uri) => scheduleValidation(uri),
+		async extraDomainDirs() {
+			if (!canPullConfiguration) {
+				return readExtraDomainDirs(initializationSettings);
+			}
+			try {
+				return readExtraDomainDirs(await connection.workspace.getConfiguration({ section: SETTINGS_SECTION }));
+			} catch {
+				return readExtraDomainDirs(initializationSettings);
+			}
+		},
+	});
 
 	function parse(document: TextDocument): SeclabelDocument {
 		const cached = parsed.get(document.uri);
@@ -45,6 +63,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 					}
 				}
 				const resolved = readSettings(client);
+				resolved.policy = policyForRoot(resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT);
+				resolved.workspace = indexer.index;
+				resolved.documentUri = uri;
 				if (resolved.libvirtVersion === 'auto') {
 					detectedVersion ??= runtime.detectLibvirtVersion();
 					resolved.libvirtVersion = await detectedVersion;
@@ -58,22 +79,33 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
 	// Validation runs once per burst of changes: a flood of didChange notifications read in one go
 	// is validated once, for the newest version, and a result is published only if it is still
-	// the newest when it is ready.
+	// the newest when it is ready. vscode-jsonrpc dispatches one message per event-loop turn, so a
+	// single deferred turn would validate between every two changes; instead validation waits for
+	// a turn in which no change arrived, which costs a lone edit two turns (microseconds).
 	const pending = new Set<string>();
 	let scheduled = false;
+	let changeCount = 0;
 	function scheduleValidation(uri: string): void {
 		pending.add(uri);
+		changeCount++;
 		if (!scheduled) {
 			scheduled = true;
-			setImmediate(() => {
-				scheduled = false;
-				const uris = [...pending];
-				pending.clear();
-				for (const next of uris) {
-					void validate(next);
-				}
-			});
+			validateWhenQuiet(-1);
 		}
+	}
+	function validateWhenQuiet(changesSeen: number): void {
+		setImmediate(() => {
+			if (changeCount !== changesSeen) {
+				validateWhenQuiet(changeCount);
+				return;
+			}
+			scheduled = false;
+			const uris = [...pending];
+			pending.clear();
+			for (const next of uris) {
+				void validate(next);
+			}
+		});
 	}
 
 	async function validate(uri: string): Promise<void> {
@@ -88,6 +120,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			return;
 		}
 		try {
+			indexer.documentChanged(current);
 			const diagnostics = service.doValidation(current, parse(current), settings, { rulesDocumentationUri: runtime.rulesDocumentationUri });
 			await connection.sendDiagnostics({ uri, version, diagnostics });
 		} catch (error) {
@@ -98,6 +131,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	connection.onInitialize((params): InitializeResult => {
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
+		indexer.initialize(params);
 		return {
 			capabilities: {
 				textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -109,11 +143,19 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		};
 	});
 
+	connection.onInitialized(() => {
+		void indexer.start().catch((error) => connection.console.error(`Indexing the workspace failed: ${error instanceof Error ? error.stack : String(error)}`));
+	});
+	connection.onDidChangeWatchedFiles((params) => {
+		void indexer.watchedFilesChanged(params);
+	});
+
 	connection.onDidChangeConfiguration((change) => {
 		settingsByUri.clear();
 		if (!canPullConfiguration && change.settings) {
 			initializationSettings = change.settings[SETTINGS_SECTION] ?? initializationSettings;
 		}
+		void indexer.settingsChanged();
 		for (const document of documents.all()) {
 			scheduleValidation(document.uri);
 		}
@@ -124,20 +166,40 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		parsed.delete(event.document.uri);
 		settingsByUri.delete(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+		void indexer.documentClosed(event.document.uri);
 	});
 
-	connection.onHover(async (params) => {
-		const document = documents.get(params.textDocument.uri);
-		return document ? service.doHover(document, clampPosition(document, params.position), parse(document), await settingsFor(document.uri)) : null;
-	});
-	connection.onCompletion(async (params) => {
-		const document = documents.get(params.textDocument.uri);
-		return document ? service.doComplete(document, clampPosition(document, params.position), parse(document), await settingsFor(document.uri)) : null;
-	});
-	connection.onCodeAction(async (params) => {
-		const document = documents.get(params.textDocument.uri);
-		return document ? service.doCodeActions(document, params.range, params.context, parse(document), await settingsFor(document.uri)) : [];
-	});
+	/**
+	 * Answers a request about an open document. A cancelled request gets RequestCancelled; a
+	 * document that is not open, malformed parameters or a failure in the service get the empty
+	 * answer (failures are logged), so that one bad request never costs the client its server.
+	 */
+	async function answer<T>(params: { textDocument?: { uri?: unknown } } | null | undefined, token: CancellationToken, empty: T,
+		compute: (document: TextDocument, settings: LanguageSettings) => T): Promise<T | ResponseError<void>> {
+		const cancelled = () => new ResponseError<void>(LSPErrorCodes.RequestCancelled, 'The request was cancelled.');
+		if (token.isCancellationRequested) {
+			return cancelled();
+		}
+		const uri = params?.textDocument?.uri;
+		const document = typeof uri === 'string' ? documents.get(uri) : undefined;
+		if (!document) {
+			return empty;
+		}
+		try {
+			const settings = await settingsFor(document.uri);
+			return token.isCancellationRequested ? cancelled() : compute(document, settings);
+		} catch (error) {
+			connection.console.error(`A request about ${document.uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
+			return empty;
+		}
+	}
+
+	connection.onHover((params, token) => answer(params, token, null,
+		(document, settings) => service.doHover(document, clampPosition(document, params.position), parse(document), settings)));
+	connection.onCompletion((params, token) => answer(params, token, null,
+		(document, settings) => service.doComplete(document, clampPosition(document, params.position), parse(document), settings)));
+	connection.onCodeAction((params, token) => answer(params, token, [],
+		(document, settings) => service.doCodeActions(document, orderedRange(document, params.range), params.context, parse(document), settings)));
 
 	documents.listen(connection);
 	connection.listen();
@@ -146,4 +208,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 /** Positions past the end of a line or the document are clamped, as the LSP asks servers to. */
 function clampPosition(document: TextDocument, position: { line: number; character: number }): { line: number; character: number } {
 	return document.positionAt(document.offsetAt(position));
+}
+
+/** A range with its ends clamped to the document and in order, whatever the client sent. */
+function orderedRange(document: TextDocument, range: Range): Range {
+	const start = document.offsetAt(range.start);
+	const end = document.offsetAt(range.end);
+	return { start: document.positionAt(Math.min(start, end)), end: document.positionAt(Math.max(start, end)) };
 }

@@ -9,10 +9,12 @@ import { parseSeclabelText } from '../service/seclabelLanguageService';
 import { computeFindings, type RuleFinding } from '../service/features/findings';
 import { allRules } from '../service/rules';
 import { defaultSeverity } from '../service/rules/rule';
-import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../service/types';
+import type { DriverName, HostSecurityModel, LanguageSettings, RuleSetting, SeverityName, Stage } from '../service/types';
 import { KNOWN_VERSIONS, NEWEST_VERSION, parseVersion } from '../service/version';
 import { readDocumentFile, UnreadableFileError } from '../node/readDocument';
 import { detectLibvirtVersion } from '../node/runtime';
+import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
+import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
 
 export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
 
@@ -26,8 +28,21 @@ Options:
   --host-security-model M    the host's primary security driver: selinux (default), apparmor or none
   --driver qemu|test         whose define-time checks apply: a QEMU host (default), or libvirt's
                              test driver (test:///default), which has no QEMU checks and no default model
+  --selinux-root DIR         the SELinux policy directory to read default contexts, translations and
+                             names from (default: /etc/selinux); without one the built-in catalogue
+                             of the Fedora/RHEL and reference policies applies
+  --per-host                 each PATH is one host (e.g. one collected /etc/libvirt/qemu per host):
+                             MCS levels and local images (files, block devices, pool volumes) are
+                             compared only between guests of the same PATH, network disks across all
+                             of them; a file named directly is a host of its own
+  --rule ID=LEVEL            report rule ID as error, warning, information or hint, or not at all
+                             (off); repeatable; the ids are the codes in the output and in docs/rules.md
   --help                     show this help
   --version                  show the version
+
+All files are read before any is checked, so that a guest is checked against the others: the same
+writable image in two guests, shareable on one side only, and colliding MCS levels are reported in
+both files, with a related entry pointing at the other. Without --per-host all PATHs are one host.
 
 Exit status: 0 when no diagnostic is an error, 1 when one is, 2 on a usage error or an unreadable path.`;
 
@@ -35,6 +50,10 @@ export interface LintOptions {
 	format: 'text' | 'json' | 'sarif';
 	settings: LanguageSettings;
 	paths: string[];
+	/** Each path argument is one host: local images and levels are compared within it only. */
+	perHost?: boolean;
+	/** Where the host's SELinux policy is read from (default /etc/selinux). */
+	selinuxRoot?: string;
 }
 
 export interface JsonPosition { line: number; character: number }
@@ -100,6 +119,24 @@ export function parseArguments(argv: string[]): LintOptions | 'help' | 'version'
 				options.settings.driver = driver as DriverName;
 				break;
 			}
+			case '--selinux-root':
+				options.selinuxRoot = value();
+				break;
+			case '--per-host':
+				options.perHost = true;
+				break;
+			case '--rule': {
+				const setting = value();
+				const [id, level] = setting.split('=', 2);
+				if (!allRules.some((rule) => rule.id === id)) {
+					throw new UsageError(`unknown rule '${id}' in --rule ${setting}: the ids are the codes in docs/rules.md`);
+				}
+				if (!['off', 'error', 'warning', 'information', 'hint'].includes(level)) {
+					throw new UsageError(`--rule ${setting}: use ${id}=off, error, warning, information or hint`);
+				}
+				options.settings.rules = { ...options.settings.rules, [id]: level as RuleSetting };
+				break;
+			}
 			case '--':
 				options.paths.push(...argv.slice(i + 1));
 				i = argv.length;
@@ -118,8 +155,8 @@ export function parseArguments(argv: string[]): LintOptions | 'help' | 'version'
 }
 
 /** Files to check, in a stable order: named files as given, directories searched for *.xml. */
-export function collectFiles(paths: string[], onUnreadable: (path: string, reason: string) => void): { file: string; named: boolean }[] {
-	const files: { file: string; named: boolean }[] = [];
+export function collectFiles(paths: string[], onUnreadable: (path: string, reason: string) => void): { file: string; named: boolean; root: string }[] {
+	const files: { file: string; named: boolean; root: string }[] = [];
 	for (const given of paths) {
 		let stat: fs.Stats;
 		try {
@@ -129,7 +166,7 @@ export function collectFiles(paths: string[], onUnreadable: (path: string, reaso
 			continue;
 		}
 		if (!stat.isDirectory()) {
-			files.push({ file: given, named: true });
+			files.push({ file: given, named: true, root: given });
 			continue;
 		}
 		const seen = new Set<string>();
@@ -171,7 +208,7 @@ export function collectFiles(paths: string[], onUnreadable: (path: string, reaso
 				if (isDir) {
 					subdirs.push(full);
 				} else if (isFile && entry.name.endsWith('.xml')) {
-					files.push({ file: full, named: false });
+					files.push({ file: full, named: false, root: given });
 				}
 			}
 			// Depth-first in name order.
@@ -193,7 +230,10 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 			if (!related.uri) {
 				return { path: filePath, range: range(related.span.start, related.span.end), message: related.message };
 			}
-			const other = TextDocument.create(related.uri, 'xml', 0, related.text);
+			if (related.range) {
+				return { path: related.uri, range: { start: { ...related.range.start }, end: { ...related.range.end } }, message: related.message };
+			}
+			const other = TextDocument.create(related.uri, 'xml', 0, related.text ?? '');
 			return { path: related.uri, range: { start: other.positionAt(related.span.start), end: other.positionAt(related.span.end) }, message: related.message };
 		}),
 	};
@@ -220,13 +260,18 @@ export interface LintOutcome { report: JsonReport; unreadable: { path: string; r
 
 export async function lint(options: LintOptions): Promise<LintOutcome> {
 	const settings = { ...options.settings };
+	settings.policy ??= readSelinuxPolicy(path.resolve(options.selinuxRoot ?? DEFAULT_SELINUX_ROOT));
 	if (settings.libvirtVersion === 'auto') {
 		settings.libvirtVersion = await detectLibvirtVersion();
 	}
 	const unreadable: { path: string; reason: string }[] = [];
 	const files = collectFiles(options.paths, (p, reason) => unreadable.push({ path: p, reason }));
 	const report: JsonReport = { version: 1, files: [] };
-	for (const { file, named } of files) {
+	// First every guest goes into the index, then each file is checked against the others. The
+	// index keeps summaries, not trees, so only the texts stay in memory between the two passes.
+	const workspace = new WorkspaceIndex();
+	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile> }[] = [];
+	for (const { file, named, root } of files) {
 		let read;
 		try {
 			read = readDocumentFile(file);
@@ -234,7 +279,11 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 			unreadable.push({ path: file, reason: error instanceof UnreadableFileError ? error.message : String(error) });
 			continue;
 		}
-		const result = lintText(read.text, file, settings, named, read.encodingProblem);
+		readFiles.push({ file, named, read });
+		workspace.update(file, parseSeclabelText(read.text), options.perHost ? root : '');
+	}
+	for (const { file, named, read } of readFiles) {
+		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file }, named, read.encodingProblem);
 		if (named || result.diagnostics.length > 0 || parseSeclabelText(read.text).domain) {
 			report.files.push(result);
 		}

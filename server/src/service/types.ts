@@ -51,6 +51,8 @@ export interface LanguageSettings {
 	reportNonDomain?: boolean;
 	/** What the other guests of the workspace (or host) look like, for cross-guest rules and completion. */
 	workspace?: WorkspaceContext;
+	/** The checked document's URI (the CLI uses the path): how the cross-guest rules leave it out of the workspace. */
+	documentUri?: string;
 }
 
 /**
@@ -60,4 +62,8 @@ export interface LanguageSettings {
 export interface WorkspaceContext {
 	/** Canonical MCS levels (e.g. `s0:c1,c2`) already used by guests other than this document's. */
 	usedLevels(exceptUri?: string): ReadonlySet<string>;
+	/** Changes whenever the index changes, so that findings cached for one document can tell they are stale. */
+	readonly generation?: number;
+	/** The other guests' images and levels, for the cross-guest rules; absent when only levels are known. */
+	readonly guests?: import('./workspace/workspaceIndex').GuestLookup;
 }

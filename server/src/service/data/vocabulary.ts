@@ -13,11 +13,16 @@ export interface AttributeDoc {
 	readonly name: string;
 	readonly doc: string;
 	readonly values?: readonly ValueDoc[];
+	/** What libvirt assumes when the attribute is absent. */
+	readonly defaultDoc?: string;
+	/** How libvirt versions differ in reading it. */
+	readonly versions?: string;
 }
 
 export interface ElementDoc {
 	readonly name: string;
 	readonly doc: string;
+	readonly versions?: string;
 }
 
 export const DOMAIN_SECLABEL_DOC = "**Domain security label.** How libvirt confines the guest's QEMU process and labels its resources for one security model. One per model (typically one `selinux` or `apparmor` plus one `dac`). Without any, libvirt adds a dynamic label for each active driver at start (`security_default_confined`).";
@@ -27,6 +32,8 @@ export const DOMAIN_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 	{
 		name: 'type',
 		doc: 'How the label is chosen. Leaving it out stores an internal `default` type that libvirt never writes back (the seclabel vanishes from the saved config).',
+		defaultDoc: 'none written: the internal `default` type, which becomes `dynamic` at start (or `none` when `security_default_confined = 0`).',
+		versions: 'Old libvirt (and the documentation) treated a missing type as `dynamic`; 9.0.0 and 10.7.0 store `default` and drop a `<baselabel>` that comes without an explicit `type=\'dynamic\'`.',
 		values: [
 			{ value: 'dynamic', doc: 'libvirt generates a unique label at every start (SELinux: a fresh MCS category pair) and relabels the guest\'s images to match. The default and the safest choice.' },
 			{ value: 'static', doc: 'The guest runs with exactly the `<label>` you give. Relabelling is off unless `relabel=\'yes\'`: the images must already carry a matching label.' },
@@ -36,6 +43,7 @@ export const DOMAIN_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 	{
 		name: 'model',
 		doc: 'The security driver this seclabel is for. It must be a driver active on the host, or the guest fails to start ("Security driver model \'M\' is not available").',
+		defaultDoc: "a lone model-less seclabel gets the host's primary driver (`selinux`, `apparmor` or `none`, never `dac`); with several seclabels every one needs a model.",
 		values: [
 			{ value: 'selinux', doc: 'SELinux (sVirt): labels are contexts `user:role:type:level`.' },
 			{ value: 'dac', doc: 'Unix ownership: labels are `user:group` (names, or `+uid:+gid`). Only with a privileged daemon.' },
@@ -45,7 +53,8 @@ export const DOMAIN_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 	},
 	{
 		name: 'relabel',
-		doc: "Whether libvirt relabels the guest's resources (images, sockets, devices) with the image label at start and restores them at shutdown. Defaults to `yes` for dynamic, `no` for static and none.",
+		doc: "Whether libvirt relabels the guest's resources (images, sockets, devices) with the image label at start and restores them at shutdown.",
+		defaultDoc: '`yes` for dynamic and type-less seclabels, `no` for static and none.',
 		values: [
 			{ value: 'yes', doc: 'Relabel resources at start (required for dynamic labels).' },
 			{ value: 'no', doc: 'Leave every resource\'s label alone; they must already be accessible to the guest. Not allowed with dynamic labels.' },
@@ -57,7 +66,9 @@ export const DEVICE_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 	{ name: 'model', doc: 'The security driver this override is for. Without it the override has no effect: drivers look overrides up by their exact model name.', values: DOMAIN_ATTRIBUTE_DOCS[1].values!.filter((v) => v.value !== 'none') },
 	{
 		name: 'relabel',
-		doc: 'Defaults to `yes`.',
+		doc: 'Whether libvirt relabels this one file (with the `<label>` inside, or the guest\'s image label) at start.',
+		defaultDoc: '`yes`.',
+		versions: "`relabel='yes'` without a `<label>`: libvirt 10.7.0 refuses it in define-time XML; 9.0.0 accepts it and drops the override.",
 		values: [
 			{ value: 'no', doc: 'Leave this file\'s current label alone (for example a shared ISO already labelled `virt_content_t`).' },
 			{ value: 'yes', doc: 'Relabel this file with the `<label>` given inside (a label is required with an explicit yes in libvirt 10.7.0).' },
@@ -66,6 +77,7 @@ export const DEVICE_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 	{
 		name: 'labelskip',
 		doc: 'Output-only (live XML): do not restore this image\'s label at shutdown. Ignored in define-time XML.',
+		defaultDoc: '`no`.',
 		values: [{ value: 'yes', doc: 'Skip the restore.' }, { value: 'no', doc: 'Restore as usual.' }],
 	},
 ];

@@ -42,13 +42,20 @@ export function doCodeActions(document: TextDocument, range: Range, context: Cod
 			const matching = context.diagnostics.filter((diagnostic: Diagnostic) => diagnostic.code === finding.rule.id && diagnostic.source === DIAGNOSTIC_SOURCE
 				&& document.offsetAt(diagnostic.range.start) === finding.span.start);
 			for (const fix of finding.fixes) {
-				actions.push({
+				const action: CodeAction = {
 					title: fix.title,
 					kind: CodeActionKind.QuickFix,
 					diagnostics: matching,
 					isPreferred: fix.isPreferred,
-					edit: { changes: { [document.uri]: fix.edits.map((edit) => toTextEdit(document, edit)) } },
-				});
+				};
+				// A fix can be a command only, such as opening the other guest's file of a cross-guest finding.
+				if (fix.edits.length > 0 || !fix.command) {
+					action.edit = { changes: { [document.uri]: fix.edits.map((edit) => toTextEdit(document, edit)) } };
+				}
+				if (fix.command) {
+					action.command = { title: fix.command.title, command: fix.command.command, arguments: fix.command.arguments };
+				}
+				actions.push(action);
 			}
 		}
 	}

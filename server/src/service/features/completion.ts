@@ -1,51 +1,82 @@
 /**
- * Completion: attribute values of seclabels, offered only where libvirt accepts them.
+ * Completion inside and around seclabels: element names and whole-seclabel snippets where libvirt
+ * reads them, attribute names and values that are valid together, and SELinux contexts part by part.
+ * Everything offered is something libvirt accepts at that place; what it would refuse or ignore is
+ * left out rather than ranked low.
  */
-import { CompletionItemKind, MarkupKind, Range, TextEdit, type CompletionItem, type CompletionList, type Position } from 'vscode-languageserver-types';
+import type { CompletionList, Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { getAttribute } from '../parser/xmlParser';
 import { nodeAt } from '../parser/nodeAt';
 import type { SeclabelDocument } from '../parser/seclabelModel';
-import * as vocabulary from '../data/vocabulary';
+import type { XmlElement } from '../parser/xmlParser';
 import type { LanguageSettings } from '../types';
-import { isDeviceSeclabel, isDomainSeclabel } from './position';
+import { CompletionCollector } from './completionCollector';
+import { completeAttributeNames, completeAttributeValues } from './completionAttributes';
+import { completeElements, type ElementInsertion } from './completionElements';
+import { completeContext, labelContainerAt } from './completionContexts';
 
 export function doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): CompletionList {
-	void settings;
-	const empty: CompletionList = { isIncomplete: false, items: [] };
+	const collector = new CompletionCollector(document);
 	if (!doc.domain) {
-		return empty;
+		return collector.list();
 	}
 	const offset = document.offsetAt(position);
 	const node = nodeAt(doc.xml, offset);
-	if (!node || node.kind !== 'attribute-value') {
-		return empty;
+	if (!node) {
+		return collector.list();
 	}
-	const domainLevel = isDomainSeclabel(doc, node.element);
-	const deviceLevel = !domainLevel && isDeviceSeclabel(doc, node.element);
-	if (!domainLevel && !deviceLevel) {
-		return empty;
+	const element = node.element;
+	switch (node.kind) {
+		case 'attribute-value':
+			completeAttributeValues(collector, doc, element, node.attribute);
+			break;
+		case 'attribute-name':
+			completeAttributeNames(collector, doc, element, { start: node.attribute.nameStart, end: node.attribute.nameEnd }, node.attribute.value === null, node.attribute.name);
+			break;
+		case 'start-tag':
+			completeAttributeNames(collector, doc, element, { start: offset, end: offset }, true);
+			break;
+		case 'element-name':
+			if (isInsideContent(element, offset)) {
+				completeContent(collector, doc, element, offset, settings);
+			} else if (offset > element.start && offset <= element.nameEnd) {
+				completeElements(collector, doc, element.parent, typedElement(element), settings);
+			}
+			break;
+		case 'content':
+			completeContent(collector, doc, element, offset, settings);
+			break;
 	}
-	const docs = domainLevel ? vocabulary.DOMAIN_ATTRIBUTE_DOCS : vocabulary.DEVICE_ATTRIBUTE_DOCS;
-	const entry = docs.find((d) => d.name === node.attribute.name);
-	if (!entry?.values) {
-		return empty;
+	return collector.list();
+}
+
+/**
+ * A cursor right before an end tag's `<` is at the end of the element's content, though the node
+ * lookup reports the end tag there.
+ */
+function isInsideContent(element: XmlElement, offset: number): boolean {
+	return element.endTagStart === offset && offset >= element.startTagEnd;
+}
+
+/**
+ * A start tag being typed (`<sec`) is replaced whole by a snippet; a name inside a finished tag
+ * with attributes or children is only renamed.
+ */
+function typedElement(element: XmlElement): ElementInsertion {
+	const fresh = !element.startTagClosed && element.attributes.length === 0 && element.children.length === 0;
+	return fresh
+		? { span: { start: element.start, end: element.nameEnd }, withBracket: true, typed: element }
+		: { span: { start: element.start + 1, end: element.nameEnd }, withBracket: false, typed: element };
+}
+
+function completeContent(collector: CompletionCollector, doc: SeclabelDocument, element: XmlElement, offset: number, settings: LanguageSettings): void {
+	const label = labelContainerAt(doc, element);
+	if (label) {
+		completeContext(collector, doc, label, offset, settings);
+		return;
 	}
-	let values = entry.values;
-	// Offer only what libvirt accepts in combination with the other attributes.
-	if (domainLevel && entry.name === 'relabel') {
-		const type = getAttribute(node.element, 'type')?.value;
-		if (type === 'dynamic') values = values.filter((v) => v.value === 'yes');
-		if (type === 'none') values = values.filter((v) => v.value === 'no');
-	}
-	const range = Range.create(document.positionAt(node.attribute.valueStart), document.positionAt(node.attribute.valueEnd));
-	const items: CompletionItem[] = values.map((value, index) => ({
-		label: value.value,
-		kind: CompletionItemKind.EnumMember,
-		detail: `${entry.name}='${value.value}'`,
-		documentation: { kind: MarkupKind.Markdown, value: value.doc },
-		sortText: String(index).padStart(2, '0'),
-		textEdit: TextEdit.replace(range, value.value),
-	}));
-	return { isIncomplete: false, items };
+	const text = doc.xml.text;
+	// A lone `<` just typed is not an element yet: the snippet replaces it.
+	const start = text.charCodeAt(offset - 1) === 60 ? offset - 1 : offset;
+	completeElements(collector, doc, element, { span: { start, end: offset }, withBracket: true }, settings);
 }

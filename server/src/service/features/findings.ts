@@ -35,7 +35,8 @@ export function resolveSettings(settings: LanguageSettings = {}): ResolvedSettin
 const cache = new WeakMap<SeclabelDocument, { key: string; findings: RuleFinding[] }>();
 
 function cacheKey(settings: LanguageSettings): string {
-	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source]);
+	// The workspace generation changes when another guest changes, which can change this document's cross-guest findings.
+	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source, settings.documentUri, settings.workspace?.generation]);
 }
 
 /** All findings for a document, cached per parsed document and settings. */
@@ -76,6 +77,8 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 			hostSecurityModel: resolved.hostSecurityModel,
 			policy: resolved.settings.policy,
 			live: doc.kind === 'live',
+			uri: resolved.settings.documentUri,
+			workspace: resolved.settings.workspace,
 			textOf(element) {
 				let value = textCache.get(element);
 				if (value === undefined) {

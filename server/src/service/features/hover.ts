@@ -1,22 +1,34 @@
 /**
- * Hover: what an element, attribute or value of a seclabel means and what libvirt does with it.
+ * Hover: what an element, attribute or value of a seclabel means and what libvirt does with it,
+ * contexts decoded part by part, and the labels libvirt gives the guest and its disks at start.
+ * It reads the parsed document it is given and never parses the XML again.
  */
 import { MarkupKind, Range, type Hover, type Position } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeAt } from '../parser/nodeAt';
-import type { SeclabelDocument } from '../parser/seclabelModel';
+import type { DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
+import { describeOwner } from '../parser/seclabelModel';
+import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
+import { domainRelabel, modelOf } from '../rules/semantics';
+import { effectiveCatalogue, type SelinuxCatalogue } from '../selinux/catalogue';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
-import { isDeviceSeclabel, isDomainSeclabel } from './position';
+import { seclabelSite, type SeclabelSite } from './completionAttributes';
+import { labelContainerAt } from './completionContexts';
+import { describeDacLabel, describeSelinuxContext } from './hoverContext';
+import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';
 
-function hover(document: TextDocument, start: number, end: number, markdown: string): Hover {
-	return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: Range.create(document.positionAt(start), document.positionAt(end)) };
+const DOCS_LINK = `[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
+const DISK_DOCS_LINK = '[libvirt: Hard drives, floppy disks, CDROMs](https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms)';
+
+function hover(document: TextDocument, span: Span, sections: readonly (string | undefined)[]): Hover {
+	return {
+		contents: { kind: MarkupKind.Markdown, value: sections.filter((section) => section !== undefined && section.length > 0).join('\n\n') },
+		range: Range.create(document.positionAt(span.start), document.positionAt(span.end)),
+	};
 }
 
-const link = `\n\n[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
-
 export function doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): Hover | null {
-	void settings;
 	if (!doc.domain) {
 		return null;
 	}
@@ -26,41 +38,154 @@ export function doHover(document: TextDocument, position: Position, doc: Seclabe
 		return null;
 	}
 	const element = node.element;
-	const domainLevel = isDomainSeclabel(doc, element);
-	const deviceLevel = isDeviceSeclabel(doc, element);
-	if (node.kind === 'element-name') {
-		const nameStart = element.start + 1;
-		if (domainLevel) return hover(document, nameStart, element.nameEnd, vocabulary.DOMAIN_SECLABEL_DOC + link);
-		if (deviceLevel) return hover(document, nameStart, element.nameEnd, vocabulary.DEVICE_SECLABEL_DOC + link);
-		const parent = element.parent;
-		if (parent && isDomainSeclabel(doc, parent)) {
-			const entry = vocabulary.DOMAIN_CHILD_DOCS.find((d) => d.name === element.name);
-			if (entry) return hover(document, nameStart, element.nameEnd, `**<${entry.name}>** ${entry.doc}${link}`);
+	switch (node.kind) {
+		case 'element-name':
+			// A cursor right before an end tag is in the element's content.
+			if (element.endTagStart === offset && offset >= element.startTagEnd) {
+				return hoverContent(document, doc, element, settings);
+			}
+			return hoverElement(document, doc, element, nameSpanAt(element, offset), settings);
+		case 'attribute-name':
+		case 'attribute-value': {
+			const site = seclabelSite(doc, element);
+			return site ? hoverAttribute(document, doc, site, node.attribute, node.kind === 'attribute-value') : null;
 		}
-		if (parent && isDeviceSeclabel(doc, parent)) {
-			const entry = vocabulary.DEVICE_CHILD_DOCS.find((d) => d.name === element.name);
-			if (entry) return hover(document, nameStart, element.nameEnd, `**<${entry.name}>** ${entry.doc}${link}`);
-		}
-		if (parent?.name === 'disk') {
-			const entry = vocabulary.DISK_FLAG_DOCS.find((d) => d.name === element.name);
-			if (entry) return hover(document, nameStart, element.nameEnd, `**<${entry.name}/>** ${entry.doc}`);
-		}
-		return null;
+		case 'content':
+			return hoverContent(document, doc, element, settings);
+		default:
+			return null;
 	}
-	if ((node.kind === 'attribute-name' || node.kind === 'attribute-value') && (domainLevel || deviceLevel)) {
-		const docs = domainLevel ? vocabulary.DOMAIN_ATTRIBUTE_DOCS : vocabulary.DEVICE_ATTRIBUTE_DOCS;
-		const entry = docs.find((d) => d.name === node.attribute.name);
+}
+
+/** The name under the cursor: in the start tag, or in the end tag. */
+function nameSpanAt(element: XmlElement, offset: number): Span {
+	if (element.endTagStart >= 0 && offset >= element.endTagStart) {
+		return { start: element.endTagStart + 2, end: element.endTagStart + 2 + element.name.length };
+	}
+	return { start: element.start + 1, end: element.nameEnd };
+}
+
+function hoverElement(document: TextDocument, doc: SeclabelDocument, element: XmlElement, span: Span, settings: LanguageSettings): Hover | null {
+	const site = seclabelSite(doc, element);
+	if (site?.level === 'domain') {
+		const model = modelOf(site.seclabel);
+		return hover(document, span, [
+			vocabulary.DOMAIN_SECLABEL_DOC,
+			domainSeclabelEffect(doc, site.seclabel, settings, catalogueOf(settings)),
+			model === null && doc.seclabels.length === 1 ? `No \`model\`: this seclabel is for the host's primary security driver (\`${settings.hostSecurityModel ?? 'selinux'}\` here).` : undefined,
+			DOCS_LINK,
+		]);
+	}
+	if (site?.level === 'device') {
+		return hover(document, span, [vocabulary.DEVICE_SECLABEL_DOC, deviceSeclabelEffect(site.seclabel), DOCS_LINK]);
+	}
+	const parent = element.parent;
+	const parentSite = parent ? seclabelSite(doc, parent) : undefined;
+	if (parentSite) {
+		const docs = parentSite.level === 'domain' ? vocabulary.DOMAIN_CHILD_DOCS : vocabulary.DEVICE_CHILD_DOCS;
+		const entry = docs.find((candidate) => candidate.name === element.name);
 		if (!entry) {
 			return null;
 		}
-		if (node.kind === 'attribute-name') {
-			const values = entry.values ? '\n\n' + entry.values.map((v) => `- \`${v.value}\`: ${v.doc}`).join('\n') : '';
-			return hover(document, node.attribute.nameStart, node.attribute.nameEnd, `**${entry.name}** ${entry.doc}${values}`);
-		}
-		const value = entry.values?.find((v) => v.value === node.attribute.value);
-		if (value) {
-			return hover(document, node.attribute.valueStart, node.attribute.valueEnd, `**${entry.name}='${value.value}'** ${value.doc}`);
-		}
+		return hover(document, span, [`**<${entry.name}>** ${entry.doc}`, entry.versions && `**Versions:** ${entry.versions}`, DOCS_LINK]);
+	}
+	const disk = parent ? doc.disks.find((candidate) => candidate.element === parent) : undefined;
+	if (disk && (element.name === 'shareable' || element.name === 'readonly')) {
+		const entry = vocabulary.DISK_FLAG_DOCS.find((candidate) => candidate.name === element.name)!;
+		return hover(document, span, [`**<${entry.name}/>** ${entry.doc}`, diskFlagEffect(doc, disk, element.name, settings), DISK_DOCS_LINK]);
 	}
 	return null;
+}
+
+function hoverAttribute(document: TextDocument, doc: SeclabelDocument, site: SeclabelSite, attribute: XmlAttribute, onValue: boolean): Hover | null {
+	const docs = site.level === 'domain' ? vocabulary.DOMAIN_ATTRIBUTE_DOCS : vocabulary.DEVICE_ATTRIBUTE_DOCS;
+	const entry = docs.find((candidate) => candidate.name === attribute.name);
+	if (!entry) {
+		return null;
+	}
+	if (onValue) {
+		const value = entry.values?.find((candidate) => candidate.value === attribute.value);
+		const text = value
+			? `**${entry.name}='${value.value}'** ${value.doc}`
+			: `**${entry.name}='${attribute.value ?? ''}'** is not a value libvirt accepts here${entry.values ? `: use ${entry.values.map((candidate) => `\`${candidate.value}\``).join(', ')}` : ''}.`;
+		return hover(document, { start: attribute.valueStart, end: attribute.valueEnd }, [text, DOCS_LINK]);
+	}
+	const level = site.level === 'domain' ? 'Domain seclabel' : 'Device seclabel';
+	const values = entry.values ? entry.values.map((candidate) => `- \`${candidate.value}\`: ${candidate.doc}`).join('\n') : undefined;
+	const live = entry.name === 'labelskip' && doc.kind !== 'live' ? 'This document is define-time XML: libvirt ignores the attribute here.' : undefined;
+	return hover(document, { start: attribute.nameStart, end: attribute.nameEnd }, [
+		`**${entry.name}** (${level}) ${entry.doc}`,
+		values,
+		entry.defaultDoc && `**Default:** ${entry.defaultDoc}`,
+		entry.versions && `**Versions:** ${entry.versions}`,
+		live,
+		DOCS_LINK,
+	]);
+}
+
+/** Hover on a label's value: the context decoded. */
+function hoverContent(document: TextDocument, doc: SeclabelDocument, element: XmlElement, settings: LanguageSettings): Hover | null {
+	const label = labelContainerAt(doc, element);
+	if (!label) {
+		return null;
+	}
+	const text = doc.xml.text;
+	let start = element.startTagEnd;
+	let end = element.endTagStart >= 0 ? element.endTagStart : element.end;
+	while (start < end && /\s/.test(text[start])) start++;
+	while (end > start && /\s/.test(text[end - 1])) end--;
+	if (start === end) {
+		return null;
+	}
+	const value = text.slice(start, end);
+	const model = label.model ?? settings.hostSecurityModel ?? 'selinux';
+	let markdown: string;
+	if (model === 'selinux') {
+		markdown = describeSelinuxContext(value, element.name, catalogueOf(settings));
+	} else if (model === 'dac') {
+		markdown = describeDacLabel(value);
+	} else if (model === 'apparmor') {
+		markdown = `**AppArmor profile** \`${value}\`: the profile QEMU runs under (libvirt names generated ones \`libvirt-<uuid>\`).`;
+	} else {
+		return null;
+	}
+	return hover(document, { start, end }, [markdown]);
+}
+
+function catalogueOf(settings: LanguageSettings): SelinuxCatalogue {
+	return effectiveCatalogue(settings.policy);
+}
+
+function deviceSeclabelEffect(seclabel: DeviceSeclabel): string {
+	const owner = describeOwner(seclabel.owner);
+	const path = seclabel.owner.kind === 'disk' ? sourcePath(seclabel.owner.source) : undefined;
+	const what = path ? `${owner} (\`${path}\`)` : owner;
+	const model = modelOf(seclabel);
+	if (model === null) {
+		return `Without a \`model\` this override does nothing: libvirt's drivers look overrides up by model name.`;
+	}
+	if (seclabel.relabel?.value === 'no') {
+		return `**At start** libvirt's \`${model}\` driver leaves the label of ${what} alone: it must already be usable by the guest.`;
+	}
+	if (seclabel.labels.length > 0) {
+		return `**At start** libvirt's \`${model}\` driver gives ${what} this override's \`<label>\` instead of the guest's image label.`;
+	}
+	return `This override neither turns relabelling off nor gives a label, so ${what} is labelled as usual.`;
+}
+
+/** What the flag does to this disk's label under the domain's SELinux seclabel. */
+function diskFlagEffect(doc: SeclabelDocument, disk: DiskModel, flag: 'shareable' | 'readonly', settings: LanguageSettings): string | undefined {
+	const top = disk.layers[0];
+	const path = top ? sourcePath(top) : undefined;
+	if (!top || !path) {
+		return undefined;
+	}
+	const effect = diskLabelEffect(disk, top, 's0:cA,cB', catalogueOf(settings));
+	const note = flag === 'readonly' && disk.shareable ? ' `<shareable/>` decides the label here: it wins over `<readonly/>`.' : '';
+	const selinux = doc.seclabels.find((seclabel) => (modelOf(seclabel) ?? (doc.seclabels.length === 1 ? settings.hostSecurityModel ?? 'selinux' : null)) === 'selinux');
+	if (selinux && domainRelabel(selinux) === false) {
+		return `**At start** nothing: relabelling is off for SELinux, so \`${path}\` keeps its current label.`;
+	}
+	const when = selinux ? 'with SELinux relabelling on' : 'on an SELinux host (where the guest gets a dynamic label)';
+	return `**At start**, ${when}, \`${path}\` is ${effect}${note}`;
 }

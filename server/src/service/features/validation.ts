@@ -62,9 +62,11 @@ export function toDiagnostic(document: TextDocument, finding: RuleFinding, optio
 	if (finding.related && finding.related.length > 0) {
 		diagnostic.relatedInformation = finding.related.map((related) => {
 			const uri = related.uri || document.uri;
-			const relatedRange = uri === document.uri
-				? Range.create(document.positionAt(related.span.start), document.positionAt(related.span.end))
-				: options.resolveRelatedRange?.(uri, related.text, related.span.start, related.span.end) ?? Range.create(0, 0, 0, 0);
+			const relatedRange = related.range
+				? Range.create(related.range.start, related.range.end)
+				: uri === document.uri
+					? Range.create(document.positionAt(related.span.start), document.positionAt(related.span.end))
+					: options.resolveRelatedRange?.(uri, related.text ?? '', related.span.start, related.span.end) ?? Range.create(0, 0, 0, 0);
 			return DiagnosticRelatedInformation.create(Location.create(uri, relatedRange), related.message);
 		});
 	}

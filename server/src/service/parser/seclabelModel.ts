@@ -3,7 +3,32 @@
  * which mode (define-time or live XML). Built once per document version from the XML tree; every
  * rule, completion and hover reads this instead of walking XML.
  */
-import { XmlAttribute, XmlDocument, XmlElement, childElements, firstChild, getAttribute, parseXml } from './xmlParser';
+import { XmlAttribute, XmlDocument, XmlElement, childElements as namedChildren, getAttribute, parseXml } from './xmlParser';
+
+/**
+ * True when the element is in no XML namespace, the only elements libvirt's XPath queries
+ * (`./seclabel`, `./devices/disk`, `string(./label)`) match: one under a default namespace
+ * (`xmlns='urn:x'` on it or an ancestor) is invisible to libvirt, like an unknown element.
+ */
+export function inNoNamespace(element: XmlElement): boolean {
+	for (let current: XmlElement | null = element; current; current = current.parent) {
+		const declaration = getAttribute(current, 'xmlns');
+		if (declaration) {
+			return !declaration.value;
+		}
+	}
+	return true;
+}
+
+/** The children of that name libvirt reads: those in no namespace. */
+export function childElements(element: XmlElement, name: string): XmlElement[] {
+	return namedChildren(element, name).filter(inNoNamespace);
+}
+
+/** The first child of that name libvirt reads, as its `./name` XPath finds it. */
+export function firstChild(element: XmlElement, name: string): XmlElement | undefined {
+	return childElements(element, name)[0];
+}
 
 /**
  * `inactive`: a `<domain>` root, the XML `virsh define` reads (VIR_DOMAIN_DEF_PARSE_INACTIVE).
@@ -174,6 +199,9 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 	}
 	for (const devices of childElements(domain, 'devices')) {
 		for (const device of devices.children) {
+			if (!inNoNamespace(device)) {
+				continue;
+			}
 			if (device.name === 'disk') {
 				const disk = readDisk(device, model, read);
 				model.disks.push(disk);

@@ -1,6 +1,6 @@
 import { removeElement, setAttribute } from './edits';
 import { nameSpan, type Fix, type Rule } from './rule';
-import { LABEL_MAX, modelOf, seclabelType } from './semantics';
+import { exceedsLimit, LABEL_MAX, modelOf, seclabelType } from './semantics';
 
 export const rule: Rule = {
 	id: 'baselabel-ignored',
@@ -11,7 +11,7 @@ export const rule: Rule = {
 	versions: "libvirt's documentation says a baselabel without a type implies `dynamic`; since libvirt started reading `type` with virXMLPropEnum (before 9.0.0) that is no longer true: the baselabel is dropped.",
 	description: [
 		"libvirt reads `<baselabel>` only when `type='dynamic'` is written out. Under `static`, `none` or no type at all it is silently dropped, and with it the process type you chose: the guest runs as the policy's default `svirt_t`.",
-		'An empty baselabel, one longer than 4096 characters, or a second one is dropped too.',
+		'An empty baselabel, one longer than 4096 bytes of UTF-8, or a second one is dropped too.',
 	].join('\n\n'),
 	example: "<seclabel model='selinux'>\n  <baselabel>system_u:system_r:svirt_tcg_t:s0</baselabel>\n</seclabel>",
 	check(context) {
@@ -38,8 +38,8 @@ export const rule: Rule = {
 					message = 'libvirt reads only the first <baselabel>; this one is ignored.';
 				} else if (value.length === 0) {
 					message = 'An empty <baselabel> is ignored: the guest runs with the default process type.';
-				} else if (value.length > LABEL_MAX) {
-					message = `A <baselabel> longer than ${LABEL_MAX} characters is ignored.`;
+				} else if (exceedsLimit(value, LABEL_MAX)) {
+					message = `A <baselabel> longer than ${LABEL_MAX} bytes (UTF-8) is ignored.`;
 				}
 				if (message) {
 					fixes.push({ title: 'Remove the ignored <baselabel>', edits: [removeElement(context.text, baselabel)], isPreferred: fixes.length === 0 });

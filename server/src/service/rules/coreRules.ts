@@ -15,6 +15,7 @@ import { rule as imagelabelMissing } from './imagelabel-missing';
 import { rule as duplicateModel } from './duplicate-model';
 import { rule as modelMissing } from './model-missing';
 import { rule as modelMissingMultiple } from './model-missing-multiple';
+import { rule as chardevSourceCount } from './chardev-source-count';
 import { rule as deviceDuplicateModel } from './device-duplicate-model';
 import { rule as labelskipInvalid } from './labelskip-invalid';
 import { rule as deviceLabelRelabelNo } from './device-label-relabel-no';
@@ -49,6 +50,7 @@ export const coreRules: readonly Rule[] = [
 	duplicateModel,
 	modelMissing,
 	modelMissingMultiple,
+	chardevSourceCount,
 	deviceDuplicateModel,
 	labelskipInvalid,
 	deviceLabelRelabelNo,

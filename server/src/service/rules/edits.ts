@@ -82,5 +82,14 @@ export function insertChild(text: string, element: XmlElement, childXml: string)
 			newText: `>${eol}${indent}${step}${childXml}${eol}${indent}</${element.name}>`,
 		};
 	}
+	if (element.closed && element.endTagStart === element.startTagEnd) {
+		// `<seclabel ...></seclabel>`: the end tag goes on a line of its own, as when opening a self-closing element.
+		return { span: { start: element.startTagEnd, end: element.startTagEnd }, newText: `${eol}${indent}${step}${childXml}${eol}${indent}` };
+	}
 	return { span: { start: element.startTagEnd, end: element.startTagEnd }, newText: `${eol}${indent}${step}${childXml}` };
+}
+
+/** Inserts an element right after a sibling, on a line of its own with the sibling's indentation. */
+export function insertAfter(text: string, sibling: XmlElement, xml: string): OffsetEdit {
+	return { span: { start: sibling.end, end: sibling.end }, newText: `${eolOf(text)}${indentationAt(text, sibling.start)}${xml}` };
 }

@@ -1,6 +1,8 @@
-import { insertChild } from './edits';
+import { insertAfter, insertChild } from './edits';
 import { nameSpan, type Rule } from './rule';
-import { domainRelabel, LABEL_MAX, modelOf, seclabelType } from './semantics';
+import { domainRelabel, exceedsLimit, LABEL_MAX, modelOf, seclabelType } from './semantics';
+
+const IMAGELABEL_PLACEHOLDER = '<imagelabel>system_u:object_r:svirt_image_t:s0:c0,c1</imagelabel>';
 
 export const rule: Rule = {
 	id: 'imagelabel-missing',
@@ -22,7 +24,7 @@ export const rule: Rule = {
 			}
 			const first = seclabel.imagelabels[0];
 			const value = first ? context.textOf(first) : '';
-			if (value.length > 0 && value.length <= LABEL_MAX) {
+			if (value.length > 0 && !exceedsLimit(value, LABEL_MAX)) {
 				continue;
 			}
 			context.report({
@@ -31,7 +33,10 @@ export const rule: Rule = {
 				libvirtMessage: 'XML error: security imagelabel is missing',
 				fixes: first ? [] : [{
 					title: 'Add an <imagelabel>',
-					edits: [insertChild(context.text, seclabel.element, '<imagelabel>system_u:object_r:svirt_image_t:s0:c0,c1</imagelabel>')],
+					// libvirt writes <imagelabel> right after <label>; keeping that order keeps the XML comparable with dumpxml.
+					edits: [seclabel.labels.length > 0
+						? insertAfter(context.text, seclabel.labels[seclabel.labels.length - 1], IMAGELABEL_PLACEHOLDER)
+						: insertChild(context.text, seclabel.element, IMAGELABEL_PLACEHOLDER)],
 				}],
 			});
 		}

@@ -4,8 +4,10 @@
  */
 import { coreRules } from './coreRules';
 import type { Rule } from './rule';
+import { selinuxRules } from './selinuxRules';
+import { workspaceRules } from './workspaceRules';
 
-export const allRules: readonly Rule[] = [...coreRules];
+export const allRules: readonly Rule[] = [...coreRules, ...selinuxRules, ...workspaceRules];
 
 const byId = new Map(allRules.map((rule) => [rule.id, rule]));
 

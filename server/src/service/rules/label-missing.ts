@@ -1,6 +1,6 @@
 import { insertChild } from './edits';
 import { nameSpan, type Rule } from './rule';
-import { LABEL_MAX, modelOf, seclabelType } from './semantics';
+import { exceedsLimit, LABEL_MAX, modelOf, seclabelType } from './semantics';
 
 /** A placeholder label per model, for the "add a label" fix. */
 export function placeholderLabel(model: string | null, kind: 'process' | 'image'): string {
@@ -22,7 +22,7 @@ export const rule: Rule = {
 	reference: 'B7',
 	description: [
 		"`type='static'` means \"run the guest with exactly this label\", so it needs a `<label>`. In live XML (a running guest) every seclabel except `type='none'` carries the label libvirt generated.",
-		'An empty `<label/>`, or one longer than 4096 characters, counts as missing. Only the first `<label>` is read.',
+		'An empty `<label/>`, or one longer than 4096 bytes of UTF-8, counts as missing. Only the first `<label>` is read.',
 	].join('\n\n'),
 	example: "<seclabel type='static' model='selinux'/>",
 	check(context) {
@@ -37,10 +37,10 @@ export const rule: Rule = {
 			}
 			const first = seclabel.labels[0];
 			const value = first ? context.textOf(first) : '';
-			if (value.length > 0 && value.length <= LABEL_MAX) {
+			if (value.length > 0 && !exceedsLimit(value, LABEL_MAX)) {
 				continue;
 			}
-			const why = !first ? 'has no <label>' : value.length === 0 ? 'has an empty <label>' : `has a <label> longer than ${LABEL_MAX} characters`;
+			const why = !first ? 'has no <label>' : value.length === 0 ? 'has an empty <label>' : `has a <label> longer than ${LABEL_MAX} bytes (UTF-8)`;
 			context.report({
 				span: first ? nameSpan(first) : nameSpan(seclabel.element),
 				message: type === 'static'

@@ -15,7 +15,8 @@ export const rule: Rule = {
 			return;
 		}
 		for (const seclabel of context.doc.deviceSeclabels) {
-			if (seclabel.labelskip && yesNo(seclabel.labelskip) === null) {
+			// An unquoted or missing value is a well-formedness error (xml-not-well-formed), usually half-typed.
+			if (seclabel.labelskip && seclabel.labelskip.quote !== null && yesNo(seclabel.labelskip) === null) {
 				const value = seclabel.labelskip.value ?? '';
 				context.report({
 					span: valueSpan(seclabel.labelskip),

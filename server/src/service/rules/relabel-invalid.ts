@@ -14,7 +14,8 @@ export const rule: Rule = {
 	check(context) {
 		const all = [...context.doc.seclabels, ...context.doc.deviceSeclabels];
 		for (const seclabel of all) {
-			if (seclabel.relabel && yesNo(seclabel.relabel) === null) {
+			// An unquoted or missing value is a well-formedness error (xml-not-well-formed), usually half-typed.
+			if (seclabel.relabel && seclabel.relabel.quote !== null && yesNo(seclabel.relabel) === null) {
 				const value = seclabel.relabel.value ?? '';
 				const lower = value.trim().toLowerCase();
 				const guess = ['yes', 'true', '1', 'on'].includes(lower) ? 'yes' : ['no', 'false', '0', 'off'].includes(lower) ? 'no' : undefined;

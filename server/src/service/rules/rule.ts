@@ -6,7 +6,7 @@
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
 import type { PolicyInfo } from '../selinux/policy';
-import type { DriverName, HostSecurityModel, SeverityName, Stage } from '../types';
+import type { DriverName, HostSecurityModel, SeverityName, Stage, WorkspaceContext } from '../types';
 import type { Version } from '../version';
 
 /** A text edit in offsets; converted to an LSP TextEdit at the edge. */
@@ -20,14 +20,21 @@ export interface Fix {
 	readonly edits: OffsetEdit[];
 	/** The fix a user most likely wants; also the one "fix all" applies. */
 	readonly isPreferred?: boolean;
+	/** A command the action runs instead of (or after) the edits, such as opening the other guest's file. */
+	readonly command?: { readonly title: string; readonly command: string; readonly arguments?: unknown[] };
 }
 
 /** A place in another document, for diagnostics that involve two guests. */
 export interface RelatedLocation {
 	readonly uri: string;
 	readonly span: Span;
-	/** Converts the span to a line/character position in that document. */
-	readonly text: string;
+	/** Converts the span to a line/character position in that document; not needed when `range` is set. */
+	readonly text?: string;
+	/**
+	 * The span's position, computed when the other document was indexed: the workspace index keeps
+	 * positions instead of whole texts, to stay small for thousands of guests.
+	 */
+	readonly range?: { readonly start: { readonly line: number; readonly character: number }; readonly end: { readonly line: number; readonly character: number } };
 	readonly message: string;
 }
 
@@ -55,6 +62,10 @@ export interface RuleContext {
 	/** What libvirt reads from the element with `string(./label)`. */
 	textOf(element: XmlElement): string;
 	report(finding: Finding): void;
+	/** The checked document's URI, when the caller gave one (LanguageSettings.documentUri). */
+	readonly uri?: string;
+	/** The other guests, for the cross-guest rules (LanguageSettings.workspace). */
+	readonly workspace?: WorkspaceContext;
 }
 
 /** Which code in libvirt checks the rule, which decides where it applies. */

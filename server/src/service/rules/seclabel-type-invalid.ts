@@ -13,7 +13,8 @@ export const rule: Rule = {
 	example: "<seclabel type='Dynamic' model='selinux'/>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			if (seclabel.type && seclabelType(seclabel) === null) {
+			// An unquoted or missing value is a well-formedness error (xml-not-well-formed), usually half-typed.
+			if (seclabel.type && seclabel.type.quote !== null && seclabelType(seclabel) === null) {
 				const value = seclabel.type.value ?? '';
 				const suggestion = ['dynamic', 'static', 'none'].find((known) => known === value.trim().toLowerCase());
 				context.report({

@@ -9,10 +9,38 @@ import type { RuleContext } from './rule';
 /** `default` is what libvirt stores when the type attribute is missing (rules reference A5). */
 export type SeclabelType = 'default' | 'none' | 'dynamic' | 'static';
 
-/** libvirt reads at most this many characters of a model (VIR_SECURITY_MODEL_BUFLEN - 1). */
+/** libvirt reads at most this many bytes of a model (VIR_SECURITY_MODEL_BUFLEN - 1). */
 export const MODEL_MAX = 256;
-/** libvirt reads at most this many characters of a label (VIR_SECURITY_LABEL_BUFLEN - 1). */
+/** libvirt reads at most this many bytes of a label (VIR_SECURITY_LABEL_BUFLEN - 1). */
 export const LABEL_MAX = 4096;
+
+/**
+ * True when libvirt drops the value as too long. Its limits count UTF-8 bytes (strlen), not
+ * characters, so a label of 2049 'é' is dropped although it has fewer than 4096 characters.
+ */
+export function exceedsLimit(value: string, limit: number): boolean {
+	// One UTF-16 unit never takes more than three UTF-8 bytes, so short values need no counting.
+	return value.length * 3 > limit && utf8Length(value) > limit;
+}
+
+function utf8Length(value: string): number {
+	let bytes = 0;
+	for (let i = 0; i < value.length; i++) {
+		const code = value.charCodeAt(i);
+		if (code < 0x80) {
+			bytes += 1;
+		} else if (code < 0x800) {
+			bytes += 2;
+		} else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			// A surrogate pair is one code point of four bytes.
+			bytes += 4;
+			i++;
+		} else {
+			bytes += 3;
+		}
+	}
+	return bytes;
+}
 
 export const CHARDEV_TYPES_WITH_SECLABEL = ['pty', 'dev', 'file', 'pipe', 'unix'];
 
@@ -42,7 +70,7 @@ export function yesNo(attribute: XmlAttribute | undefined): boolean | undefined 
 /** The model libvirt stores: null when absent, or when longer than it reads (rules reference B1). */
 export function modelOf(seclabel: DomainSeclabel | DeviceSeclabel): string | null {
 	const value = seclabel.model?.value;
-	if (value === undefined || value === null || value.length > MODEL_MAX) {
+	if (value === undefined || value === null || exceedsLimit(value, MODEL_MAX)) {
 		return null;
 	}
 	return value;
@@ -67,7 +95,7 @@ export function labelValue(context: RuleContext, elements: XmlElement[]): string
 		return null;
 	}
 	const value = context.textOf(elements[0]);
-	return value.length === 0 || value.length > LABEL_MAX ? null : value;
+	return value.length === 0 || exceedsLimit(value, LABEL_MAX) ? null : value;
 }
 
 /**

@@ -8,8 +8,12 @@ export const rule: Rule = {
 	description: 'libvirt parses domain XML with libxml2 and refuses a document that is not well-formed before it looks at any label. Each problem is reported where it is; everything that could still be read is checked as usual.',
 	example: "<domain type='kvm'>\n  <seclabel type='dynamic' model='selinux'>\n</domain>",
 	check(context) {
+		const length = context.text.length;
 		for (const problem of context.doc.xml.problems) {
-			context.report({ span: problem, message: problem.message });
+			// The parser marks at least one character, which at the very end of a half-typed
+			// document lies past it; a range must stay inside the text.
+			const start = Math.min(problem.start, length);
+			context.report({ span: { start, end: Math.max(start, Math.min(problem.end, length)) }, message: problem.message });
 		}
 	},
 };

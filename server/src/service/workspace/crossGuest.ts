@@ -1,0 +1,255 @@
+/**
+ * The cross-guest checks: what one document does to the other guests of its host (or fleet). The
+ * document's own side is summarised from the parse being checked, so that findings follow the
+ * text as typed; the other side comes from the index. Each cross-guest rule file reports its share.
+ */
+import type { SeclabelDocument } from '../parser/seclabelModel';
+import { freshCategoryPair } from '../features/freshLevel';
+import { insertChild } from '../rules/edits';
+import type { Finding, Fix, RelatedLocation, RuleContext } from '../rules/rule';
+import { dominates } from '../selinux/context';
+import { guestLabel, sameGuest, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
+import type { GuestLookup } from './workspaceIndex';
+
+export type CrossGuestRuleId = 'shared-image-not-shareable' | 'shareable-mismatch' | 'mcs-level-collision' | 'shared-image-private-categories';
+
+export interface CrossGuestFinding extends Finding {
+	readonly ruleId: CrossGuestRuleId;
+}
+
+/** Formats that QEMU can share for writing (rules reference G3): adding <shareable/> to others is refused. */
+const SHAREABLE_FORMATS = new Set(['raw']);
+
+const cache = new WeakMap<SeclabelDocument, { uri: string; generation: number; lookup: GuestLookup; findings: CrossGuestFinding[] }>();
+
+/** Reports the findings of one cross-guest rule, when the caller gave a workspace and a URI. */
+export function reportCrossGuest(context: RuleContext, ruleId: CrossGuestRuleId): void {
+	const lookup = context.workspace?.guests;
+	if (!lookup || context.uri === undefined) {
+		return;
+	}
+	for (const finding of crossGuestFindings(context.uri, context.doc, lookup)) {
+		if (finding.ruleId === ruleId) {
+			const { ruleId: _ruleId, ...plain } = finding;
+			context.report(plain);
+		}
+	}
+}
+
+/**
+ * Every cross-guest finding for a document, computed once per parse and index generation: the
+ * four rules share one pass.
+ */
+export function crossGuestFindings(uri: string, doc: SeclabelDocument, lookup: GuestLookup): CrossGuestFinding[] {
+	const cached = cache.get(doc);
+	if (cached && cached.uri === uri && cached.generation === lookup.generation && cached.lookup === lookup) {
+		return cached.findings;
+	}
+	const self = summarizeGuest(uri, doc, lookup.hostOf(uri));
+	const findings = self ? computeCrossGuest(self, doc, lookup) : [];
+	cache.set(doc, { uri, generation: lookup.generation, lookup, findings });
+	return findings;
+}
+
+/** The guests, other than this one, that use the same resource, each with its first such disk. */
+function otherDiskUses(self: GuestSummary, disk: DiskUse, lookup: GuestLookup): { guest: GuestSummary; use: DiskUse }[] {
+	const result: { guest: GuestSummary; use: DiskUse }[] = [];
+	const seen = new Set<string>();
+	for (const use of lookup.diskUses(disk.resourceKey)) {
+		if (use.uri === self.uri || seen.has(use.uri)) {
+			continue;
+		}
+		const guest = lookup.guest(use.uri);
+		if (!guest || sameGuest(self, guest)) {
+			continue;
+		}
+		seen.add(use.uri);
+		result.push({ guest, use });
+	}
+	return result;
+}
+
+function related(uri: string, at: PlacedSpan, message: string): RelatedLocation {
+	return { uri, span: { start: at.start, end: at.end }, range: at.range, message };
+}
+
+/** The last path segment of a URI or path, decoded, for action titles. */
+export function fileName(uri: string): string {
+	const last = uri.replace(/[?#].*$/, '').split('/').filter((segment) => segment !== '').pop() ?? uri;
+	try {
+		return decodeURIComponent(last);
+	} catch {
+		return last;
+	}
+}
+
+function describeDisk(disk: DiskUse): string {
+	return disk.targetDev ? `disk '${disk.targetDev}'` : 'a disk';
+}
+
+function openFix(uri: string): Fix {
+	return { title: `Open ${fileName(uri)}`, edits: [], command: { title: `Open ${fileName(uri)}`, command: 'vscode.open', arguments: [uri] } };
+}
+
+function addShareableFix(doc: SeclabelDocument, diskIndex: number): Fix | undefined {
+	const model = doc.disks.find((candidate) => candidate.layers[0] && candidate.element.start <= diskIndex && diskIndex < candidate.element.end);
+	if (!model) {
+		return undefined;
+	}
+	const format = model.layers[0].format;
+	return {
+		title: 'Add <shareable/> to this disk',
+		edits: [insertChild(doc.xml.text, model.element, '<shareable/>')],
+		// QEMU refuses shared writes to formats other than raw (G3), so the fix is only preferred where it works.
+		isPreferred: format === undefined || SHAREABLE_FORMATS.has(format),
+	};
+}
+
+function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: GuestLookup): CrossGuestFinding[] {
+	const findings: CrossGuestFinding[] = [];
+	for (const disk of self.disks) {
+		const others = otherDiskUses(self, disk, lookup);
+		if (others.length === 0) {
+			continue;
+		}
+		if (disk.writable) {
+			sharedImageFindings(disk, others.filter((other) => other.use.writable), doc, findings);
+		}
+		privateCategoryFindings(disk, others, findings);
+	}
+	for (const level of self.levels) {
+		levelCollisionFindings(self, level, lookup, findings);
+	}
+	return findings;
+}
+
+function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use: DiskUse }[], doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
+	const unshared = writers.filter((other) => !disk.shareable && !other.use.shareable);
+	const mismatched = writers.filter((other) => disk.shareable !== other.use.shareable);
+	const shareFix = disk.shareable ? undefined : addShareableFix(doc, disk.at.start);
+	if (unshared.length > 0) {
+		const names = unshared.map((other) => guestLabel(other.guest)).join(', ');
+		findings.push({
+			ruleId: 'shared-image-not-shareable',
+			span: disk.at,
+			message: `${disk.resource} is also a writable image of ${names}, and neither disk is <shareable/>: the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk. Mark both disks <shareable/> (raw images only), or give one guest a copy.`,
+			libvirtMessage: `Requested operation is not valid: Setting different SELinux label on ${disk.resource} which is already in use`,
+			related: unshared.map((other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} writes the same image (${describeDisk(other.use)}) without <shareable/>`)),
+			fixes: [...(shareFix ? [shareFix] : []), ...unshared.map((other) => openFix(other.use.uri))],
+		});
+	}
+	if (mismatched.length > 0) {
+		const names = mismatched.map((other) => guestLabel(other.guest)).join(', ');
+		const message = disk.shareable
+			? `${disk.resource} is <shareable/> here but not in ${names}: that guest labels the image with its own categories and takes an exclusive write lock, so this guest loses access to it (or cannot start). Add <shareable/> to the other guest's disk.`
+			: `${disk.resource} is <shareable/> in ${names} but not here: this guest labels the image with its private categories and takes an exclusive write lock, which cuts the other guest off (or fails to start). Add <shareable/> to this disk.`;
+		findings.push({
+			ruleId: 'shareable-mismatch',
+			span: disk.at,
+			message,
+			related: mismatched.map((other) => related(other.use.uri, other.use.at, other.use.shareable ? `${guestLabel(other.guest)} shares this image (<shareable/>)` : `${guestLabel(other.guest)} uses this image without <shareable/>`)),
+			fixes: [...(shareFix ? [shareFix] : []), ...mismatched.map((other) => openFix(other.use.uri))],
+		});
+	}
+}
+
+function privateCategoryFindings(disk: DiskUse, others: { guest: GuestSummary; use: DiskUse }[], findings: CrossGuestFinding[]): void {
+	const label = disk.deviceLevel;
+	if (!label || label.value.categories.length === 0) {
+		return;
+	}
+	const denied = others.filter((other) => {
+		const confinement = other.guest.confinement;
+		if (confinement.kind === 'unconfined') {
+			return false;
+		}
+		return confinement.kind === 'random' || !dominates(confinement.level, label.value);
+	});
+	if (denied.length === 0) {
+		return;
+	}
+	const names = denied.map((other) => guestLabel(other.guest)).join(', ');
+	findings.push({
+		ruleId: 'shared-image-private-categories',
+		span: label.at,
+		message: `This label gives ${disk.resource} the categories ${label.level}, but ${names} also ${denied.length > 1 ? 'use' : 'uses'} the image and ${denied.length > 1 ? 'run' : 'runs'} without them: SELinux denies ${denied.length > 1 ? 'them' : 'it'} the image once this guest relabels it. A shared image needs a label without private categories (like the s0 label <shareable/> gives it).`,
+		related: denied.map((other) => {
+			const confinement = other.guest.confinement;
+			const how = confinement.kind === 'level' ? 'runs at a level that does not include these categories' : 'gets a random category pair at start';
+			return related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses the same image and ${how}`);
+		}),
+		fixes: [{
+			title: `Label the image without categories (${String(label.value.sensitivity)})`,
+			edits: [{ span: label.levelSpan, newText: String(label.value.sensitivity) }],
+		}],
+	});
+}
+
+function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: GuestLookup, findings: CrossGuestFinding[]): void {
+	// A level without categories isolates nothing by design; it is not a pair two guests can collide on.
+	if (level.value.categories.length === 0) {
+		return;
+	}
+	const colliding: { guest: GuestSummary; use: LevelUse }[] = [];
+	const seen = new Set<string>();
+	for (const use of lookup.levelUses(self.hostKey, level.level)) {
+		if (use.uri === self.uri || seen.has(use.uri)) {
+			continue;
+		}
+		// Two live dynamic labels come from libvirt's own allocator, which keeps them apart on one daemon.
+		if (level.kind === 'live' && use.kind === 'live') {
+			continue;
+		}
+		const guest = lookup.guest(use.uri);
+		if (!guest || sameGuest(self, guest)) {
+			continue;
+		}
+		seen.add(use.uri);
+		colliding.push({ guest, use });
+	}
+	if (colliding.length === 0) {
+		return;
+	}
+	const names = colliding.map((other) => `${guestLabel(other.guest)} (${other.use.kind === 'static' ? 'static label' : 'running with a dynamic label'})`).join(', ');
+	const fixes: Fix[] = [];
+	if (level.kind === 'static') {
+		const used = new Set(lookup.usedLevels(self.uri));
+		for (const own of self.levels) {
+			used.add(own.level);
+		}
+		try {
+			const sensitivity = String(level.value.sensitivity);
+			const pair = freshCategoryPair(used, seededRandom(`${self.uri}\0${level.level}`), { sensitivity, min: 0, max: 1023 });
+			fixes.push({ title: `Use the unused level ${pair}`, edits: [{ span: level.levelSpan, newText: pair }], isPreferred: true });
+		} catch {
+			// Every pair is taken: there is no fix to offer.
+		}
+	}
+	fixes.push(...colliding.map((other) => openFix(other.use.uri)));
+	findings.push({
+		ruleId: 'mcs-level-collision',
+		span: level.at,
+		message: `This guest's ${level.kind === 'static' ? 'static' : 'live'} level ${level.level} is also the level of ${names}: guests with the same categories can read and write each other's images and processes, so SELinux no longer isolates them. libvirt never reserves static levels, so it does not notice.`,
+		related: colliding.map((other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} runs at ${other.use.level}`)),
+		fixes,
+	});
+}
+
+/**
+ * A deterministic random source seeded by a string (FNV-1a, then mulberry32): the same document
+ * gets the same suggested pair from one request to the next, so a fix shown is the fix applied.
+ */
+export function seededRandom(seed: string): () => number {
+	let state = 0x811c9dc5;
+	for (let i = 0; i < seed.length; i++) {
+		state ^= seed.charCodeAt(i);
+		state = Math.imul(state, 0x01000193) >>> 0;
+	}
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}

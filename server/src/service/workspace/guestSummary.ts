@@ -1,0 +1,323 @@
+/**
+ * What the workspace index keeps of one domain document: the few facts the cross-guest rules
+ * compare (which images it writes, whether they are shareable, which MCS levels it runs at), each
+ * with a span and a line/character position, never the XML tree or the text. A workspace of
+ * thousands of guests then costs kilobytes per guest, and a related location into a file that is
+ * not open can still be shown without reading the file again.
+ */
+import type { DiskModel, SeclabelDocument, StorageSource } from '../parser/seclabelModel';
+import { childElements, getAttribute, textContent, trimmedContentSpan, type Span, type XmlElement } from '../parser/xmlParser';
+import { canonicalRange, parseContext, type LevelValue } from '../selinux/context';
+import { normalizeLocalPath } from './resourceIdentity';
+
+/** A zero-based line and UTF-16 character, as LSP and the CLI's JSON count them. */
+export interface LinePosition {
+	readonly line: number;
+	readonly character: number;
+}
+
+export interface LineRange {
+	readonly start: LinePosition;
+	readonly end: LinePosition;
+}
+
+/** A span of the summarised document together with its position, for related locations. */
+export interface PlacedSpan extends Span {
+	readonly range: LineRange;
+}
+
+/** A disk image (top of the chain) as one guest uses it. */
+export interface DiskUse {
+	readonly uri: string;
+	/**
+	 * Who else can touch the same resource: `<host>\0local:<path>` for files and block devices,
+	 * `<host>\0volume:<pool>/<volume>` for pool volumes, `network:…` (no host) for network disks,
+	 * which a fleet reaches from every host.
+	 */
+	readonly resourceKey: string;
+	/** The resource as a user reads it in a message: a path, `pool/volume`, `rbd:pool/image`. */
+	readonly resource: string;
+	readonly network: boolean;
+	/** Neither `<readonly/>` nor a CD-ROM (libvirt forces those read-only). */
+	readonly writable: boolean;
+	readonly shareable: boolean;
+	readonly targetDev?: string;
+	/** The source attribute that names the resource (file, dev, name, volume). */
+	readonly at: PlacedSpan;
+	/** The level of an SELinux `<label>` override on the image, when it has one. */
+	readonly deviceLevel?: DeviceLevel;
+}
+
+export interface DeviceLevel {
+	/** Canonical level or range. */
+	readonly level: string;
+	readonly value: LevelValue;
+	/** The label's text content. */
+	readonly at: PlacedSpan;
+	/** Where the level starts and ends inside the label text, for fixes. */
+	readonly levelSpan: Span;
+}
+
+/**
+ * An MCS level a guest's processes run at: `static` from a static label, `live` from the label
+ * libvirt generated for a running guest (a `<domain id=…>` dump or a status file).
+ */
+export interface LevelUse {
+	readonly uri: string;
+	readonly kind: 'static' | 'live';
+	/** Canonical level or range, e.g. `s0:c1,c2`. */
+	readonly level: string;
+	readonly value: LevelValue;
+	readonly at: PlacedSpan;
+	/** Where the level starts and ends in the document, for fixes. */
+	readonly levelSpan: Span;
+}
+
+/** How a guest's processes are confined by SELinux, which decides what images it can open. */
+export type Confinement =
+	| { readonly kind: 'level'; readonly level: LevelValue }
+	/** A dynamic label not yet generated: libvirt draws a random pair at start. */
+	| { readonly kind: 'random' }
+	/** No SELinux confinement (type none, model none, or another model only). */
+	| { readonly kind: 'unconfined' };
+
+export interface GuestSummary {
+	readonly uri: string;
+	readonly hostKey: string;
+	/** The domain's `<name>`, when it has one: files of one guest (config and live dump) share it. */
+	readonly name?: string;
+	readonly uuid?: string;
+	readonly live: boolean;
+	readonly disks: readonly DiskUse[];
+	readonly levels: readonly LevelUse[];
+	readonly confinement: Confinement;
+}
+
+/** Start offsets of every line, to turn offsets into positions without keeping the text. */
+export function lineStarts(text: string): number[] {
+	const starts = [0];
+	for (let i = 0; i < text.length; i++) {
+		const code = text.charCodeAt(i);
+		if (code === 10) {
+			starts.push(i + 1);
+		} else if (code === 13 && text.charCodeAt(i + 1) !== 10) {
+			starts.push(i + 1);
+		}
+	}
+	return starts;
+}
+
+export function positionAt(starts: readonly number[], offset: number): LinePosition {
+	let low = 0;
+	let high = starts.length - 1;
+	while (low < high) {
+		const middle = (low + high + 1) >> 1;
+		if (starts[middle] <= offset) {
+			low = middle;
+		} else {
+			high = middle - 1;
+		}
+	}
+	return { line: low, character: offset - starts[low] };
+}
+
+/** Whether a seclabel speaks SELinux: `model='selinux'`, or no model on a host whose default is SELinux. */
+function isSelinuxModel(model: string | null | undefined): boolean {
+	return model === undefined || model === null || model === 'selinux';
+}
+
+interface ParsedLabelLevel {
+	readonly level: string;
+	readonly value: LevelValue;
+	/** Offsets of the level inside the label text. */
+	readonly start: number;
+	readonly end: number;
+}
+
+/** The canonical level of an SELinux context, or undefined when it is no context or has no level. */
+export function labelLevel(label: string): ParsedLabelLevel | undefined {
+	const parsed = parseContext(label);
+	if (parsed.problems.length > 0 || !parsed.low || !parsed.high || !parsed.range) {
+		return undefined;
+	}
+	return { level: canonicalRange(parsed.low, parsed.high), value: { sensitivity: parsed.low.sensitivity.text, categories: parsed.low.categories }, start: parsed.range.start, end: parsed.range.end };
+}
+
+/** Summarises a parsed domain for the index; null when the document is not a domain. */
+export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = ''): GuestSummary | null {
+	const domain = doc.domain;
+	if (!domain) {
+		return null;
+	}
+	const text = doc.xml.text;
+	const starts = lineStarts(text);
+	const place = (span: Span): PlacedSpan => ({ start: span.start, end: span.end, range: { start: positionAt(starts, span.start), end: positionAt(starts, span.end) } });
+	const nameElement = childElements(domain, 'name')[0];
+	const uuidElement = childElements(domain, 'uuid')[0];
+	const name = nameElement ? textContent(text, nameElement).trim() || undefined : undefined;
+	const uuid = uuidElement ? textContent(text, uuidElement).trim().toLowerCase().replace(/-/g, '') || undefined : undefined;
+	const live = doc.kind === 'live';
+
+	const levels: LevelUse[] = [];
+	let confinement: Confinement = doc.seclabels.length === 0 ? { kind: 'random' } : { kind: 'unconfined' };
+	for (const seclabel of doc.seclabels) {
+		const model = seclabel.model?.value;
+		if (!isSelinuxModel(model)) {
+			continue;
+		}
+		const type = seclabel.type?.value ?? 'dynamic';
+		if (type === 'none') {
+			continue;
+		}
+		const labelElement = seclabel.labels[0];
+		const label = labelElement ? textContent(text, labelElement) : '';
+		const parsed = label ? labelLevel(label.trim()) : undefined;
+		// A dynamic label's <label> is output only: libvirt reads it from live XML alone.
+		const counts = type === 'static' || (type === 'dynamic' && live);
+		if (labelElement && parsed && counts) {
+			const content = trimmedContentSpan(text, labelElement);
+			levels.push({
+				uri,
+				kind: type === 'static' ? 'static' : 'live',
+				level: parsed.level,
+				value: parsed.value,
+				at: place(content),
+				levelSpan: { start: content.start + parsed.start, end: content.start + parsed.end },
+			});
+			confinement = { kind: 'level', level: parsed.value };
+		} else if (type === 'dynamic' && confinement.kind === 'unconfined') {
+			confinement = { kind: 'random' };
+		}
+	}
+
+	const disks: DiskUse[] = [];
+	for (const disk of doc.disks) {
+		const use = diskUse(uri, hostKey, disk, text, place);
+		if (use) {
+			disks.push(use);
+		}
+	}
+	return { uri, hostKey, name, uuid, live, disks, levels, confinement };
+}
+
+function diskUse(uri: string, hostKey: string, disk: DiskModel, text: string, place: (span: Span) => PlacedSpan): DiskUse | undefined {
+	const top = disk.layers[0];
+	const identity = top ? resourceOf(top, hostKey) : undefined;
+	if (!identity) {
+		return undefined;
+	}
+	return {
+		uri,
+		resourceKey: identity.key,
+		resource: identity.resource,
+		network: identity.network,
+		writable: !disk.readonly && disk.device !== 'cdrom',
+		shareable: !!disk.shareable,
+		targetDev: disk.targetDev,
+		at: place(identity.at),
+		deviceLevel: deviceLevelOf(top, text, place),
+	};
+}
+
+interface ResourceIdentity {
+	readonly key: string;
+	readonly resource: string;
+	readonly network: boolean;
+	readonly at: Span;
+}
+
+function attributeValueSpan(element: XmlElement, name: string): { value: string; span: Span } | undefined {
+	const attribute = getAttribute(element, name);
+	if (!attribute || attribute.value === null || attribute.value.trim() === '') {
+		return undefined;
+	}
+	return { value: attribute.value, span: { start: attribute.valueStart, end: attribute.valueEnd } };
+}
+
+/** The identity of a disk layer's storage; undefined for storage with no comparable name. */
+function resourceOf(layer: StorageSource, hostKey: string): ResourceIdentity | undefined {
+	const source = layer.source;
+	if (!source) {
+		return undefined;
+	}
+	switch (layer.type) {
+		case 'file':
+		case 'block': {
+			const named = attributeValueSpan(source, layer.type === 'file' ? 'file' : 'dev');
+			if (!named) {
+				return undefined;
+			}
+			const path = normalizeLocalPath(named.value);
+			// A file and a block device with the same path are the same inode, so they share a key.
+			return { key: `${hostKey}\0local:${path}`, resource: path, network: false, at: named.span };
+		}
+		case 'volume': {
+			const pool = attributeValueSpan(source, 'pool');
+			const volume = attributeValueSpan(source, 'volume');
+			if (!pool || !volume) {
+				return undefined;
+			}
+			const resource = `${pool.value}/${volume.value}`;
+			return { key: `${hostKey}\0volume:${resource}`, resource, network: false, at: volume.span };
+		}
+		case 'network': {
+			const protocol = attributeValueSpan(source, 'protocol');
+			const name = attributeValueSpan(source, 'name');
+			if (!protocol || !name) {
+				return undefined;
+			}
+			const servers = childElements(source, 'host').map((host) => {
+				const hostName = getAttribute(host, 'name')?.value?.toLowerCase() ?? '';
+				const port = getAttribute(host, 'port')?.value ?? '';
+				const socket = getAttribute(host, 'socket')?.value ?? '';
+				return socket ? `unix:${socket}` : port ? `${hostName}:${port}` : hostName;
+			}).sort();
+			const where = servers.length > 0 ? ` on ${servers.join(', ')}` : '';
+			const resource = `${protocol.value.toLowerCase()}:${name.value}${where}`;
+			return { key: `network:${protocol.value.toLowerCase()}:${name.value}@${servers.join(',')}`, resource, network: true, at: name.span };
+		}
+		default:
+			// nvme, vhostuser, vdpa and dir storage have no image libvirt labels per guest.
+			return undefined;
+	}
+}
+
+/** The level of the top image's own SELinux `<label>` override, when it relabels with one. */
+function deviceLevelOf(layer: StorageSource, text: string, place: (span: Span) => PlacedSpan): DeviceLevel | undefined {
+	for (const seclabel of layer.seclabels) {
+		if (!isSelinuxModel(seclabel.model?.value) || seclabel.relabel?.value === 'no') {
+			continue;
+		}
+		const labelElement = seclabel.labels[0];
+		if (!labelElement) {
+			continue;
+		}
+		const parsed = labelLevel(textContent(text, labelElement).trim());
+		if (!parsed) {
+			continue;
+		}
+		const content = trimmedContentSpan(text, labelElement);
+		return { level: parsed.level, value: parsed.value, at: place(content), levelSpan: { start: content.start + parsed.start, end: content.start + parsed.end } };
+	}
+	return undefined;
+}
+
+/**
+ * Whether two summaries describe the same guest: a config file and a live dump of it, on one host.
+ * libvirt allows one domain per name on a host, so a shared name with a shared UUID, or a shared
+ * name between inactive and live XML, is the same guest seen twice, not two guests colliding.
+ */
+export function sameGuest(a: GuestSummary, b: GuestSummary): boolean {
+	if (a.hostKey !== b.hostKey || !a.name || a.name !== b.name) {
+		return false;
+	}
+	if (a.uuid && b.uuid) {
+		return a.uuid === b.uuid;
+	}
+	return a.live !== b.live;
+}
+
+/** A short name for a guest in messages: its domain name, else its file. */
+export function guestLabel(guest: GuestSummary): string {
+	return guest.name ? `'${guest.name}'` : guest.uri;
+}

@@ -1,0 +1,81 @@
+/**
+ * The order in which libvirt meets the define-time errors the project reports, so that the
+ * differential test can check not only that libvirt's message is among ours but that it is the one
+ * libvirt reaches first (libvirt stops at its first error; the project reports all of them).
+ *
+ * The order, from domain_conf.c and domain_validate.c and confirmed with
+ * `virsh -c test:///default define` on hand-written probes:
+ * 1. domain seclabels, one after another (virSecurityLabelDefsParseXML), each through type,
+ *    relabel, the relabel/type checks, label, imagelabel, then the duplicate-model check;
+ * 2. the model checks over all domain seclabels (missing model, missing model with several);
+ * 3. devices by kind (disks, then parallel, serial, console and channel ports), each in document
+ *    order; in a disk the top `<source>` before its backing chain, whatever the document order; in a
+ *    character device the `<source>` count before its seclabels; in each seclabel the duplicate
+ *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks;
+ * 4. validation after everything is parsed: disks before character devices, and in a vhost-user
+ *    disk the readonly/shareable/transient check before the seclabel cross-check.
+ */
+import type { DeviceSeclabel, SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
+import type { XmlElement } from '../../server/src/service/parser/xmlParser';
+
+const DOMAIN_SECLABEL_RULES = ['seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'model-none-type', 'label-missing', 'imagelabel-missing', 'duplicate-model'];
+const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
+const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'labelskip-invalid', 'device-label-relabel-no', 'device-relabel-without-label'];
+const VALIDATION_RULES = ['vhostuser-disk-flags', 'device-override-needs-relabel'];
+const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
+
+function contains(element: XmlElement, offset: number): boolean {
+	return element.start <= offset && offset < element.end;
+}
+
+/** The child of `<devices>` that holds the offset. */
+function deviceAt(doc: SeclabelDocument, offset: number): XmlElement | undefined {
+	return [...doc.disks.map((disk) => disk.element), ...doc.chardevs.map((chardev) => chardev.element)].find((element) => contains(element, offset));
+}
+
+function deviceSeclabelAt(doc: SeclabelDocument, offset: number): DeviceSeclabel | undefined {
+	return doc.deviceSeclabels.find((seclabel) => contains(seclabel.element, offset));
+}
+
+function depthOf(seclabel: DeviceSeclabel | undefined): number {
+	return seclabel && seclabel.owner.kind === 'disk' ? seclabel.owner.source.depth : 0;
+}
+
+/**
+ * A sort key for a define-stage diagnostic, or undefined when the rule has no known place in
+ * libvirt's order (the caller then does not check which message comes first).
+ */
+export function parseOrderKey(doc: SeclabelDocument, code: string, offset: number): number[] | undefined {
+	const domainIndex = doc.seclabels.findIndex((seclabel) => contains(seclabel.element, offset));
+	if (domainIndex >= 0 && DOMAIN_SECLABEL_RULES.includes(code)) {
+		return [0, domainIndex, DOMAIN_SECLABEL_RULES.indexOf(code)];
+	}
+	if (DOMAIN_MODEL_RULES.includes(code)) {
+		return [1, DOMAIN_MODEL_RULES.indexOf(code), offset];
+	}
+	const device = deviceAt(doc, offset);
+	if (!device) {
+		return undefined;
+	}
+	const seclabel = deviceSeclabelAt(doc, offset);
+	if (code === 'chardev-source-count') {
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -1, 0, 0];
+	}
+	if (seclabel && DEVICE_SECLABEL_RULES.includes(code)) {
+		const siblings = seclabel.element.parent ? seclabel.element.parent.children : [];
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, depthOf(seclabel), siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
+	}
+	if (VALIDATION_RULES.includes(code)) {
+		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(code), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
+	}
+	return undefined;
+}
+
+export function compareKeys(a: readonly number[], b: readonly number[]): number {
+	for (let i = 0; i < Math.min(a.length, b.length); i++) {
+		if (a[i] !== b[i]) {
+			return a[i] - b[i];
+		}
+	}
+	return a.length - b.length;
+}

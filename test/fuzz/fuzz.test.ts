@@ -1,0 +1,163 @@
+/**
+ * Bounded, seeded fuzzing inside `npm test` (a few seconds), plus the hand-made worst cases the
+ * issue names. Every input must come back without a throw, within a time proportional to its size,
+ * with every range inside the document. `npm run fuzz -- --seconds 600 --seed N` runs the same
+ * harness for as long as you like.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkInput, loadSeeds, mutate, randomBytesInput, seededRandom, SPECIAL_INPUTS } from './harness';
+import { decodeBytes } from '../../server/src/node/readDocument';
+import { lintText } from '../../server/src/cli/lint';
+import { getSeclabelLanguageService, parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { coded, domain } from '../support/fixture';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+/** Change it to explore; a failure message names the seed and the input so it can be replayed. */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
+const MUTATED_INPUTS = 600;
+const RANDOM_INPUTS = 40;
+
+const BAD = domain(`  <seclabel type='dynamic' model='selinux' relabel='no'/>`);
+
+test(`${MUTATED_INPUTS} mutated libvirt test domains and ${RANDOM_INPUTS} random byte strings (seed ${SEED})`, () => {
+	const seeds = loadSeeds();
+	assert.ok(seeds.length >= 100, `expected libvirt's test domains, found ${seeds.length} files`);
+	const random = seededRandom(SEED);
+	const failures: string[] = [];
+	let characters = 0;
+	for (let i = 0; i < MUTATED_INPUTS + RANDOM_INPUTS; i++) {
+		const input = i < MUTATED_INPUTS ? mutate(random, seeds) : randomBytesInput(random, 1 + Math.floor(random() * 20_000));
+		characters += input.text.length;
+		const result = checkInput(input.text, random);
+		for (const failure of result.failures) {
+			failures.push(`input #${i} (seed ${SEED}) ${input.name}: ${failure}`);
+		}
+	}
+	assert.deepEqual(failures.slice(0, 20), [], `${failures.length} failures`);
+	assert.ok(characters > 1_000_000, `the inputs should add up to a fair amount of text, got ${characters} characters`);
+});
+
+for (const special of SPECIAL_INPUTS) {
+	test(`worst case: ${special.name}`, () => {
+		const text = special.build();
+		const result = checkInput(text);
+		assert.deepEqual(result.failures, [], `${special.name} (${text.length} characters, ${result.elapsedMs.toFixed(0)} ms)`);
+	});
+}
+
+test('an entity bomb is reported, never expanded', () => {
+	const bomb = SPECIAL_INPUTS.find((s) => s.name === 'billion laughs')!.build();
+	const doc = parseSeclabelText(bomb);
+	assert.ok(doc.xml.problems.some((p) => /Entity declarations are not expanded/.test(p.message)), JSON.stringify(doc.xml.problems));
+	const label = doc.seclabels[0]?.element.children.find((c) => c.name === 'label');
+	assert.ok(label, 'the seclabel and its label are still read');
+	assert.ok(bomb.slice(label.start, label.end).length < 100, 'the label is what was written, not an expansion');
+});
+
+test('UTF-16 (both byte orders) and Latin-1 bytes decode to the same text as UTF-8', () => {
+	const text = `<?xml version='1.0'?>\n<domain type='kvm'><name>gäst</name><seclabel type='dynamic' model='selinux' relabel='no'/></domain>\n`;
+	const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+	const be = Buffer.from(le);
+	be.swap16();
+	be[0] = 0xfe;
+	be[1] = 0xff;
+	assert.equal(decodeBytes(le).text, text);
+	assert.equal(decodeBytes(be).text, text);
+	const latinText = text.replace("version='1.0'", "version='1.0' encoding='ISO-8859-1'");
+	const latin = decodeBytes(Buffer.from(latinText, 'latin1'));
+	assert.equal(latin.text, latinText);
+	assert.equal(latin.encodingProblem, undefined);
+	assert.deepEqual(coded(latin.text).map((c) => c.text), ["relabel='no'"]);
+	// The same Latin-1 bytes without the declaration are not UTF-8: reported at the bad byte, in range.
+	const undeclared = decodeBytes(Buffer.from(text, 'latin1'));
+	assert.ok(undeclared.encodingProblem, 'invalid UTF-8 must be reported');
+	assert.equal(undeclared.text[undeclared.encodingProblem.offset], '\uFFFD');
+	const linted = lintText(undeclared.text, 'guest.xml', {}, true, undeclared.encodingProblem);
+	assert.equal(linted.diagnostics[0].code, 'xml-not-well-formed');
+	assert.deepEqual(linted.diagnostics[0].range.start, { line: 1, character: text.split('\n')[1].indexOf('ä') });
+	assert.deepEqual(checkInput(undeclared.text).failures, []);
+});
+
+test('CRLF line ends and a byte order mark keep ranges on the right text', () => {
+	const crlf = BAD.replace(/\n/g, '\r\n');
+	const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(crlf)]);
+	const decoded = decodeBytes(bytes);
+	assert.equal(decoded.text, crlf, 'a UTF-8 byte order mark is not part of the text');
+	// An editor may hand the server text that still starts with U+FEFF: ranges must still be right.
+	for (const text of [decoded.text, `\uFEFF${crlf}`]) {
+		assert.deepEqual(coded(text), [{ code: 'dynamic-relabel-no', text: "relabel='no'" }]);
+		const document = TextDocument.create('file:///crlf.xml', 'xml', 1, text);
+		const service = getSeclabelLanguageService();
+		const [diagnostic] = service.doValidation(document, service.parseDocument(document));
+		assert.equal(document.getText(diagnostic.range), "relabel='no'");
+		const linted = lintText(text, 'crlf.xml', {}, true);
+		assert.equal(document.getText(linted.diagnostics[0].range), "relabel='no'");
+		assert.deepEqual(checkInput(text).failures, []);
+	}
+});
+
+function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+	assert.ok(fs.existsSync(CLI), `${CLI} is missing: run 'npm run build' (npm test builds it first)`);
+	const run = cp.spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+	return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+test('the CLI on binary garbage: one clear error, exit 1, no crash', () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-fuzz-'));
+	try {
+		const random = seededRandom(SEED);
+		const garbage = path.join(dir, 'garbage.xml');
+		fs.writeFileSync(garbage, Buffer.from(Array.from({ length: 65_536 }, () => Math.floor(random() * 256))));
+		const run = runCli(['--format', 'json', garbage]);
+		assert.equal(run.status, 1, run.stderr);
+		assert.equal(run.stderr, '');
+		const report = JSON.parse(run.stdout) as { files: { path: string; diagnostics: { code: string; severity: string; message: string }[] }[] };
+		assert.equal(report.files.length, 1);
+		const [first] = report.files[0].diagnostics;
+		assert.ok(first && ['xml-not-well-formed', 'not-a-domain'].includes(first.code) && first.severity === 'error', JSON.stringify(report.files[0].diagnostics.slice(0, 3)));
+		assert.ok(report.files[0].diagnostics.length <= 110, `garbage should not produce a flood of diagnostics: ${report.files[0].diagnostics.length}`);
+		const text = runCli([garbage]);
+		assert.equal(text.status, 1);
+		assert.match(text.stdout, /garbage\.xml:\d+:\d+: error: .*\[(xml-not-well-formed|not-a-domain)\]/);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('the CLI reports unreadable paths on stderr, exits 2, and still checks the other files', () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-unreadable-'));
+	try {
+		const good = path.join(dir, 'guest.xml');
+		fs.writeFileSync(good, BAD);
+		const dangling = path.join(dir, 'dangling.xml');
+		fs.symlinkSync(path.join(dir, 'no-such-target.xml'), dangling);
+		const fifo = path.join(dir, 'fifo.xml');
+		const mkfifo = cp.spawnSync('mkfifo', [fifo]);
+		assert.equal(mkfifo.status, 0, `mkfifo failed (install coreutils): ${String(mkfifo.stderr)}`);
+		const underFile = path.join(good, 'child.xml');
+		const loop = path.join(dir, 'loop');
+		fs.symlinkSync(loop, loop);
+		const missing = path.join(dir, 'missing.xml');
+		// Root reads through chmod 000, so the unreadable cases are ones permissions do not decide.
+		const run = runCli(['--format', 'json', dangling, fifo, underFile, loop, missing, good]);
+		assert.equal(run.status, 2, `stdout: ${run.stdout}\nstderr: ${run.stderr}`);
+		for (const unreadable of [dangling, fifo, underFile, loop, missing]) {
+			assert.ok(run.stderr.includes(`cannot read ${unreadable}`), `stderr should name ${unreadable}:\n${run.stderr}`);
+		}
+		const report = JSON.parse(run.stdout) as { files: { path: string; diagnostics: { code: string }[] }[] };
+		assert.deepEqual(report.files.map((f) => [f.path, f.diagnostics.map((d) => d.code)]), [[good, ['dynamic-relabel-no']]]);
+		// A directory holding the same broken entries: the good file is found and checked, the rest reported.
+		const walk = runCli(['--format', 'json', dir]);
+		assert.deepEqual((JSON.parse(walk.stdout) as typeof report).files.map((f) => f.path), [good]);
+		assert.ok(walk.status === 1 || walk.status === 2, walk.stderr);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -1,0 +1,148 @@
+/**
+ * The workspace index through the protocol: the bundled server is started over stdio with a
+ * workspace folder and an extra domain directory of fixture files on disk, indexes them with
+ * progress, and publishes cross-guest diagnostics whose relatedInformation points at the other
+ * file; edits, watched-file events and closing documents update the other guests' diagnostics.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import {
+	createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
+	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, PublishDiagnosticsNotification,
+	ShutdownRequest, ExitNotification, WorkDoneProgressCreateRequest, WorkDoneProgress, RegistrationRequest, FileChangeType,
+	type PublishDiagnosticsParams, type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { fileDisk, guestXml, IMAGES, lineOf, VM1, VM2 } from '../workspace/guests';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SERVER = path.join(ROOT, 'dist', 'server.js');
+
+interface Session {
+	readonly connection: ProtocolConnection;
+	readonly child: cp.ChildProcess;
+	readonly progress: string[];
+	readonly registrations: string[];
+	/** Resolves when the server ends its first work-done progress (the first index). */
+	readonly indexed: Promise<void>;
+	/** The next diagnostics published for `uri` that satisfy `accept`. */
+	diagnosticsFor(uri: string, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+	let timer: NodeJS.Timeout;
+	return Promise.race([promise, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })]).finally(() => clearTimeout(timer));
+}
+
+async function startServer(folder: string, extraDomainDirs: string[]): Promise<Session> {
+	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
+	const child = cp.spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+	const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+	const progress: string[] = [];
+	const registrations: string[] = [];
+	let ended: () => void = () => undefined;
+	const indexed = new Promise<void>((resolve) => { ended = resolve; });
+	const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+	connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+		for (const waiter of [...waiters]) {
+			if (waiter.uri === params.uri && waiter.accept(params)) {
+				waiters.splice(waiters.indexOf(waiter), 1);
+				waiter.resolve(params);
+			}
+		}
+	});
+	connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
+		connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
+			progress.push(value.kind);
+			if (value.kind === 'end') {
+				ended();
+			}
+		});
+	});
+	connection.onRequest(RegistrationRequest.type, (params) => {
+		registrations.push(...params.registrations.map((registration) => registration.method));
+	});
+	connection.listen();
+	const folderUri = pathToFileURL(folder).href;
+	await connection.sendRequest(InitializeRequest.type, {
+		processId: process.pid,
+		rootUri: folderUri,
+		workspaceFolders: [{ uri: folderUri, name: path.basename(folder) }],
+		capabilities: { window: { workDoneProgress: true }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+		initializationOptions: { settings: { extraDomainDirs } },
+	});
+	await connection.sendNotification(InitializedNotification.type, {});
+	return {
+		connection, child, progress, registrations,
+		indexed: withTimeout(indexed, 15_000, 'the server never ended its indexing progress'),
+		diagnosticsFor(uri, accept = () => true) {
+			return withTimeout(new Promise((resolve) => waiters.push({ uri, accept, resolve })), 15_000, `no matching diagnostics published for ${uri}`);
+		},
+	};
+}
+
+async function stopServer(session: Session): Promise<number | null> {
+	const exited = new Promise<number | null>((resolve) => session.child.once('exit', (code) => resolve(code)));
+	await session.connection.sendRequest(ShutdownRequest.type);
+	await session.connection.sendNotification(ExitNotification.type);
+	const code = await withTimeout(exited, 5000, 'the server did not exit after shutdown/exit');
+	session.connection.dispose();
+	return code;
+}
+
+const hasCode = (code: string) => (params: PublishDiagnosticsParams) => params.diagnostics.some((diagnostic) => diagnostic.code === code);
+const lacksCode = (code: string) => (params: PublishDiagnosticsParams) => !hasCode(code)(params);
+
+test('a workspace folder and an extra directory are indexed with progress; the open guest\'s diagnostic points at the other file, and edits clear it', async () => {
+	const base = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-lsp-ws-'));
+	const folder = path.join(base, 'workspace');
+	const extra = path.join(base, 'etc-libvirt-qemu');
+	fs.mkdirSync(folder);
+	fs.mkdirSync(extra);
+	fs.writeFileSync(path.join(folder, 'vm1.xml'), VM1);
+	fs.writeFileSync(path.join(extra, 'vm2.xml'), VM2);
+	fs.writeFileSync(path.join(folder, 'network.xml'), '<network><name>default</name></network>\n');
+	const vm1 = pathToFileURL(path.join(folder, 'vm1.xml')).href;
+	const vm2 = pathToFileURL(path.join(extra, 'vm2.xml')).href;
+	const session = await startServer(folder, [extra]);
+	try {
+		// The file on disk is vm2's only source until it is opened.
+		const reported = session.diagnosticsFor(vm1, hasCode('shared-image-not-shareable'));
+		await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: vm1, languageId: 'xml', version: 1, text: VM1 } });
+		const first = await reported;
+		const shared = first.diagnostics.find((diagnostic) => diagnostic.code === 'shared-image-not-shareable')!;
+		assert.equal(shared.range.start.line, lineOf(VM1, `${IMAGES}/vm1.img`));
+		assert.deepEqual(shared.relatedInformation?.map((info) => ({ uri: info.location.uri, line: info.location.range.start.line })), [{ uri: vm2, line: lineOf(VM2, `${IMAGES}/vm1.img`) }]);
+		await session.indexed;
+		assert.deepEqual([session.progress[0], session.progress[session.progress.length - 1]], ['begin', 'end']);
+		assert.ok(session.registrations.includes(DidChangeWatchedFilesNotification.method), 'the server registers a watcher for *.xml');
+
+		// Opening vm2 and editing it to use its own copy clears vm1's diagnostic without touching vm1.
+		await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: vm2, languageId: 'xml', version: 1, text: VM2 } });
+		const cleared = session.diagnosticsFor(vm1, lacksCode('shared-image-not-shareable'));
+		await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+			textDocument: { uri: vm2, version: 2 },
+			contentChanges: [{ text: VM2.replace(`${IMAGES}/vm1.img`, `${IMAGES}/vm2-data.img`) }],
+		});
+		assert.deepEqual((await cleared).diagnostics.filter((diagnostic) => diagnostic.relatedInformation?.some((info) => info.location.uri === vm2)), []);
+
+		// A new file on disk that writes vm1's image, announced by a watched-file event, is a new partner; deleting it clears it.
+		const vm3Path = path.join(folder, 'vm3.xml');
+		const vm3 = pathToFileURL(vm3Path).href;
+		fs.writeFileSync(vm3Path, guestXml('vm3', { disks: [fileDisk(`${IMAGES}/vm1.img`)] }));
+		const created = session.diagnosticsFor(vm1, (params) => params.diagnostics.some((diagnostic) => diagnostic.relatedInformation?.some((info) => info.location.uri === vm3)));
+		await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: vm3, type: FileChangeType.Created }] });
+		await created;
+		fs.rmSync(vm3Path);
+		const deleted = session.diagnosticsFor(vm1, lacksCode('shared-image-not-shareable'));
+		await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: vm3, type: FileChangeType.Deleted }] });
+		await deleted;
+	} finally {
+		assert.equal(await stopServer(session), 0);
+		fs.rmSync(base, { recursive: true, force: true });
+	}
+});

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+
+const RULE = 'label-ignored';
+const LABEL = 'system_u:system_r:svirt_t:s0:c1,c2';
+const LIVE = " id='1'";
+
+test('label-ignored flags a <label> under a dynamic seclabel in define-time XML (B8)', () => {
+	// derived/define-dynamic-label-imagelabel.xml
+	const xml = domain(`  <seclabel type='dynamic' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`);
+	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'label', stage: 'ignored' }]);
+	assert.equal(findings(xml).find((f) => f.rule.id === RULE)!.severity, 'warning');
+});
+
+test('label-ignored flags labels under type none and model none, in live XML too', () => {
+	// derived/define-none-with-label.xml
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='none' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`)), [{ code: RULE, text: 'label', stage: 'ignored' }]);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='none' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`, '', LIVE)), [{ code: RULE, text: 'label', stage: 'ignored' }]);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='static' model='none'>\n    <label>${LABEL}</label>\n  </seclabel>`)), [{ code: RULE, text: 'label', stage: 'ignored' }]);
+});
+
+test('label-ignored flags every label after the first one libvirt reads', () => {
+	const xml = domain(`  <seclabel type='static' model='selinux'>\n    <label>${LABEL}</label>\n    <label>system_u:system_r:svirt_t:s0:c3,c4</label>\n  </seclabel>`);
+	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'label', stage: 'ignored' }]);
+	assert.equal(findings(xml).find((f) => f.rule.id === RULE)!.span.start, xml.lastIndexOf('<label>') + 1);
+});
+
+test('label-ignored stays silent for static labels and for live labels of dynamic guests', () => {
+	// qemuxmlconfdata/seclabel-static.xml, derived/live-dynamic-full.xml
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='static' model='selinux' relabel='no'>\n    <label>${LABEL}</label>\n  </seclabel>`)), []);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, '', LIVE)), []);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n  </seclabel>`, '', LIVE)), []);
+});
+
+test('label-ignored fixes: remove the label, or switch a dynamic seclabel to static to keep it', () => {
+	const xml = domain(`  <seclabel type='dynamic' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`);
+	assert.equal(applyFix(xml, RULE, 'Remove the ignored <label>'), domain(`  <seclabel type='dynamic' model='selinux'>\n  </seclabel>`));
+	assert.equal(applyFix(xml, RULE, "Switch to type='static' to keep this label"), domain(`  <seclabel type='static' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`));
+	const none = domain(`  <seclabel type='none' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`);
+	assert.deepEqual(findings(none).find((f) => f.rule.id === RULE)!.fixes!.map((fix) => fix.title), ['Remove the ignored <label>']);
+});

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { applyFix, codedFor, disk, domain, findings } from '../../support/fixture';
+
+const RULE = 'vhostuser-disk-flags';
+
+function vhostuser(flags: string): string {
+	return `    <disk type='vhostuser' device='disk'>\n      <driver name='qemu' type='raw'/>\n      <source type='unix' path='/tmp/vhost-blk.sock'>\n        <reconnect enabled='yes' timeout='10'/>\n      </source>\n      <target dev='vda' bus='virtio'/>${flags}\n    </disk>`;
+}
+
+test('vhostuser-disk-flags flags <shareable/> on a vhost-user disk (G4)', () => {
+	const xml = domain('', vhostuser(`\n      <shareable/>`));
+	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'shareable', stage: 'define' }]);
+	assert.equal(findings(xml).find((f) => f.rule.id === RULE)!.libvirtMessage, 'unsupported configuration: shareable is not supported with vhostuser disk');
+});
+
+test('vhostuser-disk-flags reports each flag with its own message, in live XML too', () => {
+	const xml = domain('', vhostuser(`\n      <readonly/>\n      <shareable/>\n      <transient/>`), " id='1'");
+	assert.deepEqual(codedFor(RULE, xml), ['readonly', 'shareable', 'transient'].map((text) => ({ code: RULE, text, stage: 'define' })));
+	assert.deepEqual(findings(xml).filter((f) => f.rule.id === RULE).map((f) => f.libvirtMessage), ['readonly', 'shareable', 'transient'].map((flag) => `unsupported configuration: ${flag} is not supported with vhostuser disk`));
+});
+
+test('vhostuser-disk-flags stays silent for a plain vhost-user disk and for file disks with the flags', () => {
+	assert.deepEqual(codedFor(RULE, domain('', vhostuser(''))), []);
+	// derived/define-shareable-readonly.xml
+	assert.deepEqual(codedFor(RULE, domain('', disk('', `\n      <readonly/>\n      <shareable/>`))), []);
+});
+
+test('vhostuser-disk-flags fix removes the flag', () => {
+	const xml = domain('', vhostuser(`\n      <shareable/>`));
+	assert.equal(applyFix(xml, RULE, 'Remove <shareable/>'), domain('', vhostuser('')));
+});

@@ -1,0 +1,62 @@
+/**
+ * The mcs-level-collision rule: static levels shared with another guest's static or live level.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { applyEdits } from '../support/fixture';
+import {
+	crossFindings, DYNAMIC_LABEL, guestXml, lineOf, liveDynamicLabel, staticLabel, summarize, workspaceOf,
+} from './guests';
+
+test('static MCS levels: equal static levels collide, and so does a static level equal to a running guest\'s dynamic one', () => {
+	const a = guestXml('a', { seclabel: staticLabel('s0:c10,c20') });
+	// The same level written differently (order of categories) is the same level.
+	const b = guestXml('b', { seclabel: staticLabel('s0:c20,c10') });
+	const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b });
+	const inA = crossFindings(index, 'file:///a.xml', a);
+	assert.deepEqual(summarize(inA, a), [{ code: 'mcs-level-collision', text: 'system_u:system_r:svirt_t:s0:c10,c20', related: [{ uri: 'file:///b.xml', line: lineOf(b, '<label>') }] }]);
+	assert.equal(inA[0].stage, 'advice');
+	assert.equal(inA[0].severity, 'warning');
+	assert.deepEqual(summarize(crossFindings(index, 'file:///b.xml', b), b).map((finding) => finding.code), ['mcs-level-collision']);
+
+	const running = guestXml('c', { id: 3, seclabel: liveDynamicLabel('s0:c10,c20') });
+	const withLive = workspaceOf({ 'file:///a.xml': a, 'file:///c.xml': running });
+	assert.deepEqual(summarize(crossFindings(withLive, 'file:///a.xml', a), a), [{ code: 'mcs-level-collision', text: 'system_u:system_r:svirt_t:s0:c10,c20', related: [{ uri: 'file:///c.xml', line: lineOf(running, '<label>') }] }]);
+	assert.deepEqual(crossFindings(withLive, 'file:///c.xml', running).map((finding) => finding.rule.id), ['mcs-level-collision']);
+});
+
+test('MCS levels that do not collide: two live dynamic labels, levels without categories, other hosts, dynamic define XML', () => {
+	const liveA = guestXml('a', { id: 1, seclabel: liveDynamicLabel('s0:c1,c2') });
+	const liveB = guestXml('b', { id: 2, seclabel: liveDynamicLabel('s0:c1,c2') });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': liveA, 'file:///b.xml': liveB }), 'file:///a.xml', liveA), []);
+	const plainA = guestXml('a', { seclabel: staticLabel('s0') });
+	const plainB = guestXml('b', { seclabel: staticLabel('s0') });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': plainA, 'file:///b.xml': plainB }), 'file:///a.xml', plainA), []);
+	const a = guestXml('a', { seclabel: staticLabel('s0:c1,c2') });
+	const hosts = workspaceOf({ 'file:///host1/a.xml': a, 'file:///host2/b.xml': guestXml('b', { seclabel: staticLabel('s0:c1,c2') }) }, (uri) => uri.split('/')[3]);
+	assert.deepEqual(crossFindings(hosts, 'file:///host1/a.xml', a), []);
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': guestXml('b', { seclabel: DYNAMIC_LABEL }) }), 'file:///a.xml', a), []);
+});
+
+test('the collision fix replaces the level with a pair no guest in the index uses, the same pair every time', () => {
+	const a = guestXml('a', { seclabel: staticLabel('s0:c10,c20') });
+	const files: Record<string, string> = { 'file:///a.xml': a, 'file:///b.xml': guestXml('b', { seclabel: staticLabel('s0:c10,c20') }) };
+	for (let i = 0; i < 50; i++) {
+		files[`file:///other${i}.xml`] = guestXml(`other${i}`, { seclabel: staticLabel(`s0:c${i},c${i + 100}`) });
+	}
+	const index = workspaceOf(files);
+	const [finding] = crossFindings(index, 'file:///a.xml', a);
+	const fix = finding.fixes!.find((candidate) => candidate.isPreferred)!;
+	const pair = /^Use the unused level (s0:c(\d+),c(\d+))$/.exec(fix.title);
+	assert.ok(pair, `unexpected title ${fix.title}`);
+	assert.ok(Number(pair[2]) < Number(pair[3]) && Number(pair[3]) <= 1023);
+	assert.ok(!index.usedLevels().has(pair[1]), `${pair[1]} is already used`);
+	const fixed = applyEdits(a, fix.edits);
+	assert.ok(fixed.includes(`<label>system_u:system_r:svirt_t:${pair[1]}</label>`));
+	assert.equal(crossFindings(index, 'file:///a.xml', a)[0].fixes!.find((candidate) => candidate.isPreferred)!.title, fix.title);
+	index.update('file:///a.xml', parseSeclabelText(fixed));
+	assert.deepEqual(crossFindings(index, 'file:///a.xml', fixed), []);
+	assert.deepEqual(crossFindings(index, 'file:///b.xml', files['file:///b.xml']), []);
+});
+

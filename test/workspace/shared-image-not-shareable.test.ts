@@ -1,0 +1,84 @@
+/**
+ * The shared-image-not-shareable rule over in-memory workspaces: the bug report's two guests, path
+ * normalisation, hosts, and the cases that must stay silent.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { computeFindings } from '../../server/src/service/features/findings';
+import { normalizeLocalPath } from '../../server/src/service/workspace/resourceIdentity';
+import {
+	blockDisk, CROSS_GUEST_RULES, crossFindings, fileDisk, guestXml, lineOf, networkDisk, staticLabel, summarize, workspaceOf, IMAGES, VM1, VM2,
+} from './guests';
+
+test('the bug report: vm1\'s image hot-added to vm2 is reported in both files, each pointing at the other', () => {
+	const index = workspaceOf({ 'file:///ws/vm1.xml': VM1, 'file:///ws/vm2.xml': VM2 });
+	const inVm1 = crossFindings(index, 'file:///ws/vm1.xml', VM1);
+	const inVm2 = crossFindings(index, 'file:///ws/vm2.xml', VM2);
+	const vm2Line = lineOf(VM2, `${IMAGES}/vm1.img`);
+	assert.deepEqual(summarize(inVm1, VM1), [{ code: 'shared-image-not-shareable', text: `${IMAGES}/vm1.img`, related: [{ uri: 'file:///ws/vm2.xml', line: vm2Line }] }]);
+	assert.deepEqual(summarize(inVm2, VM2), [{ code: 'shared-image-not-shareable', text: `${IMAGES}/vm1.img`, related: [{ uri: 'file:///ws/vm1.xml', line: lineOf(VM1, `${IMAGES}/vm1.img`) }] }]);
+	assert.equal(inVm1[0].stage, 'start');
+	assert.equal(inVm1[0].severity, 'error');
+	assert.equal(inVm1[0].libvirtMessage, `Requested operation is not valid: Setting different SELinux label on ${IMAGES}/vm1.img which is already in use`);
+	assert.match(inVm1[0].message, /'vm2'/);
+	// The related range covers exactly the other file's path attribute value.
+	const related = inVm1[0].related![0];
+	assert.equal(VM2.slice(related.span.start, related.span.end), `${IMAGES}/vm1.img`);
+	const character = VM2.split('\n')[vm2Line].indexOf(`${IMAGES}/vm1.img`);
+	assert.deepEqual(related.range, { start: { line: vm2Line, character }, end: { line: vm2Line, character: character + `${IMAGES}/vm1.img`.length } });
+});
+
+test('cases that must stay silent: shareable on both, readonly on both, CD-ROMs, different paths, one guest seen twice', () => {
+	const silent = (a: string, b: string) => {
+		const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b });
+		assert.deepEqual(summarize(crossFindings(index, 'file:///a.xml', a), a), []);
+		assert.deepEqual(summarize(crossFindings(index, 'file:///b.xml', b), b), []);
+	};
+	const image = `${IMAGES}/shared.img`;
+	silent(guestXml('a', { disks: [fileDisk(image, { shareable: true })] }), guestXml('b', { disks: [fileDisk(image, { shareable: true })] }));
+	silent(guestXml('a', { disks: [fileDisk(image, { readonly: true })] }), guestXml('b', { disks: [fileDisk(image, { readonly: true })] }));
+	silent(guestXml('a', { disks: [fileDisk('/iso/install.iso', { device: 'cdrom' })] }), guestXml('b', { disks: [fileDisk('/iso/install.iso', { device: 'cdrom' })] }));
+	silent(guestXml('a', { disks: [fileDisk(`${IMAGES}/a.img`)] }), guestXml('b', { disks: [fileDisk(`${IMAGES}/b.img`)] }));
+	// The inactive config and a live dump of the same guest name the same image: that is one guest.
+	silent(guestXml('a', { disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') }), guestXml('a', { id: 7, disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') }));
+	// Without a workspace the cross-guest rules have nothing to compare with.
+	const alone = guestXml('a', { disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') });
+	assert.deepEqual(computeFindings(parseSeclabelText(alone)).filter((finding) => CROSS_GUEST_RULES.includes(finding.rule.id)), []);
+});
+
+test('paths that differ only by ., .. and repeated slashes are the same image; so are block devices', () => {
+	assert.equal(normalizeLocalPath('/var/lib//libvirt/./images/x/../b.img'), '/var/lib/libvirt/images/b.img');
+	assert.equal(normalizeLocalPath('/../b.img/'), '/b.img');
+	assert.equal(normalizeLocalPath('a/../../b.img'), '../b.img');
+	const a = guestXml('a', { disks: [fileDisk(`${IMAGES}/a/../b.img`)] });
+	const b = guestXml('b', { disks: [fileDisk(`${IMAGES}//b.img`)] });
+	const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b });
+	assert.deepEqual(summarize(crossFindings(index, 'file:///a.xml', a), a), [{ code: 'shared-image-not-shareable', text: `${IMAGES}/a/../b.img`, related: [{ uri: 'file:///b.xml', line: lineOf(b, 'b.img') }] }]);
+	const blockA = guestXml('a', { disks: [blockDisk('/dev/sdb')] });
+	const blockB = guestXml('b', { disks: [blockDisk('/dev//sdb', { target: 'vdc' })] });
+	const blockIndex = workspaceOf({ 'file:///a.xml': blockA, 'file:///b.xml': blockB });
+	assert.deepEqual(crossFindings(blockIndex, 'file:///b.xml', blockB).map((finding) => finding.rule.id), ['shared-image-not-shareable']);
+});
+
+test('hosts: the same local path on two hosts is silent, the same network volume on two hosts fires', () => {
+	const hostOf = (uri: string) => uri.split('/')[4];
+	const local = guestXml('a', { disks: [fileDisk(`${IMAGES}/a.img`)] });
+	const index = workspaceOf({ 'file:///h/host1/a.xml': local, 'file:///h/host2/a.xml': guestXml('b', { disks: [fileDisk(`${IMAGES}/a.img`)] }) }, hostOf);
+	assert.deepEqual(crossFindings(index, 'file:///h/host1/a.xml', local), []);
+	const rbdA = guestXml('a', { disks: [networkDisk('rbd', 'pool/image', ['mon2:6789', 'mon1:6789'])] });
+	const rbdB = guestXml('b', { disks: [networkDisk('rbd', 'pool/image', ['mon1:6789', 'mon2:6789'])] });
+	const network = workspaceOf({ 'file:///h/host1/a.xml': rbdA, 'file:///h/host2/b.xml': rbdB }, hostOf);
+	assert.deepEqual(summarize(crossFindings(network, 'file:///h/host1/a.xml', rbdA), rbdA), [{ code: 'shared-image-not-shareable', text: 'pool/image', related: [{ uri: 'file:///h/host2/b.xml', line: lineOf(rbdB, 'pool/image') }] }]);
+	// Other servers, or another image name, are another volume.
+	const elsewhere = guestXml('b', { disks: [networkDisk('rbd', 'pool/image', ['mon9:6789'])] });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///h/host1/a.xml': rbdA, 'file:///h/host2/b.xml': elsewhere }, hostOf), 'file:///h/host1/a.xml', rbdA), []);
+});
+
+test('the fix for an unshared qcow2 image is offered but not preferred: QEMU refuses shared qcow2 writers', () => {
+	const a = guestXml('a', { disks: [fileDisk(`${IMAGES}/a.qcow2`, { format: 'qcow2' })] });
+	const b = guestXml('b', { disks: [fileDisk(`${IMAGES}/a.qcow2`, { format: 'qcow2' })] });
+	const [finding] = crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b }), 'file:///a.xml', a);
+	assert.deepEqual(finding.fixes!.map((fix) => [fix.title, !!fix.isPreferred]), [['Add <shareable/> to this disk', false], ['Open b.xml', false]]);
+});
+

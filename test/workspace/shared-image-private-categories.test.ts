@@ -1,0 +1,28 @@
+/**
+ * The shared-image-private-categories rule: a device label with categories on an image another
+ * guest uses.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { applyEdits } from '../support/fixture';
+import {
+	crossFindings, DYNAMIC_LABEL, fileDisk, guestXml, lineOf, staticLabel, summarize, workspaceOf, IMAGES,
+} from './guests';
+
+test('a device label that gives a shared image one guest\'s private categories', () => {
+	const image = `${IMAGES}/data.img`;
+	const label = `<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0:c1,c2</label></seclabel>`;
+	const a = guestXml('a', { disks: [fileDisk(image, { shareable: true, sourceContent: label })], seclabel: staticLabel('s0:c1,c2') });
+	const b = guestXml('b', { disks: [fileDisk(image, { shareable: true })], seclabel: DYNAMIC_LABEL });
+	const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b });
+	const inA = crossFindings(index, 'file:///a.xml', a);
+	assert.deepEqual(summarize(inA, a), [{ code: 'shared-image-private-categories', text: 'system_u:object_r:svirt_image_t:s0:c1,c2', related: [{ uri: 'file:///b.xml', line: lineOf(b, image) }] }]);
+	assert.equal(inA[0].stage, 'start');
+	const fixed = applyEdits(a, inA[0].fixes![0].edits);
+	assert.ok(fixed.includes('<label>system_u:object_r:svirt_image_t:s0</label>'));
+	assert.deepEqual(crossFindings(index, 'file:///a.xml', fixed), []);
+	// A guest whose level includes the categories can still open the image.
+	const c = guestXml('c', { disks: [fileDisk(image, { shareable: true })], seclabel: staticLabel('s0:c1,c2,c3') });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///c.xml': c }), 'file:///a.xml', a), []);
+});
+
