@@ -33,6 +33,7 @@ export const QUIET_SETTINGS = {
 	'extensions.autoUpdate': false,
 	'update.mode': 'none',
 	'chat.commandCenter.enabled': false,
+	'git.openRepositoryInParentFolders': 'never',
 };
 
 /** Chromium flags for a headless run in a container as root. */

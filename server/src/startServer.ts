@@ -24,6 +24,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	let canPullConfiguration = false;
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
+	let supportsWorkspaceFolders = false;
 	// The other guests of the workspace, for the cross-guest rules: open documents and files on disk.
 	const indexer = new WorkspaceIndexer(connection, documents, {
 		parse,
@@ -132,18 +133,26 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
 		indexer.initialize(params);
+		supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
 		return {
 			capabilities: {
 				textDocumentSync: TextDocumentSyncKind.Incremental,
 				hoverProvider: true,
 				completionProvider: { triggerCharacters: ["'", '"', ':', ',', '.', '<', ' '] },
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+				// Folder changes re-scan the workspace index of guests.
+				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},
 			serverInfo: { name: 'libvirt-seclabel-language-server', version: require('../../package.json').version },
 		};
 	});
 
 	connection.onInitialized(() => {
+		if (supportsWorkspaceFolders) {
+			connection.workspace.onDidChangeWorkspaceFolders((event) => {
+				void indexer.foldersChanged(event);
+			});
+		}
 		void indexer.start().catch((error) => connection.console.error(`Indexing the workspace failed: ${error instanceof Error ? error.stack : String(error)}`));
 	});
 	connection.onDidChangeWatchedFiles((params) => {

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import {
 	DidChangeWatchedFilesNotification, FileChangeType,
 	type Connection, type DidChangeWatchedFilesParams, type FileSystemWatcher, type InitializeParams, type TextDocuments,
+	type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeclabelDocument } from './service/parser/seclabelModel';
@@ -72,6 +73,14 @@ export class WorkspaceIndexer {
 		}
 		this.extraDirs = extraDirs;
 		await this.registerWatchers();
+		await this.scan();
+	}
+
+	/** Workspace folders added or removed: the next scan covers the new set and drops what left it. */
+	async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
+		const removed = new Set(event.removed.map((folder) => toPath(folder.uri)));
+		const added = event.added.map((folder) => toPath(folder.uri)).filter((folder): folder is string => folder !== undefined);
+		this.folders = [...this.folders.filter((folder) => !removed.has(folder)), ...added];
 		await this.scan();
 	}
 

@@ -2,7 +2,8 @@
  * The workspace index through the protocol: the bundled server is started over stdio with a
  * workspace folder and an extra domain directory of fixture files on disk, indexes them with
  * progress, and publishes cross-guest diagnostics whose relatedInformation points at the other
- * file; edits, watched-file events and closing documents update the other guests' diagnostics.
+ * file; edits, watched-file events and closing a document (its file counts again) update the other
+ * guests' diagnostics.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -13,8 +14,8 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
 	createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, PublishDiagnosticsNotification,
-	ShutdownRequest, ExitNotification, WorkDoneProgressCreateRequest, WorkDoneProgress, RegistrationRequest, FileChangeType,
+	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidChangeWatchedFilesNotification, PublishDiagnosticsNotification,
+	ShutdownRequest, ExitNotification, WorkDoneProgressCreateRequest, DidChangeWorkspaceFoldersNotification, WorkDoneProgress, RegistrationRequest, FileChangeType,
 	type PublishDiagnosticsParams, type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { fileDisk, guestXml, IMAGES, lineOf, VM1, VM2 } from '../workspace/guests';
@@ -72,7 +73,7 @@ async function startServer(folder: string, extraDomainDirs: string[]): Promise<S
 		processId: process.pid,
 		rootUri: folderUri,
 		workspaceFolders: [{ uri: folderUri, name: path.basename(folder) }],
-		capabilities: { window: { workDoneProgress: true }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+		capabilities: { window: { workDoneProgress: true }, workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
 		initializationOptions: { settings: { extraDomainDirs } },
 	});
 	await connection.sendNotification(InitializedNotification.type, {});
@@ -141,6 +142,41 @@ test('a workspace folder and an extra directory are indexed with progress; the o
 		const deleted = session.diagnosticsFor(vm1, lacksCode('shared-image-not-shareable'));
 		await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: vm3, type: FileChangeType.Deleted }] });
 		await deleted;
+
+		// Closing vm2 without saving: its file on disk, which still writes vm1's image, counts again.
+		const reverted = session.diagnosticsFor(vm1, (params) => params.diagnostics.some((diagnostic) => diagnostic.code === 'shared-image-not-shareable'
+			&& diagnostic.relatedInformation?.some((info) => info.location.uri === vm2)));
+		await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: vm2 } });
+		await reverted;
+	} finally {
+		assert.equal(await stopServer(session), 0);
+		fs.rmSync(base, { recursive: true, force: true });
+	}
+});
+
+test('adding a workspace folder indexes its guests, and removing it forgets them', async () => {
+	const base = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-lsp-folders-'));
+	const first = path.join(base, 'first');
+	const second = path.join(base, 'second');
+	fs.mkdirSync(first);
+	fs.mkdirSync(second);
+	fs.writeFileSync(path.join(first, 'vm1.xml'), VM1);
+	fs.writeFileSync(path.join(second, 'vm2.xml'), VM2);
+	const vm1 = pathToFileURL(path.join(first, 'vm1.xml')).href;
+	const vm2 = pathToFileURL(path.join(second, 'vm2.xml')).href;
+	const session = await startServer(first, []);
+	try {
+		await session.indexed;
+		const alone = session.diagnosticsFor(vm1);
+		await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: vm1, languageId: 'xml', version: 1, text: VM1 } });
+		assert.deepEqual((await alone).diagnostics.filter((diagnostic) => diagnostic.code === 'shared-image-not-shareable'), []);
+		const added = session.diagnosticsFor(vm1, (params) => params.diagnostics.some((diagnostic) => diagnostic.relatedInformation?.some((info) => info.location.uri === vm2)));
+		const secondFolder = { uri: pathToFileURL(second).href, name: 'second' };
+		await session.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [secondFolder], removed: [] } });
+		await added;
+		const removed = session.diagnosticsFor(vm1, lacksCode('shared-image-not-shareable'));
+		await session.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: [], removed: [secondFolder] } });
+		await removed;
 	} finally {
 		assert.equal(await stopServer(session), 0);
 		fs.rmSync(base, { recursive: true, force: true });

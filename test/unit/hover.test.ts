@@ -142,7 +142,9 @@ test('hover answers within a few milliseconds on a large domain', () => {
 	const marked = domain("  <sec|label type='dynamic' model='selinux'/>", disks);
 	const { cursor, doc, service } = prepared(marked);
 	const position = cursor.document.positionAt(cursor.offset);
-	assert.match(hoverText(service.doHover(cursor.document, position, doc, {})), /vd199/);
+	const text = hoverText(service.doHover(cursor.document, position, doc, {}));
+	assert.match(text, /- `vd31` /);
+	assert.match(text, /- … and 168 more disks/);
 	const elapsed = fastestMs(() => service.doHover(cursor.document, position, doc, {}));
 	assert.ok(elapsed < 10, `hover took ${elapsed.toFixed(1)} ms`);
 });

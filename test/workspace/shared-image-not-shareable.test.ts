@@ -40,6 +40,11 @@ test('cases that must stay silent: shareable on both, readonly on both, CD-ROMs,
 	silent(guestXml('a', { disks: [fileDisk(image, { readonly: true })] }), guestXml('b', { disks: [fileDisk(image, { readonly: true })] }));
 	silent(guestXml('a', { disks: [fileDisk('/iso/install.iso', { device: 'cdrom' })] }), guestXml('b', { disks: [fileDisk('/iso/install.iso', { device: 'cdrom' })] }));
 	silent(guestXml('a', { disks: [fileDisk(`${IMAGES}/a.img`)] }), guestXml('b', { disks: [fileDisk(`${IMAGES}/b.img`)] }));
+	// The rule is about two writers; a reader next to a writer is left alone (readonly on neither is the condition).
+	silent(guestXml('a', { disks: [fileDisk(image)] }), guestXml('b', { disks: [fileDisk(image, { readonly: true })] }));
+	// Backing files are opened read-only: two overlays on one base image share nothing writable.
+	const overlay = (name: string) => guestXml(name, { disks: [fileDisk(`${IMAGES}/${name}.qcow2`, { format: 'qcow2', sourceContent: '' }).replace('</disk>', `  <backingStore type='file'><format type='qcow2'/><source file='${IMAGES}/base.qcow2'/></backingStore>\n    </disk>`)] });
+	silent(overlay('a'), overlay('b'));
 	// The inactive config and a live dump of the same guest name the same image: that is one guest.
 	silent(guestXml('a', { disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') }), guestXml('a', { id: 7, disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') }));
 	// Without a workspace the cross-guest rules have nothing to compare with.
@@ -59,6 +64,13 @@ test('paths that differ only by ., .. and repeated slashes are the same image; s
 	const blockB = guestXml('b', { disks: [blockDisk('/dev//sdb', { target: 'vdc' })] });
 	const blockIndex = workspaceOf({ 'file:///a.xml': blockA, 'file:///b.xml': blockB });
 	assert.deepEqual(crossFindings(blockIndex, 'file:///b.xml', blockB).map((finding) => finding.rule.id), ['shared-image-not-shareable']);
+});
+
+test('the same pool volume in two guests is the same image', () => {
+	const volume = (name: string) => guestXml(name, { disks: [`    <disk type='volume' device='disk'>\n      <driver name='qemu' type='raw'/>\n      <source pool='default' volume='data.img'/>\n      <target dev='vdb' bus='virtio'/>\n    </disk>`] });
+	const a = volume('a');
+	const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': volume('b') });
+	assert.deepEqual(summarize(crossFindings(index, 'file:///a.xml', a), a), [{ code: 'shared-image-not-shareable', text: 'data.img', related: [{ uri: 'file:///b.xml', line: lineOf(a, 'data.img') }] }]);
 });
 
 test('hosts: the same local path on two hosts is silent, the same network volume on two hosts fires', () => {

@@ -24,5 +24,14 @@ test('a device label that gives a shared image one guest\'s private categories',
 	// A guest whose level includes the categories can still open the image.
 	const c = guestXml('c', { disks: [fileDisk(image, { shareable: true })], seclabel: staticLabel('s0:c1,c2,c3') });
 	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///c.xml': c }), 'file:///a.xml', a), []);
+	// So can a guest whose range reaches them: MCS checks the high end of the process's range.
+	const ranged = guestXml('r', { disks: [fileDisk(image, { shareable: true })], seclabel: staticLabel('s0-s0:c0.c1023') });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///r.xml': ranged }), 'file:///a.xml', a), []);
+	// So can an unconfined guest (type none), which SELinux does not restrict by categories.
+	const unconfined = guestXml('d', { disks: [fileDisk(image, { shareable: true })], seclabel: `  <seclabel type='none' model='selinux'/>` });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///d.xml': unconfined }), 'file:///a.xml', a), []);
+	// A guest with only a DAC seclabel still gets a random SELinux pair from the host's default driver.
+	const dacOnly = guestXml('e', { disks: [fileDisk(image, { shareable: true })], seclabel: `  <seclabel type='dynamic' model='dac' relabel='yes'/>` });
+	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///e.xml': dacOnly }), 'file:///a.xml', a).map((finding) => finding.rule.id), ['shared-image-private-categories']);
 });
 

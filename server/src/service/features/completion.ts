@@ -34,7 +34,10 @@ export function doComplete(document: TextDocument, position: Position, doc: Secl
 			completeAttributeNames(collector, doc, element, { start: node.attribute.nameStart, end: node.attribute.nameEnd }, node.attribute.value === null, node.attribute.name);
 			break;
 		case 'start-tag':
-			completeAttributeNames(collector, doc, element, { start: offset, end: offset }, true);
+			// Between `/` and `>` of a self-closing tag nothing can go.
+			if (doc.xml.text[offset - 1] !== '/') {
+				completeAttributeNames(collector, doc, element, { start: offset, end: offset }, true);
+			}
 			break;
 		case 'element-name':
 			if (isInsideContent(element, offset)) {

@@ -9,23 +9,7 @@ import { getAttribute, type Span, type XmlAttribute, type XmlElement } from '../
 import { modelOf } from '../rules/semantics';
 import * as vocabulary from '../data/vocabulary';
 import { choice, type CompletionCollector } from './completionCollector';
-
-/** A seclabel and the level it stands at. */
-export type SeclabelSite =
-	| { readonly level: 'domain'; readonly seclabel: DomainSeclabel }
-	| { readonly level: 'device'; readonly seclabel: DeviceSeclabel };
-
-export function seclabelSite(doc: SeclabelDocument, element: XmlElement): SeclabelSite | undefined {
-	if (element.name !== 'seclabel') {
-		return undefined;
-	}
-	const domainSeclabel = doc.seclabels.find((seclabel) => seclabel.element === element);
-	if (domainSeclabel) {
-		return { level: 'domain', seclabel: domainSeclabel };
-	}
-	const deviceSeclabel = doc.deviceSeclabels.find((seclabel) => seclabel.element === element);
-	return deviceSeclabel ? { level: 'device', seclabel: deviceSeclabel } : undefined;
-}
+import { seclabelSite, type SeclabelSite } from './position';
 
 /** The attributes libvirt reads on a seclabel at that level. */
 function attributeDocs(doc: SeclabelDocument, site: SeclabelSite): readonly vocabulary.AttributeDoc[] {

@@ -13,7 +13,7 @@ import { canonicalLevel, canonicalRange, parseContext, parseLevelRange, MAX_CATE
 import { effectiveCatalogue, SELINUX_ROLES, SELINUX_TYPES, SELINUX_USERS, type SelinuxCatalogue } from '../selinux/catalogue';
 import type { LanguageSettings } from '../types';
 import { freshCategoryPair } from './freshLevel';
-import { seclabelSite } from './completionAttributes';
+import { seclabelSite } from './position';
 import type { CompletionCollector } from './completionCollector';
 
 /** What a label element holds: a process context (the guest's label or base label) or a file context. */

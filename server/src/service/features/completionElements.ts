@@ -11,7 +11,7 @@ import { indentationAt } from '../rules/edits';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
 import { choice, escapeSnippet, type CompletionCollector } from './completionCollector';
-import { seclabelSite } from './completionAttributes';
+import { seclabelSite } from './position';
 import { freshLevelFor } from './completionContexts';
 
 /** Where an element goes: the span it replaces and whether that span starts at the `<`. */

@@ -13,7 +13,7 @@ import { domainRelabel, modelOf } from '../rules/semantics';
 import { effectiveCatalogue, type SelinuxCatalogue } from '../selinux/catalogue';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
-import { seclabelSite, type SeclabelSite } from './completionAttributes';
+import { seclabelSite, type SeclabelSite } from './position';
 import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
 import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';

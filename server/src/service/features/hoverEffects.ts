@@ -15,6 +15,9 @@ import { contextLevel } from './hoverContext';
 /** Stands for the pair libvirt draws at every start. */
 const PAIR = 's0:cA,cB';
 
+/** A hover lists this many disks; a domain with hundreds would bury the point. */
+const LISTED_DISKS = 32;
+
 /** The context with its level replaced: how GenNewContext combines a base context with a level. */
 export function withLevel(context: string, level: string): string {
 	const parsed = parseContext(context);
@@ -116,7 +119,10 @@ function selinuxEffect(doc: SeclabelDocument, seclabel: DomainSeclabel, type: 'd
 			return lines;
 		}
 	}
-	const disks = doc.disks.map((disk) => diskLine(disk, imageLevel ?? PAIR, catalogue)).filter((line): line is string => line !== undefined);
+	const disks = doc.disks.slice(0, LISTED_DISKS).map((disk) => diskLine(disk, imageLevel ?? PAIR, catalogue)).filter((line): line is string => line !== undefined);
+	if (doc.disks.length > LISTED_DISKS) {
+		disks.push(`- … and ${doc.disks.length - LISTED_DISKS} more disks`);
+	}
 	if (disks.length > 0) {
 		lines.push(disks.join('\n'));
 	}
@@ -126,7 +132,7 @@ function selinuxEffect(doc: SeclabelDocument, seclabel: DomainSeclabel, type: 'd
 /** The commands a static, non-relabelled guest's images need, one per disk with a local path. */
 function chconCommands(doc: SeclabelDocument, level: string, catalogue: SelinuxCatalogue): string[] {
 	const commands: string[] = [];
-	for (const disk of doc.disks) {
+	for (const disk of doc.disks.slice(0, LISTED_DISKS)) {
 		const top = disk.layers[0];
 		const path = top ? sourcePath(top) : undefined;
 		if (!top || !path || top.type === 'network') continue;

@@ -93,16 +93,47 @@ export function parseXml(text: string): XmlDocument {
 	return new XmlParser(text).parse();
 }
 
+/**
+ * Finds the next occurrence of one character at or after an offset, remembering the last answer.
+ * The parser's searches move forward, so an answer still ahead is reused: without this, a document
+ * with no '&' (or a start tag with thousands of attributes) is rescanned to its end once per text
+ * node (or attribute), which is quadratic in its size.
+ */
+class ForwardSearch {
+	private from = -1;
+	private at = -1;
+
+	constructor(private readonly text: string, private readonly char: string) {}
+
+	next(from: number): number {
+		if (this.from < 0 || from < this.from || (this.at >= 0 && from > this.at)) {
+			this.from = from;
+			this.at = this.text.indexOf(this.char, from);
+		}
+		return this.at;
+	}
+}
+
 class XmlParser {
 	private pos = 0;
 	private readonly len: number;
 	private readonly problems: XmlProblem[] = [];
 	private readonly stack: XmlElement[] = [];
+	/** How many elements of each name are on the stack, so an end tag that matches none costs O(1). */
+	private readonly openNames = new Map<string, number>();
 	private root: XmlElement | null = null;
 	private rootClosed = false;
+	private readonly ampersands: ForwardSearch;
+	private readonly lessThans: ForwardSearch;
+	private readonly doubleQuotes: ForwardSearch;
+	private readonly singleQuotes: ForwardSearch;
 
 	constructor(private readonly text: string) {
 		this.len = text.length;
+		this.ampersands = new ForwardSearch(text, '&');
+		this.lessThans = new ForwardSearch(text, '<');
+		this.doubleQuotes = new ForwardSearch(text, '"');
+		this.singleQuotes = new ForwardSearch(text, "'");
 	}
 
 	parse(): XmlDocument {
@@ -171,14 +202,14 @@ class XmlParser {
 			}
 			return;
 		}
-		let amp = text.indexOf('&', start);
+		let amp = this.ampersands.next(start);
 		while (amp >= 0 && amp < end) {
 			const refEnd = checkReference(text, amp, end);
 			if (refEnd < 0) {
 				this.problem(amp, Math.min(end, amp + 1), referenceProblem(text, amp, end));
-				amp = text.indexOf('&', amp + 1);
+				amp = this.ampersands.next(amp + 1);
 			} else {
-				amp = text.indexOf('&', refEnd);
+				amp = this.ampersands.next(refEnd);
 			}
 		}
 	}
@@ -299,7 +330,8 @@ class XmlParser {
 				: `Second root element '${name}'.`);
 		}
 		let i = nameEnd;
-		const seen = new Set<string>();
+		// Duplicate names are looked up in the attribute list; a set is built only for huge tags.
+		let seen: Set<string> | undefined;
 		for (;;) {
 			const wsStart = i;
 			while (i < this.len && isWhitespace(text.charCodeAt(i))) i++;
@@ -338,10 +370,13 @@ class XmlParser {
 			}
 			const attrNameEnd = this.scanName(i);
 			const attrName = text.slice(i, attrNameEnd);
-			if (seen.has(attrName)) {
+			if (!seen && element.attributes.length >= 16) {
+				seen = new Set(element.attributes.map((attribute) => attribute.name));
+			}
+			if (seen ? seen.has(attrName) : element.attributes.some((attribute) => attribute.name === attrName)) {
 				this.problem(i, attrNameEnd, `Attribute '${attrName}' is given twice.`);
 			}
-			seen.add(attrName);
+			seen?.add(attrName);
 			let j = attrNameEnd;
 			while (j < this.len && isWhitespace(text.charCodeAt(j))) j++;
 			if (text.charCodeAt(j) !== Ch.Eq) {
@@ -354,8 +389,8 @@ class XmlParser {
 			while (j < this.len && isWhitespace(text.charCodeAt(j))) j++;
 			const q = text.charCodeAt(j);
 			if (q === Ch.DQuote || q === Ch.SQuote) {
-				const close = text.indexOf(q === Ch.DQuote ? '"' : "'", j + 1);
-				const lt = text.indexOf('<', j + 1);
+				const close = (q === Ch.DQuote ? this.doubleQuotes : this.singleQuotes).next(j + 1);
+				const lt = this.lessThans.next(j + 1);
 				if (close < 0 || (lt >= 0 && lt < close)) {
 					// An unterminated value: take it up to the end of the line so a half-typed
 					// attribute does not swallow the rest of the document.
@@ -386,21 +421,28 @@ class XmlParser {
 		// the element is taken as empty instead of swallowing the rest of the document.
 		if (!element.selfClosing && element.startTagClosed) {
 			this.stack.push(element);
+			this.openNames.set(name, (this.openNames.get(name) ?? 0) + 1);
 		} else if (element === this.root) {
 			this.rootClosed = true;
 		}
 	}
 
+	private popElement(): XmlElement {
+		const element = this.stack.pop()!;
+		this.openNames.set(element.name, this.openNames.get(element.name)! - 1);
+		return element;
+	}
+
 	private checkReferencesIn(start: number, end: number): void {
 		const text = this.text;
-		let amp = text.indexOf('&', start);
+		let amp = this.ampersands.next(start);
 		while (amp >= 0 && amp < end) {
 			const refEnd = checkReference(text, amp, end);
 			if (refEnd < 0) {
 				this.problem(amp, amp + 1, referenceProblem(text, amp, end));
-				amp = text.indexOf('&', amp + 1);
+				amp = this.ampersands.next(amp + 1);
 			} else {
-				amp = text.indexOf('&', refEnd);
+				amp = this.ampersands.next(refEnd);
 			}
 		}
 	}
@@ -424,7 +466,7 @@ class XmlParser {
 			return;
 		}
 		let match = -1;
-		for (let k = this.stack.length - 1; k >= 0; k--) {
+		for (let k = (this.openNames.get(name) ?? 0) > 0 ? this.stack.length - 1 : -1; k >= 0; k--) {
 			if (this.stack[k].name === name) {
 				match = k;
 				break;
@@ -437,12 +479,12 @@ class XmlParser {
 			return;
 		}
 		while (this.stack.length - 1 > match) {
-			const open = this.stack.pop()!;
+			const open = this.popElement();
 			open.closed = false;
 			open.end = start;
 			this.problem(open.start, open.nameEnd, `Element '${open.name}' is not closed before '</${name}>'.`);
 		}
-		const element = this.stack.pop()!;
+		const element = this.popElement();
 		element.endTagStart = start;
 		element.end = end;
 		if (element === this.root) {

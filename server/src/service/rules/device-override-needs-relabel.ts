@@ -13,6 +13,7 @@ export const rule: Rule = {
 	description: [
 		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too.",
 		"Turn relabelling on at the domain level (`relabel='yes'` on a static label), or remove the override.",
+		"The model is compared after parsing: on a real host a lone model-less domain seclabel takes the host's default model (and with default model `none` its relabelling is off). libvirt's test driver (`driver: 'test'`) has no default model, so such a seclabel keeps no model there, and a model-less device seclabel matches it (checked with `virsh -c test:///default define`).",
 	].join('\n\n'),
 	example: "<seclabel type='static' model='selinux'><label>…</label></seclabel>\n…<source file='/a.img'><seclabel model='selinux' relabel='no'/></source>",
 	check(context) {

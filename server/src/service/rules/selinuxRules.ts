@@ -16,6 +16,8 @@ import { rule as selinuxMcsMismatch } from './selinux-mcs-mismatch';
 import { rule as shareablePrivateCategories } from './shareable-private-categories';
 import { rule as staticRelabelNoPrelabel } from './static-relabel-no-prelabel';
 import { rule as unconfinedNeedsBoolean } from './unconfined-needs-boolean';
+import { rule as staticLevelWeakIsolation } from './static-level-weak-isolation';
+import { rule as tcgNeedsExecmem } from './tcg-needs-execmem';
 import { rule as baselabelOnlyType } from './baselabel-only-type';
 import { rule as modelUnavailable } from './model-unavailable';
 import { rule as dacLabelSyntax } from './dac-label-syntax';
@@ -35,6 +37,8 @@ export const selinuxRules: readonly Rule[] = [
 	shareablePrivateCategories,
 	staticRelabelNoPrelabel,
 	unconfinedNeedsBoolean,
+	staticLevelWeakIsolation,
+	tcgNeedsExecmem,
 	baselabelOnlyType,
 	modelUnavailable,
 	dacLabelSyntax,

@@ -17,7 +17,7 @@ export interface CrossGuestFinding extends Finding {
 	readonly ruleId: CrossGuestRuleId;
 }
 
-/** Formats that QEMU can share for writing (rules reference G3): adding <shareable/> to others is refused. */
+/** Formats several guests may write at once (rules reference G3): the QEMU driver refuses <shareable/> on other writable formats. */
 const SHAREABLE_FORMATS = new Set(['raw']);
 
 const cache = new WeakMap<SeclabelDocument, { uri: string; generation: number; lookup: GuestLookup; findings: CrossGuestFinding[] }>();
@@ -83,6 +83,11 @@ export function fileName(uri: string): string {
 	}
 }
 
+/** Guest names for a message, each once: several files (copies, live dumps) can describe one name. */
+function listNames(names: string[]): string {
+	return [...new Set(names)].join(', ');
+}
+
 function describeDisk(disk: DiskUse): string {
 	return disk.targetDev ? `disk '${disk.targetDev}'` : 'a disk';
 }
@@ -128,7 +133,7 @@ function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use:
 	const mismatched = writers.filter((other) => disk.shareable !== other.use.shareable);
 	const shareFix = disk.shareable ? undefined : addShareableFix(doc, disk.at.start);
 	if (unshared.length > 0) {
-		const names = unshared.map((other) => guestLabel(other.guest)).join(', ');
+		const names = listNames(unshared.map((other) => guestLabel(other.guest)));
 		findings.push({
 			ruleId: 'shared-image-not-shareable',
 			span: disk.at,
@@ -139,7 +144,7 @@ function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use:
 		});
 	}
 	if (mismatched.length > 0) {
-		const names = mismatched.map((other) => guestLabel(other.guest)).join(', ');
+		const names = listNames(mismatched.map((other) => guestLabel(other.guest)));
 		const message = disk.shareable
 			? `${disk.resource} is <shareable/> here but not in ${names}: that guest labels the image with its own categories and takes an exclusive write lock, so this guest loses access to it (or cannot start). Add <shareable/> to the other guest's disk.`
 			: `${disk.resource} is <shareable/> in ${names} but not here: this guest labels the image with its private categories and takes an exclusive write lock, which cuts the other guest off (or fails to start). Add <shareable/> to this disk.`;
@@ -168,7 +173,7 @@ function privateCategoryFindings(disk: DiskUse, others: { guest: GuestSummary; u
 	if (denied.length === 0) {
 		return;
 	}
-	const names = denied.map((other) => guestLabel(other.guest)).join(', ');
+	const names = listNames(denied.map((other) => guestLabel(other.guest)));
 	findings.push({
 		ruleId: 'shared-image-private-categories',
 		span: label.at,
@@ -210,10 +215,11 @@ function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: Gue
 	if (colliding.length === 0) {
 		return;
 	}
-	const names = colliding.map((other) => `${guestLabel(other.guest)} (${other.use.kind === 'static' ? 'static label' : 'running with a dynamic label'})`).join(', ');
+	const names = listNames(colliding.map((other) => `${guestLabel(other.guest)} (${other.use.kind === 'static' ? 'static label' : 'running with a dynamic label'})`));
 	const fixes: Fix[] = [];
 	if (level.kind === 'static') {
-		const used = new Set(lookup.usedLevels(self.uri));
+		// Levels of every guest in the index, all hosts included: a pair nobody uses anywhere also stays free if guests move.
+		const used = new Set(lookup.usedLevels());
 		for (const own of self.levels) {
 			used.add(own.level);
 		}

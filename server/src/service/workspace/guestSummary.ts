@@ -75,10 +75,11 @@ export interface LevelUse {
 
 /** How a guest's processes are confined by SELinux, which decides what images it can open. */
 export type Confinement =
+	/** The level the guest's processes can reach: the high end of its label's range. */
 	| { readonly kind: 'level'; readonly level: LevelValue }
 	/** A dynamic label not yet generated: libvirt draws a random pair at start. */
 	| { readonly kind: 'random' }
-	/** No SELinux confinement (type none, model none, or another model only). */
+	/** No SELinux confinement: type none, or model none. */
 	| { readonly kind: 'unconfined' };
 
 export interface GuestSummary {
@@ -128,7 +129,10 @@ function isSelinuxModel(model: string | null | undefined): boolean {
 
 interface ParsedLabelLevel {
 	readonly level: string;
+	/** The low level: what files get labelled with. */
 	readonly value: LevelValue;
+	/** The high level (the low one when there is no range): what MCS checks a process's access with. */
+	readonly clearance: LevelValue;
 	/** Offsets of the level inside the label text. */
 	readonly start: number;
 	readonly end: number;
@@ -140,7 +144,13 @@ export function labelLevel(label: string): ParsedLabelLevel | undefined {
 	if (parsed.problems.length > 0 || !parsed.low || !parsed.high || !parsed.range) {
 		return undefined;
 	}
-	return { level: canonicalRange(parsed.low, parsed.high), value: { sensitivity: parsed.low.sensitivity.text, categories: parsed.low.categories }, start: parsed.range.start, end: parsed.range.end };
+	return {
+		level: canonicalRange(parsed.low, parsed.high),
+		value: { sensitivity: parsed.low.sensitivity.text, categories: parsed.low.categories },
+		clearance: { sensitivity: parsed.high.sensitivity.text, categories: parsed.high.categories },
+		start: parsed.range.start,
+		end: parsed.range.end,
+	};
 }
 
 /** Summarises a parsed domain for the index; null when the document is not a domain. */
@@ -159,14 +169,16 @@ export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = '')
 	const live = doc.kind === 'live';
 
 	const levels: LevelUse[] = [];
-	let confinement: Confinement = doc.seclabels.length === 0 ? { kind: 'random' } : { kind: 'unconfined' };
+	// Without an SELinux seclabel of its own, a guest on an SELinux host gets a dynamic label.
+	let confinement: Confinement = { kind: 'random' };
 	for (const seclabel of doc.seclabels) {
 		const model = seclabel.model?.value;
-		if (!isSelinuxModel(model)) {
+		const type = seclabel.type?.value ?? 'dynamic';
+		if (model === 'none' || (isSelinuxModel(model) && type === 'none')) {
+			confinement = { kind: 'unconfined' };
 			continue;
 		}
-		const type = seclabel.type?.value ?? 'dynamic';
-		if (type === 'none') {
+		if (!isSelinuxModel(model)) {
 			continue;
 		}
 		const labelElement = seclabel.labels[0];
@@ -184,9 +196,7 @@ export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = '')
 				at: place(content),
 				levelSpan: { start: content.start + parsed.start, end: content.start + parsed.end },
 			});
-			confinement = { kind: 'level', level: parsed.value };
-		} else if (type === 'dynamic' && confinement.kind === 'unconfined') {
-			confinement = { kind: 'random' };
+			confinement = { kind: 'level', level: parsed.clearance };
 		}
 	}
 
