@@ -8,6 +8,14 @@ import { readdirSync, statSync } from 'fs';
 import { join } from 'path';
 
 const root = new URL('..', import.meta.url).pathname;
+
+// The suites need virsh, xmllint, code-server and chromium; on a fresh machine install them first
+// (the script returns at once when they are there, and says what to install when it cannot).
+const setup = spawnSync('bash', [join(root, 'scripts', 'setup-test-deps.sh')], { cwd: root, stdio: 'inherit' });
+if (setup.status !== 0) {
+	console.error('npm test: the test dependencies could not be installed (see above).');
+	process.exit(setup.status ?? 1);
+}
 const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
 	console.error('npm test: the build failed.');

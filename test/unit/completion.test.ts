@@ -204,3 +204,27 @@ test('right after the sensitivity\'s colon, the categories of a fresh pair come 
 	assert.equal(second, 'c0');
 	assert.equal(replaced(list.cursor, item(list, 'c0')), 'c392');
 });
+
+test('renaming a finished tag replaces only its name, each valid name once', () => {
+	const list = completionsAt(domain("  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <lab|el>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>", '', " id='1'"));
+	assert.deepEqual(labels(list), ['label', 'imagelabel', 'baselabel']);
+	assert.equal(replaced(list.cursor, item(list, 'imagelabel')), 'label');
+	assert.equal(item(list, 'imagelabel').textEdit!.newText, 'imagelabel');
+	const seclabel = completionsAt(domain("  <secl|abel type='dynamic' model='selinux'/>"));
+	assert.deepEqual(labels(seclabel), ['seclabel']);
+	assert.equal(replaced(seclabel.cursor, seclabel.items[0]), 'seclabel');
+});
+
+test('character devices: override snippets only in the source of types libvirt labels', () => {
+	const file = completionsAt(domain('', "    <serial type='file'>\n      <source path='/var/log/guest.log'>|</source>\n    </serial>"));
+	assert.deepEqual(labels(file), ["seclabel relabel='no'", 'seclabel with label']);
+	// libvirt drops seclabels of tcp chardevs when it formats the XML (rules reference D4).
+	assert.deepEqual(labels(completionsAt(domain('', "    <serial type='tcp'>\n      <source mode='bind' host='0.0.0.0' service='2445'>|</source>\n    </serial>"))), []);
+});
+
+test('multi-line snippets follow the document: CRLF line ends and tab indentation, inserted as is', () => {
+	const crlf = completionsAt(domain('\t<|').replace(/\n/g, '\r\n').replace(/  /g, '\t'));
+	const static_ = item(crlf, 'seclabel static');
+	assert.equal(static_.insertTextMode, 1, 'InsertTextMode.asIs: the text is already indented');
+	assert.match(static_.textEdit!.newText, /^<seclabel type='static' model='selinux' relabel='\$\{1\|no,yes\|\}'>\r\n\t\t<label>\$\{2:system_u:system_r:svirt_t:s0:c\d+,c\d+\}<\/label>\r\n\t<\/seclabel>\$0$/);
+});

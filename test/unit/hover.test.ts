@@ -148,3 +148,10 @@ test('hover answers within a few milliseconds on a large domain', () => {
 	const elapsed = fastestMs(() => service.doHover(cursor.document, position, doc, {}));
 	assert.ok(elapsed < 10, `hover took ${elapsed.toFixed(1)} ms`);
 });
+
+test('a baselabel element names the versions that read it differently', () => {
+	const { text, range } = hovered(domain("  <seclabel type='dynamic' model='selinux'><base|label>system_u:system_r:svirt_t:s0</baselabel></seclabel>"));
+	assert.equal(range, 'baselabel');
+	assert.match(text, /^\*\*<baselabel>\*\* For `type='dynamic'` only/);
+	assert.match(text, /\*\*Versions:\*\* .*9\.0\.0 and 10\.7\.0 read a missing type as `default`/);
+});

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { computeFindings } from '../../server/src/service/features/findings';
 import { normalizeLocalPath } from '../../server/src/service/workspace/resourceIdentity';
+import { MAX_LISTED } from '../../server/src/service/workspace/crossGuest';
 import {
 	blockDisk, CROSS_GUEST_RULES, crossFindings, fileDisk, guestXml, lineOf, networkDisk, staticLabel, summarize, workspaceOf, IMAGES, VM1, VM2,
 } from './guests';
@@ -82,6 +83,9 @@ test('hosts: the same local path on two hosts is silent, the same network volume
 	const rbdB = guestXml('b', { disks: [networkDisk('rbd', 'pool/image', ['mon1:6789', 'mon2:6789'])] });
 	const network = workspaceOf({ 'file:///h/host1/a.xml': rbdA, 'file:///h/host2/b.xml': rbdB }, hostOf);
 	assert.deepEqual(summarize(crossFindings(network, 'file:///h/host1/a.xml', rbdA), rbdA), [{ code: 'shared-image-not-shareable', text: 'pool/image', related: [{ uri: 'file:///h/host2/b.xml', line: lineOf(rbdB, 'pool/image') }] }]);
+	const [networkFinding] = crossFindings(network, 'file:///h/host1/a.xml', rbdA);
+	assert.equal(networkFinding.libvirtMessage, undefined, 'libvirt does not label network storage, so it has no message of its own');
+	assert.match(networkFinding.message, /rbd:pool\/image on mon1:6789, mon2:6789 is also a writable image of 'b'/);
 	// Other servers, or another image name, are another volume.
 	const elsewhere = guestXml('b', { disks: [networkDisk('rbd', 'pool/image', ['mon9:6789'])] });
 	assert.deepEqual(crossFindings(workspaceOf({ 'file:///h/host1/a.xml': rbdA, 'file:///h/host2/b.xml': elsewhere }, hostOf), 'file:///h/host1/a.xml', rbdA), []);
@@ -94,3 +98,16 @@ test('the fix for an unshared qcow2 image is offered but not preferred: QEMU ref
 	assert.deepEqual(finding.fixes!.map((fix) => [fix.title, !!fix.isPreferred]), [['Add <shareable/> to this disk', false], ['Open b.xml', false]]);
 });
 
+
+test('a fleet sharing one image lists at most MAX_LISTED other guests per finding, so output grows linearly', () => {
+	const files: Record<string, string> = {};
+	for (let i = 0; i < 60; i++) {
+		files[`file:///fleet/g${i}.xml`] = guestXml(`g${i}`, { disks: [fileDisk(`${IMAGES}/common.img`)] });
+	}
+	const index = workspaceOf(files);
+	const found = crossFindings(index, 'file:///fleet/g0.xml', files['file:///fleet/g0.xml']);
+	assert.equal(found.length, 1);
+	assert.equal(found[0].related!.length, MAX_LISTED);
+	assert.match(found[0].message, / and 49 more/);
+	assert.equal(found[0].fixes!.filter((fix) => fix.command).length, 3);
+});

@@ -27,6 +27,15 @@ suite('Hover, completion and quick fixes', () => {
 		assert.match(hoverText(hovers), /type='dynamic'/);
 	});
 
+	test('hover on a label decodes the SELinux context down to its categories', async () => {
+		const document = await vscode.workspace.openTextDocument({ language: 'xml', content: "<domain type='kvm'>\n  <name>guest</name>\n  <seclabel type='static' model='selinux' relabel='no'>\n    <label>system_u:system_r:svirt_t:s0:c392,c662</label>\n  </seclabel>\n</domain>\n" });
+		await vscode.window.showTextDocument(document);
+		const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionOf(document, 'c392', 1));
+		const text = hoverText(hovers);
+		assert.match(text, /svirt_t/, text);
+		assert.match(text, /c392, c662|c392,c662/, text);
+	});
+
 	test('completion inside a type value offers only the types valid with relabel=no', async () => {
 		const document = await vscode.workspace.openTextDocument({ language: 'xml', content: "<domain type='kvm'>\n  <name>guest</name>\n  <seclabel type='' model='selinux' relabel='no'/>\n</domain>\n" });
 		await vscode.window.showTextDocument(document);

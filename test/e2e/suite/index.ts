@@ -1,8 +1,9 @@
 /**
  * The extension-host test entry point, in the shape @vscode/test-electron expects: `run()` runs the
  * mocha suites and settles when they are done. The same module runs in code-server's extension host
- * (scripts/e2e-code-server.mjs). When LIBVIRT_SECLABEL_E2E_RESULTS names a file, every test's result
- * is written there as JSON (and always logged after RESULTS_MARKER), so that the node:test wrapper can report each mocha test on its own.
+ * (scripts/e2e-code-server.mjs). Every test's result is written as JSON to the file named by
+ * LIBVIRT_SECLABEL_E2E_RESULTS, when set, and always logged after RESULTS_MARKER, so that the
+ * node:test wrapper can report each mocha test on its own.
  */
 import * as path from 'path';
 import { writeFileSync } from 'fs';

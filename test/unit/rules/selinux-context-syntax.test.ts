@@ -47,3 +47,9 @@ test('selinux-context-syntax stays silent for valid labels, and for labels libvi
 	// A device seclabel without model is inert.
 	assert.deepEqual(codedFor(RULE, dynamicGuest(disk('<seclabel><label>junk</label></seclabel>'))), []);
 });
+
+test('selinux-context-syntax covers the whole content when references make offsets not map', () => {
+	const xml = staticGuest('system_u:system_r:svirt_t:s0:c5.c3&#x20;');
+	const found = codedFor(RULE, xml).map((f) => f.text);
+	assert.deepEqual(found, ['system_u:system_r:svirt_t:s0:c5.c3&#x20;', 'system_u:system_r:svirt_t:s0:c5.c3&#x20;'], 'the decoded label has a trailing space and a reversed range');
+});

@@ -5,7 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { lint, parseArguments, USAGE } from '../../../server/src/cli/lint';
+import { readSettings } from '../../../server/src/settings';
 import { parseSeinfo, parseSelinuxConfig, parseSetrans, policyForRoot, readSelinuxPolicy } from '../../../server/src/node/policyReader';
 import { effectiveCatalogue } from '../../../server/src/service/selinux/catalogue';
 import { codedFor, domain, disk } from '../../support/fixture';
@@ -100,4 +104,30 @@ test('rules check names against a policy read from disk', () => {
 		['svirt_prot_exec_t', 'define'],
 	]);
 	assert.deepEqual(codedFor('selinux-type-unknown', xml), [], 'the built-in catalogue does not know every custom type, so it stays silent');
+});
+
+test('the CLI reads the policy under --selinux-root', async () => {
+	assert.match(USAGE, /--selinux-root DIR/);
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-policy-'));
+	try {
+		const file = path.join(dir, 'tcg.xml');
+		fs.writeFileSync(file, domain("  <seclabel type='dynamic' model='selinux'/>").replace("<domain type='kvm'>", "<domain type='qemu'>"));
+		const codes = async (argv: string[]) => {
+			const options = parseArguments(argv);
+			assert.ok(typeof options === 'object');
+			const outcome = await lint(options);
+			return outcome.report.files.flatMap((entry) => entry.diagnostics.map((diagnostic) => diagnostic.code));
+		};
+		assert.ok((await codes(['--selinux-root', path.join(FIXTURES, 'refpolicy'), file])).includes('tcg-needs-execmem'));
+		assert.ok(!(await codes(['--selinux-root', path.join(FIXTURES, 'fedora'), file])).includes('tcg-needs-execmem'));
+		assert.ok(!(await codes(['--selinux-root', path.join(FIXTURES, 'does-not-exist'), file])).includes('tcg-needs-execmem'));
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('the selinuxRoot setting is read as an absolute path only', () => {
+	assert.equal(readSettings({ selinuxRoot: '/srv/policy' }).selinuxRoot, '/srv/policy');
+	assert.equal(readSettings({ selinuxRoot: 'relative/policy' }).selinuxRoot, undefined);
+	assert.equal(readSettings({}).selinuxRoot, undefined);
 });

@@ -85,7 +85,11 @@ export const DEVICE_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 export const DOMAIN_CHILD_DOCS: readonly ElementDoc[] = [
 	{ name: 'label', doc: 'The process label. Read for `type=\'static\'` (required), and in live XML, where it holds the label libvirt generated. Ignored under a dynamic seclabel in define-time XML.' },
 	{ name: 'imagelabel', doc: 'Output-only: the label libvirt gives the guest\'s images (SELinux: `svirt_image_t` with the same MCS level as the process). Ignored in define-time XML.' },
-	{ name: 'baselabel', doc: 'For `type=\'dynamic\'` only: the context whose **type** the generated label uses (user, role and level come from libvirt). Dropped without an explicit `type=\'dynamic\'`.' },
+	{
+		name: 'baselabel',
+		doc: 'For `type=\'dynamic\'` only: the context whose **type** the generated label uses (user, role and level come from libvirt). Dropped without an explicit `type=\'dynamic\'`. AppArmor refuses it at start.',
+		versions: 'libvirt\'s documentation still says a baselabel without a type implies `dynamic`; 9.0.0 and 10.7.0 read a missing type as `default` and drop the baselabel.',
+	},
 ];
 
 export const DEVICE_CHILD_DOCS: readonly ElementDoc[] = [

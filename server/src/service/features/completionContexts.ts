@@ -51,8 +51,15 @@ function valueSpan(text: string, element: XmlElement): Span {
 	return { start, end };
 }
 
+/** Levels per parsed document: a document is parsed once per version, and so are its levels. */
+const levelsByDocument = new WeakMap<SeclabelDocument, ReadonlySet<string>>();
+
 /** Canonical levels of every context in this document: a fresh pair must not repeat them either. */
-export function documentLevels(doc: SeclabelDocument): Set<string> {
+export function documentLevels(doc: SeclabelDocument): ReadonlySet<string> {
+	const cached = levelsByDocument.get(doc);
+	if (cached) {
+		return cached;
+	}
 	const levels = new Set<string>();
 	const text = doc.xml.text;
 	const labels = [
@@ -66,6 +73,7 @@ export function documentLevels(doc: SeclabelDocument): Set<string> {
 			levels.add(canonicalRange(parsed.low, parsed.high));
 		}
 	}
+	levelsByDocument.set(doc, levels);
 	return levels;
 }
 

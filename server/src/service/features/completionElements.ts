@@ -51,7 +51,13 @@ export function completeElements(collector: CompletionCollector, doc: SeclabelDo
 	// text is right for clients that insert it as is.
 	const base = indentationAt(doc.xml.text, insertion.span.start);
 	const eol = doc.xml.text.includes('\r\n') ? '\r\n' : '\n';
+	const named = new Set<string>();
 	for (const proposal of proposals) {
+		// Renaming a tag needs each name once, not once per snippet.
+		if (!insertion.withBracket && named.has(proposal.name)) {
+			continue;
+		}
+		named.add(proposal.name);
 		const multiline = proposal.snippet.includes('\n');
 		collector.add(insertion.span, {
 			label: insertion.withBracket ? proposal.label ?? proposal.name : proposal.name,
@@ -63,10 +69,6 @@ export function completeElements(collector: CompletionCollector, doc: SeclabelDo
 			detail: proposal.detail,
 			documentation: proposal.documentation,
 		});
-		if (!insertion.withBracket) {
-			// Renaming a tag needs each name once, not once per snippet.
-			break;
-		}
 	}
 }
 

@@ -32,6 +32,13 @@ export function resolveSettings(settings: LanguageSettings = {}): ResolvedSettin
 	};
 }
 
+/**
+ * Findings one rule reports per document at most. Past this (a generated file, garbage with
+ * thousands of stray attributes) more of the same only floods the editor and the protocol, and
+ * building them would make the cost grow with the damage instead of with the document.
+ */
+export const MAX_FINDINGS_PER_RULE = 500;
+
 const cache = new WeakMap<SeclabelDocument, { key: string; findings: RuleFinding[] }>();
 
 function cacheKey(settings: LanguageSettings): string {
@@ -69,6 +76,7 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 		if (override === 'off' || (rule.scope === 'qemu' && resolved.driver !== 'qemu')) {
 			continue;
 		}
+		let reported = 0;
 		const context: RuleContext = {
 			doc,
 			text: doc.xml.text,
@@ -88,6 +96,9 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 				return value;
 			},
 			report(finding) {
+				if (++reported > MAX_FINDINGS_PER_RULE) {
+					return;
+				}
 				const stage = finding.stage ?? rule.stage;
 				const severity = override ?? (stage === rule.stage ? defaultSeverity(rule) : defaultSeverity({ ...rule, stage, severity: undefined }));
 				findings.push({ ...finding, rule, stage, severity });

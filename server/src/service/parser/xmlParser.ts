@@ -185,7 +185,9 @@ class XmlParser {
 
 	private problem(start: number, end: number, message: string): void {
 		if (this.problems.length < MAX_PROBLEMS) {
-			this.problems.push({ start, end: Math.max(start, end), message });
+			// Clamped to the text: a problem at the very end (`<a b=`) must not point past it.
+			const from = Math.min(start, this.len);
+			this.problems.push({ start: from, end: Math.min(this.len, Math.max(from, end)), message });
 		}
 	}
 
@@ -510,7 +512,7 @@ function findSubsetEnd(text: string, from: number): number {
 
 /** Returns the offset after a valid `&...;` reference at `amp`, or -1. */
 function checkReference(text: string, amp: number, limit: number): number {
-	const semi = text.indexOf(';', amp + 1);
+	const semi = semicolonNear(text, amp, Math.min(limit, amp + 13));
 	if (semi < 0 || semi >= limit || semi - amp > 12) {
 		return -1;
 	}
@@ -525,8 +527,21 @@ function checkReference(text: string, amp: number, limit: number): number {
 	return -1;
 }
 
+/**
+ * The first ';' after `amp` and before `limit`, or -1. The search is bounded because a reference is
+ * short: an unbounded indexOf per '&' would rescan the rest of a document full of bare ampersands.
+ */
+function semicolonNear(text: string, amp: number, limit: number): number {
+	for (let i = amp + 1; i < limit; i++) {
+		if (text.charCodeAt(i) === Ch.Semi) {
+			return i;
+		}
+	}
+	return -1;
+}
+
 function referenceProblem(text: string, amp: number, limit: number): string {
-	const semi = text.indexOf(';', amp + 1);
+	const semi = semicolonNear(text, amp, Math.min(limit, amp + 41));
 	if (semi >= 0 && semi < limit && semi - amp <= 40 && /^[A-Za-z_][\w.-]*$/.test(text.slice(amp + 1, semi))) {
 		return `Entity '${text.slice(amp + 1, semi)}' is not defined; only &lt; &gt; &amp; &apos; &quot; and character references are.`;
 	}

@@ -19,13 +19,17 @@ export const rule: Rule = {
 			bySource.set(key, group);
 		}
 		for (const group of bySource.values()) {
-			group.forEach((seclabel, index) => {
+			// The first override seen for each model on this source: one pass, not one scan per override.
+			const first = new Map<string, DeviceSeclabel>();
+			group.forEach((seclabel) => {
 				const model = seclabel.model?.value;
 				if (model === undefined || model === null) {
 					return;
 				}
-				const earlier = group.slice(0, index).find((other) => other.model?.value === model);
-				if (earlier) {
+				const earlier = first.get(model);
+				if (!earlier) {
+					first.set(model, seclabel);
+				} else {
 					context.report({
 						span: valueSpan(seclabel.model!),
 						message: `A second override for model '${model}' on the same source.`,

@@ -12,13 +12,16 @@ export const rule: Rule = {
 	example: "<seclabel type='dynamic' model='selinux'/>\n<seclabel type='none' model='selinux'/>",
 	check(context) {
 		const seclabels = context.doc.seclabels;
-		for (let i = 1; i < seclabels.length; i++) {
-			if (seclabelType(seclabels[i]) === null) {
+		// The first seclabel seen for each model (null for model-less ones): one pass, not one scan per seclabel.
+		const first = new Map<string | null, (typeof seclabels)[number]>();
+		for (let i = 0; i < seclabels.length; i++) {
+			const model = modelOf(seclabels[i]);
+			const earlier = first.get(model);
+			if (!earlier) {
+				first.set(model, seclabels[i]);
 				continue;
 			}
-			const model = modelOf(seclabels[i]);
-			const earlier = seclabels.slice(0, i).find((other) => modelOf(other) === model);
-			if (!earlier) {
+			if (seclabelType(seclabels[i]) === null) {
 				continue;
 			}
 			const shown = modelForMessage(model, 'domain');

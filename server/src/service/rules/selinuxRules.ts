@@ -11,6 +11,7 @@ import { rule as selinuxLevelUndefined } from './selinux-level-undefined';
 import { rule as selinuxLevelNotCanonical } from './selinux-level-not-canonical';
 import { rule as selinuxRoleTypeMismatch } from './selinux-role-type-mismatch';
 import { rule as selinuxTypeUnknown } from './selinux-type-unknown';
+import { rule as selinuxUserNotAuthorized } from './selinux-user-not-authorized';
 import { rule as selinuxTypeAlias } from './selinux-type-alias';
 import { rule as selinuxMcsMismatch } from './selinux-mcs-mismatch';
 import { rule as shareablePrivateCategories } from './shareable-private-categories';
@@ -32,6 +33,7 @@ export const selinuxRules: readonly Rule[] = [
 	selinuxLevelNotCanonical,
 	selinuxRoleTypeMismatch,
 	selinuxTypeUnknown,
+	selinuxUserNotAuthorized,
 	selinuxTypeAlias,
 	selinuxMcsMismatch,
 	shareablePrivateCategories,

@@ -184,7 +184,9 @@ function parseLevel(text: string, offset: number, problems: ContextProblem[]): P
 		}
 	}
 	const items: Part[] = [];
-	const categories = new Set<number>();
+	// Items are kept as intervals and expanded once at the end, so that a long list of wide ranges
+	// (c0.c1023,c0.c1023,…) costs one pass over the category space, not one per item.
+	const intervals: [number, number][] = [];
 	if (colon >= 0) {
 		let itemStart = colon + 1;
 		for (;;) {
@@ -196,7 +198,7 @@ function parseLevel(text: string, offset: number, problems: ContextProblem[]): P
 			if (dot < 0) {
 				const number = parseCategory(shift(item), problems);
 				if (number !== undefined) {
-					categories.add(number);
+					intervals.push([number, number]);
 				}
 			} else {
 				const first = part(text, itemStart, itemStart + dot);
@@ -212,9 +214,7 @@ function parseLevel(text: string, offset: number, problems: ContextProblem[]): P
 								? `'${item.text}' is refused: in cA.cB the second category must come strictly after the first; write c${low}.`
 								: `'${item.text}' is refused: in cA.cB the second category must come strictly after the first; write c${high}.c${low}.` });
 						} else {
-							for (let category = low; category <= high; category++) {
-								categories.add(category);
-							}
+							intervals.push([low, high]);
 						}
 					}
 				}
@@ -227,14 +227,52 @@ function parseLevel(text: string, offset: number, problems: ContextProblem[]): P
 	}
 	return {
 		sensitivity: shift(sensitivity),
-		categories: [...categories].sort((a, b) => a - b),
+		categories: expandIntervals(intervals),
 		items,
 		text: { text, start: offset, end: offset + text.length },
 	};
 }
 
+/** The sorted, unique categories a list of inclusive intervals covers. */
+function expandIntervals(intervals: [number, number][]): number[] {
+	intervals.sort((a, b) => a[0] - b[0]);
+	const categories: number[] = [];
+	let next = 0;
+	for (const [low, high] of intervals) {
+		for (let category = Math.max(low, next); category <= high; category++) {
+			categories.push(category);
+		}
+		next = Math.max(next, high + 1);
+	}
+	return categories;
+}
+
 function sensitivityName(sensitivity: string | Part): string {
 	return typeof sensitivity === 'string' ? sensitivity : sensitivity.text.trim();
+}
+
+/** The categories sorted and without duplicates; parsed levels already are, so they are returned as they are. */
+function sortedUnique(categories: readonly number[]): readonly number[] {
+	for (let i = 1; i < categories.length; i++) {
+		if (categories[i] <= categories[i - 1]) {
+			return [...new Set(categories)].sort((x, y) => x - y);
+		}
+	}
+	return categories;
+}
+
+/** True when every element of sorted `inner` is in sorted `outer`: one merge pass, no allocation. */
+function isSubset(inner: readonly number[], outer: readonly number[]): boolean {
+	let j = 0;
+	for (const value of inner) {
+		while (j < outer.length && outer[j] < value) {
+			j++;
+		}
+		if (j === outer.length || outer[j] !== value) {
+			return false;
+		}
+	}
+	return true;
 }
 
 /** True when level `a` dominates level `b`: sensitivity at least b's and categories a superset. */
@@ -248,8 +286,7 @@ export function dominates(a: LevelValue, b: LevelValue): boolean {
 	} else if (sensitivityA < sensitivityB) {
 		return false;
 	}
-	const categoriesA = new Set(a.categories);
-	return b.categories.every((category) => categoriesA.has(category));
+	return isSubset(sortedUnique(b.categories), sortedUnique(a.categories));
 }
 
 /** True when both levels are the same level. */

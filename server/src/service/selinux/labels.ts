@@ -7,7 +7,7 @@
 import type { DeviceSeclabel, DiskModel, DomainSeclabel } from '../parser/seclabelModel';
 import { contentSpan, trimmedContentSpan, type Span, type XmlElement } from '../parser/xmlParser';
 import type { Finding, RuleContext } from '../rules/rule';
-import { deviceRelabel, effectiveDomainModels, seclabelType } from '../rules/semantics';
+import { deviceRelabel, effectiveDomainModels, LABEL_MAX, seclabelType } from '../rules/semantics';
 import { effectiveCatalogue, type SelinuxCatalogue } from './catalogue';
 import { parseContext, type ParsedContext, type ParsedLevel } from './context';
 import type { PolicyInfo } from './policy';
@@ -48,7 +48,9 @@ export function selinuxDomainSeclabel(context: RuleContext): DomainSeclabel | un
 
 function makeLabel(context: RuleContext, element: XmlElement, use: LabelUse, extra: Partial<SelinuxLabel>): SelinuxLabel | undefined {
 	const value = context.textOf(element);
-	if (value.length === 0) {
+	// libvirt treats an empty or over-long label as missing (label-missing reports it), and parsing
+	// megabytes of label on every keystroke would stall the server.
+	if (value.length === 0 || value.length > LABEL_MAX) {
 		return undefined;
 	}
 	const span = contentSpan(element);

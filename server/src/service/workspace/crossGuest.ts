@@ -84,8 +84,27 @@ export function fileName(uri: string): string {
 }
 
 /** Guest names for a message, each once: several files (copies, live dumps) can describe one name. */
+/**
+ * How many other guests a finding names, links and offers to open. A fleet where hundreds of guests
+ * share one image would otherwise give every file hundreds of related entries: output that grows
+ * with the square of the number of files (67 MB of JSON for 400 guests).
+ */
+export const MAX_LISTED = 10;
+const MAX_OPEN_FIXES = 3;
+
 function listNames(names: string[]): string {
-	return [...new Set(names)].join(', ');
+	const unique = [...new Set(names)];
+	const shown = unique.slice(0, MAX_LISTED).join(', ');
+	return unique.length > MAX_LISTED ? `${shown} and ${unique.length - MAX_LISTED} more` : shown;
+}
+
+/** The first MAX_LISTED related locations. */
+function relatedList<T>(others: T[], make: (other: T) => RelatedLocation): RelatedLocation[] {
+	return others.slice(0, MAX_LISTED).map(make);
+}
+
+function openFixes(others: { use: { uri: string } }[]): Fix[] {
+	return others.slice(0, MAX_OPEN_FIXES).map((other) => openFix(other.use.uri));
 }
 
 function describeDisk(disk: DiskUse): string {
@@ -134,13 +153,17 @@ function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use:
 	const shareFix = disk.shareable ? undefined : addShareableFix(doc, disk.at.start);
 	if (unshared.length > 0) {
 		const names = listNames(unshared.map((other) => guestLabel(other.guest)));
+		// libvirt labels only local storage (rules reference J1): a network volume has no label to fight over, only two writers.
+		const consequence = disk.network
+			? 'libvirt neither labels network storage nor notices, so both guests write the volume at once and corrupt any file system on it that is not made for sharing'
+			: 'the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk';
 		findings.push({
 			ruleId: 'shared-image-not-shareable',
 			span: disk.at,
-			message: `${disk.resource} is also a writable image of ${names}, and neither disk is <shareable/>: the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk. Mark both disks <shareable/> (raw images only), or give one guest a copy.`,
-			libvirtMessage: `Requested operation is not valid: Setting different SELinux label on ${disk.resource} which is already in use`,
-			related: unshared.map((other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} writes the same image (${describeDisk(other.use)}) without <shareable/>`)),
-			fixes: [...(shareFix ? [shareFix] : []), ...unshared.map((other) => openFix(other.use.uri))],
+			message: `${disk.resource} is also a writable image of ${names}, and neither disk is <shareable/>: ${consequence}. Mark both disks <shareable/> (raw images only), or give one guest a copy.`,
+			libvirtMessage: disk.network ? undefined : `Requested operation is not valid: Setting different SELinux label on ${disk.resource} which is already in use`,
+			related: relatedList(unshared, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} writes the same image (${describeDisk(other.use)}) without <shareable/>`)),
+			fixes: [...(shareFix ? [shareFix] : []), ...openFixes(unshared)],
 		});
 	}
 	if (mismatched.length > 0) {
@@ -152,8 +175,8 @@ function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use:
 			ruleId: 'shareable-mismatch',
 			span: disk.at,
 			message,
-			related: mismatched.map((other) => related(other.use.uri, other.use.at, other.use.shareable ? `${guestLabel(other.guest)} shares this image (<shareable/>)` : `${guestLabel(other.guest)} uses this image without <shareable/>`)),
-			fixes: [...(shareFix ? [shareFix] : []), ...mismatched.map((other) => openFix(other.use.uri))],
+			related: relatedList(mismatched, (other) => related(other.use.uri, other.use.at, other.use.shareable ? `${guestLabel(other.guest)} shares this image (<shareable/>)` : `${guestLabel(other.guest)} uses this image without <shareable/>`)),
+			fixes: [...(shareFix ? [shareFix] : []), ...openFixes(mismatched)],
 		});
 	}
 }
@@ -178,7 +201,7 @@ function privateCategoryFindings(disk: DiskUse, others: { guest: GuestSummary; u
 		ruleId: 'shared-image-private-categories',
 		span: label.at,
 		message: `This label gives ${disk.resource} the categories ${label.level}, but ${names} also ${denied.length > 1 ? 'use' : 'uses'} the image and ${denied.length > 1 ? 'run' : 'runs'} without them: SELinux denies ${denied.length > 1 ? 'them' : 'it'} the image once this guest relabels it. A shared image needs a label without private categories (like the s0 label <shareable/> gives it).`,
-		related: denied.map((other) => {
+		related: relatedList(denied, (other) => {
 			const confinement = other.guest.confinement;
 			const how = confinement.kind === 'level' ? 'runs at a level that does not include these categories' : 'gets a random category pair at start';
 			return related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses the same image and ${how}`);
@@ -231,12 +254,12 @@ function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: Gue
 			// Every pair is taken: there is no fix to offer.
 		}
 	}
-	fixes.push(...colliding.map((other) => openFix(other.use.uri)));
+	fixes.push(...openFixes(colliding));
 	findings.push({
 		ruleId: 'mcs-level-collision',
 		span: level.at,
 		message: `This guest's ${level.kind === 'static' ? 'static' : 'live'} level ${level.level} is also the level of ${names}: guests with the same categories can read and write each other's images and processes, so SELinux no longer isolates them. libvirt never reserves static levels, so it does not notice.`,
-		related: colliding.map((other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} runs at ${other.use.level}`)),
+		related: relatedList(colliding, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} runs at ${other.use.level}`)),
 		fixes,
 	});
 }

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `npm run fuzz -- --seconds 600 --seed N`: the long-run fuzzer. It runs the same harness as the
+// bounded test in `npm test` (test/fuzz/harness.ts, compiled to out/) for as long as asked: mutated
+// libvirt test domains, random bytes, and the hand-made worst cases scaled up. Every failure is
+// printed with the seed and the input's number, and the input is saved so it can be replayed.
+//
+//   --seconds S   how long to run (default 60)
+//   --seed N      the first seed (default: the time); each round uses seed, seed+1, …
+//   --scale K     how much to scale the worst cases (default 4)
+//   --out DIR     where failing inputs are written (default: a new temporary directory)
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createRequire } from 'module';
+import { spawnSync } from 'child_process';
+
+const require = createRequire(import.meta.url);
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+	const at = args.indexOf(name);
+	return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
+};
+const seconds = Number(option('--seconds', '60'));
+const firstSeed = Number(option('--seed', String(Date.now() % 1_000_000_000)));
+const scale = Number(option('--scale', '4'));
+if (![seconds, firstSeed, scale].every(Number.isFinite)) {
+	console.error('Usage: npm run fuzz -- [--seconds S] [--seed N] [--scale K] [--out DIR]');
+	process.exit(2);
+}
+
+const harnessPath = path.join(root, 'out', 'test', 'fuzz', 'harness.js');
+if (!fs.existsSync(harnessPath)) {
+	const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+	if (build.status !== 0 || !fs.existsSync(harnessPath)) {
+		console.error(`fuzz: ${harnessPath} is missing and the build failed; run 'npm run build'.`);
+		process.exit(2);
+	}
+}
+const { checkInput, loadSeeds, mutate, randomBytesInput, seededRandom, SPECIAL_INPUTS } = require(harnessPath);
+const outDir = option('--out', undefined) ?? fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-fuzz-'));
+fs.mkdirSync(outDir, { recursive: true });
+
+let failed = 0;
+let inputs = 0;
+let characters = 0;
+let slowest = { ratio: 0, name: '' };
+function record(name, text, result, seed, index) {
+	inputs++;
+	characters += text.length;
+	const ratio = result.elapsedMs / result.boundMs;
+	if (ratio > slowest.ratio) slowest = { ratio, name: `${name} (${text.length} characters, ${result.elapsedMs.toFixed(0)} ms)` };
+	if (result.failures.length === 0) return;
+	failed++;
+	const file = path.join(outDir, `failure-${seed}-${index}.xml`);
+	fs.writeFileSync(file, text);
+	console.log(`FAIL seed ${seed} input #${index}: ${name}\n  saved as ${file}`);
+	for (const failure of result.failures.slice(0, 5)) console.log(`  ${failure.split('\n')[0]}`);
+}
+
+const seeds = loadSeeds();
+const deadline = Date.now() + seconds * 1000;
+console.log(`fuzz: ${seeds.length} seed files, ${seconds} s from seed ${firstSeed}, worst cases × ${scale}; failures go to ${outDir}`);
+
+// The worst cases first, scaled: they are the likeliest to show a cost that is not linear.
+for (const [index, special] of SPECIAL_INPUTS.entries()) {
+	const text = special.build(scale);
+	record(`worst case: ${special.name} × ${scale}`, text, checkInput(text, seededRandom(firstSeed), special.entryPoints), firstSeed, `special-${index}`);
+}
+for (let seed = firstSeed; Date.now() < deadline; seed++) {
+	const random = seededRandom(seed);
+	for (let index = 0; index < 200 && Date.now() < deadline; index++) {
+		const input = index % 20 === 19 ? randomBytesInput(random, 1 + Math.floor(random() * 100_000)) : mutate(random, seeds);
+		record(input.name, input.text, checkInput(input.text, random), seed, index);
+	}
+}
+console.log(`fuzz: ${inputs} inputs, ${(characters / 1e6).toFixed(1)} M characters, ${failed} failing; closest to its time bound: ${(slowest.ratio * 100).toFixed(0)}% for ${slowest.name}`);
+process.exitCode = failed > 0 ? 1 : 0;
