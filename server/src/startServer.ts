@@ -115,12 +115,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			return;
 		}
 		const version = document.version;
-		const settings = await settingsFor(uri);
-		const current = documents.get(uri);
-		if (!current || current.version !== version) {
-			return;
-		}
+		// Everything is inside the try: validation runs detached (`void validate(…)`), and a rejected
+		// promise nobody awaits would end the process.
 		try {
+			const settings = await settingsFor(uri);
+			const current = documents.get(uri);
+			if (!current || current.version !== version) {
+				return;
+			}
 			indexer.documentChanged(current);
 			const diagnostics = service.doValidation(current, parse(current), settings, { rulesDocumentationUri: runtime.rulesDocumentationUri });
 			await connection.sendDiagnostics({ uri, version, diagnostics });

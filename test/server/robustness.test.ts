@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as cp from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import {
 	createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
 	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
@@ -37,9 +39,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 	return Promise.race([promise, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })]).finally(() => clearTimeout(timer));
 }
 
-async function startServer(): Promise<Session> {
+async function startServer(initialize: { workspaceFolder?: string; settings?: Record<string, unknown>; preload?: string } = {}): Promise<Session> {
 	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
-	const child = cp.spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+	const child = cp.spawn(process.execPath, [...(initialize.preload ? ['--require', initialize.preload] : []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
 	const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
 	const published: PublishDiagnosticsParams[] = [];
 	const waiters: { uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
@@ -61,7 +63,11 @@ async function startServer(): Promise<Session> {
 		}
 	});
 	connection.listen();
-	await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+	const folders = initialize.workspaceFolder ? [{ uri: pathToFileURL(initialize.workspaceFolder).href, name: 'workspace' }] : null;
+	await connection.sendRequest(InitializeRequest.type, {
+		processId: process.pid, rootUri: folders ? folders[0].uri : null, capabilities: {}, workspaceFolders: folders,
+		initializationOptions: initialize.settings ? { settings: initialize.settings } : undefined,
+	});
 	await connection.sendNotification(InitializedNotification.type, {});
 	return session;
 }
@@ -222,5 +228,100 @@ test('cancelled requests are answered with RequestCancelled and the server carri
 		await assertAlive(session);
 	} finally {
 		await stopServer(session);
+	}
+});
+
+test('a workspace and settings full of unreadable, huge and garbage files degrade quietly to defaults', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-hostile-'));
+	try {
+		const workspace = path.join(dir, 'workspace');
+		fs.mkdirSync(workspace);
+		fs.writeFileSync(path.join(workspace, 'garbage.xml'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+		fs.writeFileSync(path.join(workspace, 'truncated.xml'), BAD.slice(0, 90));
+		// Sparse files: huge to the size check, free on disk.
+		fs.closeSync(fs.openSync(path.join(workspace, 'huge.xml'), 'w'));
+		fs.truncateSync(path.join(workspace, 'huge.xml'), 200 * 1024 * 1024);
+		fs.symlinkSync(path.join(workspace, 'no-such-file.xml'), path.join(workspace, 'dangling.xml'));
+		fs.symlinkSync(workspace, path.join(workspace, 'loop'));
+		assert.equal(cp.spawnSync('mkfifo', [path.join(workspace, 'fifo.xml')]).status, 0, 'mkfifo failed (install coreutils)');
+		fs.writeFileSync(path.join(workspace, 'other-guest.xml'), GOOD.replace('<name>guest</name>', '<name>other</name>'));
+		const selinux = path.join(dir, 'selinux');
+		fs.mkdirSync(path.join(selinux, 'targeted', 'contexts'), { recursive: true });
+		fs.writeFileSync(path.join(selinux, 'config'), 'SELINUXTYPE=targeted\n\u0000\u00ff garbage = = =\n');
+		fs.writeFileSync(path.join(selinux, 'targeted', 'contexts', 'virtual_domain_context'), Buffer.from([0xff, 0xfe, 0, 1, 2, 3]));
+		fs.closeSync(fs.openSync(path.join(selinux, 'targeted', 'seinfo.txt'), 'w'));
+		fs.truncateSync(path.join(selinux, 'targeted', 'seinfo.txt'), 100 * 1024 * 1024);
+		const session = await startServer({
+			workspaceFolder: workspace,
+			settings: { selinuxRoot: selinux, extraDomainDirs: [path.join(dir, 'missing'), path.join(workspace, 'garbage.xml'), workspace, 42, null], libvirtVersion: 'garbage', rules: 'nonsense' },
+		});
+		try {
+			const uri = pathToFileURL(path.join(workspace, 'open.xml')).href;
+			await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'xml', version: 1, text: BAD } });
+			const published = await session.waitFor(uri, 1);
+			assert.ok(published.diagnostics.some((d) => d.code === 'dynamic-relabel-no'), JSON.stringify(published.diagnostics.map((d) => d.code)));
+			await assertAlive(session);
+		} finally {
+			await stopServer(session);
+		}
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+/**
+ * Loaded into the server before it starts: every way Node has to write a file, open a connection
+ * or run a program reports itself on stderr. Running `virsh --version` is the one allowed program.
+ */
+const GUARD = `
+const fs = require('fs'), net = require('net'), dgram = require('dgram'), http = require('http'), https = require('https'), cp = require('child_process');
+const report = (what) => process.stderr.write('FORBIDDEN ' + what + '\\n');
+const writes = ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'mkdtemp', 'mkdtempSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'rename', 'renameSync', 'copyFile', 'copyFileSync', 'truncate', 'truncateSync', 'chmod', 'chmodSync', 'symlink', 'symlinkSync', 'link', 'linkSync', 'utimes', 'utimesSync'];
+for (const name of writes) { const original = fs[name]; fs[name] = function (...args) { report('fs.' + name + ' ' + String(args[0])); return original.apply(this, args); }; }
+for (const name of ['open', 'openSync']) { const original = fs[name]; fs[name] = function (file, flags, ...rest) { if (flags !== undefined && !/^r$|^rs?$/.test(String(flags)) && typeof flags !== 'number') report('fs.' + name + ' ' + String(file) + ' ' + String(flags)); if (typeof flags === 'number' && (flags & 3) !== 0) report('fs.' + name + ' ' + String(file) + ' flags ' + flags); return original.call(this, file, flags, ...rest); }; }
+const connect = net.Socket.prototype.connect; net.Socket.prototype.connect = function (...args) { report('net connect ' + JSON.stringify(args[0])); return connect.apply(this, args); };
+for (const module of [http, https]) { for (const name of ['request', 'get']) { const original = module[name]; module[name] = function (...args) { report('http ' + name); return original.apply(this, args); }; } }
+const send = dgram.Socket.prototype.send; dgram.Socket.prototype.send = function (...args) { report('udp send'); return send.apply(this, args); };
+for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
+	const original = cp[name];
+	cp[name] = function (file, args, ...rest) {
+		if (name === 'execFile' && file === 'virsh' && JSON.stringify(args) === '["--version"]') process.stderr.write('ALLOWED virsh --version\\n');
+		else report('child_process.' + name + ' ' + String(file) + ' ' + JSON.stringify(args));
+		return original.call(this, file, args, ...rest);
+	};
+}
+`;
+
+test('the server writes no file, opens no connection, and runs nothing but virsh --version', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-sandbox-'));
+	try {
+		const guard = path.join(dir, 'guard.js');
+		fs.writeFileSync(guard, GUARD);
+		const workspace = path.join(dir, 'workspace');
+		fs.mkdirSync(workspace);
+		fs.writeFileSync(path.join(workspace, 'a.xml'), BAD);
+		fs.writeFileSync(path.join(workspace, 'b.xml'), GOOD.replace('<name>guest</name>', '<name>b</name>'));
+		const session = await startServer({ workspaceFolder: workspace, preload: guard, settings: { libvirtVersion: 'auto', extraDomainDirs: [workspace] } });
+		try {
+			const uri = pathToFileURL(path.join(workspace, 'a.xml')).href;
+			await session.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'xml', version: 1, text: BAD } });
+			const published = await session.waitFor(uri, 1);
+			const textDocument = { uri };
+			const position = { line: 8, character: 50 };
+			await session.connection.sendRequest(HoverRequest.type, { textDocument, position });
+			await session.connection.sendRequest(CompletionRequest.type, { textDocument, position });
+			await session.connection.sendRequest(CodeActionRequest.type, { textDocument, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } }, context: { diagnostics: published.diagnostics } });
+			await session.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: GOOD }] });
+			await session.waitFor(uri, 2);
+			await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument });
+			await assertAlive(session);
+		} finally {
+			await stopServer(session);
+		}
+		assert.doesNotMatch(session.stderr, /FORBIDDEN/, session.stderr);
+		// The guard must really be loaded, or the check above proves nothing: 'auto' asks virsh once.
+		assert.match(session.stderr, /ALLOWED virsh --version/, `the guard did not see the virsh --version call; stderr:\n${session.stderr}`);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
 	}
 });
