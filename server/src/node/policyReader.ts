@@ -26,7 +26,12 @@ const NAMES_FILE_MAX = 4 * 1024 * 1024;
 function readCapped(file: string, maxBytes: number): string | undefined {
 	let fd: number | undefined;
 	try {
-		fd = fs.openSync(file, 'r');
+		// Opening a FIFO for reading blocks until a writer comes, so never open anything but a
+		// regular file, and open non-blocking in case the path is swapped in between.
+		if (!fs.statSync(file).isFile()) {
+			return undefined;
+		}
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
 		if (!fs.fstatSync(fd).isFile()) {
 			return undefined;
 		}

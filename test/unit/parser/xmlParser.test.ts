@@ -137,3 +137,14 @@ test('binary garbage gives a clear problem', () => {
 	assert.equal(doc.root, null);
 	assert.match(doc.problems[0].message, /binary file/);
 });
+
+test('an attribute cut off at the end of the text ends there, and fixes stay inside the text', () => {
+	const text = `<domain><seclabel type='dynamic' model='selinux' relabel='no`;
+	const seclabel = parseXml(text).root!.children[0];
+	for (const attribute of seclabel.attributes) {
+		assert.ok(attribute.end <= text.length, `${attribute.name} ends at ${attribute.end}, past ${text.length}`);
+	}
+	const relabel = getAttribute(seclabel, 'relabel')!;
+	assert.equal(text.slice(relabel.nameStart, relabel.end), "relabel='no");
+	assert.equal(getAttribute(seclabel, 'type')!.end, text.indexOf(" model"));
+});

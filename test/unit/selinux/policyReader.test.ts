@@ -131,3 +131,23 @@ test('the selinuxRoot setting is read as an absolute path only', () => {
 	assert.equal(readSettings({ selinuxRoot: 'relative/policy' }).selinuxRoot, undefined);
 	assert.equal(readSettings({}).selinuxRoot, undefined);
 });
+
+test('a FIFO in place of a policy file is skipped, not waited on', () => {
+	// A regression would block the reading process for ever, so the read runs in a child with a deadline.
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-fifo-'));
+	try {
+		fs.mkdirSync(path.join(root, 'targeted', 'contexts'), { recursive: true });
+		fs.writeFileSync(path.join(root, 'config'), 'SELINUX=enforcing\nSELINUXTYPE=targeted\n');
+		require('child_process').execFileSync('mkfifo', [path.join(root, 'targeted', 'contexts', 'virtual_domain_context')]);
+		require('child_process').execFileSync('mkfifo', [path.join(root, 'targeted', 'setrans.conf')]);
+		const reader = path.join(ROOT, 'out', 'server', 'src', 'node', 'policyReader.js');
+		const child = require('child_process').spawnSync(process.execPath, ['-e', `const p = require(${JSON.stringify(reader)}).readSelinuxPolicy(${JSON.stringify(root)}); process.stdout.write(JSON.stringify(p ?? null));`], { timeout: 10000, encoding: 'utf8' });
+		assert.equal(child.signal, null, 'reading a policy tree with FIFOs did not finish within 10 s');
+		assert.equal(child.status, 0, child.stderr);
+		const policy = JSON.parse(child.stdout);
+		assert.equal(policy.policyName, 'targeted');
+		assert.equal(policy.domainContext, undefined);
+	} finally {
+		fs.rmSync(root, { recursive: true, force: true });
+	}
+});

@@ -28,6 +28,8 @@ export interface XmlAttribute {
 	readonly valueStart: number;
 	readonly valueEnd: number;
 	readonly quote: '"' | "'" | null;
+	/** Offset just after the attribute: after its closing quote, or where an unterminated value stops. */
+	readonly end: number;
 }
 
 export interface XmlElement {
@@ -383,7 +385,7 @@ class XmlParser {
 			while (j < this.len && isWhitespace(text.charCodeAt(j))) j++;
 			if (text.charCodeAt(j) !== Ch.Eq) {
 				this.problem(i, attrNameEnd, `Attribute '${attrName}' has no value.`);
-				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: null, valueStart: attrNameEnd, valueEnd: attrNameEnd, quote: null });
+				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: null, valueStart: attrNameEnd, valueEnd: attrNameEnd, quote: null, end: attrNameEnd });
 				i = attrNameEnd;
 				continue;
 			}
@@ -399,7 +401,7 @@ class XmlParser {
 					let stop = j + 1;
 					while (stop < this.len && text.charCodeAt(stop) !== Ch.LF && text.charCodeAt(stop) !== Ch.Lt && text.charCodeAt(stop) !== Ch.Gt) stop++;
 					this.problem(j, stop, `Value of attribute '${attrName}' is not closed.`);
-					element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeText(text.slice(j + 1, stop)), valueStart: j + 1, valueEnd: stop, quote: q === Ch.DQuote ? '"' : "'" });
+					element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeText(text.slice(j + 1, stop)), valueStart: j + 1, valueEnd: stop, quote: q === Ch.DQuote ? '"' : "'", end: stop });
 					i = stop;
 					continue;
 				}
@@ -407,13 +409,13 @@ class XmlParser {
 				if (raw.indexOf('&') >= 0) {
 					this.checkReferencesIn(j + 1, close);
 				}
-				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeAttributeValue(raw), valueStart: j + 1, valueEnd: close, quote: q === Ch.DQuote ? '"' : "'" });
+				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeAttributeValue(raw), valueStart: j + 1, valueEnd: close, quote: q === Ch.DQuote ? '"' : "'", end: close + 1 });
 				i = close + 1;
 			} else {
 				let stop = j;
 				while (stop < this.len && !isWhitespace(text.charCodeAt(stop)) && text.charCodeAt(stop) !== Ch.Gt && text.charCodeAt(stop) !== Ch.Lt && !(text.charCodeAt(stop) === Ch.Slash && text.charCodeAt(stop + 1) === Ch.Gt)) stop++;
 				this.problem(j, Math.max(stop, j + 1), `Value of attribute '${attrName}' must be quoted.`);
-				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: text.slice(j, stop), valueStart: j, valueEnd: stop, quote: null });
+				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: text.slice(j, stop), valueStart: j, valueEnd: stop, quote: null, end: Math.max(stop, attrNameEnd) });
 				i = stop;
 			}
 		}

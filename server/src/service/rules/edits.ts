@@ -20,7 +20,7 @@ export function setAttribute(text: string, element: XmlElement, name: string, va
 		return { span: { start: existing.nameStart, end: Math.max(existing.valueEnd, existing.nameEnd) }, newText: `${name}=${quote}${value}${quote}` };
 	}
 	const last = element.attributes[element.attributes.length - 1];
-	const at = last ? (last.quote ? last.valueEnd + 1 : Math.max(last.valueEnd, last.nameEnd)) : element.nameEnd;
+	const at = last ? last.end : element.nameEnd;
 	void text;
 	return { span: { start: at, end: at }, newText: ` ${name}=${quote}${value}${quote}` };
 }
@@ -29,8 +29,7 @@ export function setAttribute(text: string, element: XmlElement, name: string, va
 export function removeAttribute(text: string, attribute: XmlAttribute): OffsetEdit {
 	let start = attribute.nameStart;
 	while (start > 0 && /[ \t\r\n]/.test(text[start - 1])) start--;
-	const end = attribute.quote ? attribute.valueEnd + 1 : Math.max(attribute.valueEnd, attribute.nameEnd);
-	return { span: { start, end }, newText: '' };
+	return { span: { start, end: attribute.end }, newText: '' };
 }
 
 /** Removes an element; when it stands alone on its lines, the lines go too. */

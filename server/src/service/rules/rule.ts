@@ -115,8 +115,7 @@ export function defaultSeverity(rule: Rule): SeverityName {
 
 /** The span of an attribute from its name to the closing quote. */
 export function attributeSpan(attribute: XmlAttribute): Span {
-	const end = attribute.quote ? attribute.valueEnd + 1 : attribute.valueEnd;
-	return { start: attribute.nameStart, end: Math.max(end, attribute.nameEnd) };
+	return { start: attribute.nameStart, end: attribute.end };
 }
 
 /** The span of an attribute's value (inside the quotes); the name when it has no value. */
