@@ -3,7 +3,7 @@
  * which mode (define-time or live XML). Built once per document version from the XML tree; every
  * rule, completion and hover reads this instead of walking XML.
  */
-import { XmlAttribute, XmlDocument, XmlElement, childElements as namedChildren, getAttribute, parseXml } from './xmlParser';
+import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
 
 /**
  * True when the element is in no XML namespace, the only elements libvirt's XPath queries
@@ -11,23 +11,27 @@ import { XmlAttribute, XmlDocument, XmlElement, childElements as namedChildren, 
  * (`xmlns='urn:x'` on it or an ancestor) is invisible to libvirt, like an unknown element.
  */
 export function inNoNamespace(element: XmlElement): boolean {
-	for (let current: XmlElement | null = element; current; current = current.parent) {
-		const declaration = getAttribute(current, 'xmlns');
-		if (declaration) {
-			return !declaration.value;
+	return !element.namespaced;
+}
+
+/** The children of that name that libvirt sees (in no namespace). */
+export function childElements(element: XmlElement, name: string): XmlElement[] {
+	const result: XmlElement[] = [];
+	for (const child of element.children) {
+		if (child.name === name && !child.namespaced) {
+			result.push(child);
 		}
 	}
-	return true;
+	return result;
 }
 
-/** The children of that name libvirt reads: those in no namespace. */
-export function childElements(element: XmlElement, name: string): XmlElement[] {
-	return namedChildren(element, name).filter(inNoNamespace);
-}
-
-/** The first child of that name libvirt reads, as its `./name` XPath finds it. */
 export function firstChild(element: XmlElement, name: string): XmlElement | undefined {
-	return childElements(element, name)[0];
+	for (const child of element.children) {
+		if (child.name === name && !child.namespaced) {
+			return child;
+		}
+	}
+	return undefined;
 }
 
 /**
@@ -210,7 +214,7 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 			}
 		}
 	}
-	collectStraySeclabels(domain, read, model.strayseclabels);
+	collectStraySeclabels(domain, read, model.strayseclabels, xml.text);
 	return model;
 }
 
@@ -285,7 +289,16 @@ function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<Xml
 	return chardev;
 }
 
-function collectStraySeclabels(domain: XmlElement, read: Set<XmlElement>, out: XmlElement[]): void {
+function collectStraySeclabels(domain: XmlElement, read: Set<XmlElement>, out: XmlElement[], text: string): void {
+	// When the text has no more '<seclabel' than were read, there is nothing stray: skip the walk
+	// over every element, which is most of the model's cost for a domain with thousands of disks.
+	let occurrences = 0;
+	for (let at = text.indexOf('<seclabel'); at >= 0 && occurrences <= read.size; at = text.indexOf('<seclabel', at + 9)) {
+		occurrences++;
+	}
+	if (occurrences <= read.size) {
+		return;
+	}
 	const pending: XmlElement[] = [...domain.children];
 	while (pending.length > 0) {
 		const element = pending.pop()!;

@@ -51,6 +51,11 @@ export interface XmlElement {
 	readonly attributes: XmlAttribute[];
 	readonly children: XmlElement[];
 	readonly parent: XmlElement | null;
+	/**
+	 * True when a default namespace (`xmlns='…'`) is in force here. libvirt's XPath lookups match
+	 * only elements in no namespace, so such elements are invisible to it.
+	 */
+	namespaced: boolean;
 }
 
 export interface XmlProblem extends Span {
@@ -323,6 +328,7 @@ class XmlParser {
 		const element: XmlElement = {
 			name, start, nameEnd, startTagEnd: nameEnd, endTagStart: -1, end: nameEnd,
 			selfClosing: false, closed: true, startTagClosed: false, attributes: [], children: [], parent,
+			namespaced: parent ? parent.namespaced : false,
 		};
 		if (parent) {
 			parent.children.push(element);
@@ -421,6 +427,11 @@ class XmlParser {
 		}
 		element.end = element.startTagEnd;
 		this.pos = element.startTagEnd;
+		for (const attribute of element.attributes) {
+			if (attribute.name === 'xmlns') {
+				element.namespaced = !!attribute.value;
+			}
+		}
 		// A start tag cut off by the next '<' is being typed: what follows belongs to its parent, so
 		// the element is taken as empty instead of swallowing the rest of the document.
 		if (!element.selfClosing && element.startTagClosed) {

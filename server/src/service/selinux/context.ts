@@ -353,7 +353,31 @@ function parseRangeAt(text: string, offset: number, problems: ContextProblem[]):
 }
 
 /** Parses a bare range or level with the kernel's level grammar (§1.2); offsets relative to `text`. */
+/**
+ * Parses are pure functions of the string, and a domain repeats the same few labels on many disks,
+ * so results are remembered (and shared: callers must treat them as read-only).
+ */
+const MEMO_LIMIT = 4096;
+const contextMemo = new Map<string, ParsedContext>();
+const rangeMemo = new Map<string, ParsedRange>();
+
+function remember<T>(memo: Map<string, T>, text: string, parse: (text: string) => T): T {
+	let result = memo.get(text);
+	if (result === undefined) {
+		if (memo.size >= MEMO_LIMIT) {
+			memo.clear();
+		}
+		result = parse(text);
+		memo.set(text, result);
+	}
+	return result;
+}
+
 export function parseLevelRange(text: string): ParsedRange {
+	return remember(rangeMemo, text, parseLevelRangeUncached);
+}
+
+function parseLevelRangeUncached(text: string): ParsedRange {
 	const problems: ContextProblem[] = [];
 	whitespaceProblems(text, 0, problems);
 	if (text.trim().length === 0) {
@@ -369,6 +393,10 @@ export function parseLevelRange(text: string): ParsedRange {
  * is the caller's question (MCS and MLS policies do).
  */
 export function parseContext(text: string): ParsedContext {
+	return remember(contextMemo, text, parseContextUncached);
+}
+
+function parseContextUncached(text: string): ParsedContext {
 	const problems: ContextProblem[] = [];
 	whitespaceProblems(text, 0, problems);
 	const first = text.indexOf(':');

@@ -154,7 +154,42 @@ export function labelLevel(label: string): ParsedLabelLevel | undefined {
 }
 
 /** Summarises a parsed domain for the index; null when the document is not a domain. */
+const summaries = new WeakMap<SeclabelDocument, { uri: string; hostKey: string; summary: GuestSummary | null }>();
+
+/**
+ * The guest's summary, computed once per parsed document: the index and the cross-guest rules both
+ * ask for it on every edit, and for a domain with thousands of disks it is not free.
+ */
 export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = ''): GuestSummary | null {
+	const cached = summaries.get(doc);
+	if (cached && cached.uri === uri && cached.hostKey === hostKey) {
+		return cached.summary;
+	}
+	const summary = computeSummary(uri, doc, hostKey);
+	summaries.set(doc, { uri, hostKey, summary });
+	return summary;
+}
+
+/**
+ * What other documents' findings depend on, as one string: two summaries with the same fingerprint
+ * give every other guest the same findings. Cheaper than serialising the summary, whose positions
+ * make up most of it.
+ */
+export function fingerprintOf(summary: GuestSummary): string {
+	const parts: string[] = [summary.hostKey, summary.name ?? '', summary.uuid ?? '', summary.live ? 'live' : '', summary.confinement.kind];
+	if (summary.confinement.kind === 'level') {
+		parts.push(String(summary.confinement.level.sensitivity), summary.confinement.level.categories.join(','));
+	}
+	for (const disk of summary.disks) {
+		parts.push(`${disk.resourceKey}|${disk.writable ? 'w' : 'r'}${disk.shareable ? 's' : ''}|${disk.targetDev ?? ''}|${disk.deviceLevel?.level ?? ''}|${disk.at.range.start.line}:${disk.at.range.start.character}`);
+	}
+	for (const level of summary.levels) {
+		parts.push(`${level.kind}|${level.level}|${level.at.range.start.line}:${level.at.range.start.character}`);
+	}
+	return parts.join('\n');
+}
+
+function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): GuestSummary | null {
 	const domain = doc.domain;
 	if (!domain) {
 		return null;

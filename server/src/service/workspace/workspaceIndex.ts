@@ -6,7 +6,7 @@
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import type { WorkspaceContext } from '../types';
-import { summarizeGuest, type DiskUse, type GuestSummary, type LevelUse } from './guestSummary';
+import { fingerprintOf, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse } from './guestSummary';
 
 /** What the cross-guest rules read from the index. */
 export interface GuestLookup {
@@ -136,7 +136,7 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	}
 
 	private replace(uri: string, summary: GuestSummary): ReadonlySet<string> {
-		const fingerprint = JSON.stringify(summary);
+		const fingerprint = fingerprintOf(summary);
 		if (this.fingerprints.get(uri) === fingerprint) {
 			return new Set();
 		}
