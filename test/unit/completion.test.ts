@@ -4,6 +4,7 @@ import { InsertTextFormat } from 'vscode-languageserver-types';
 import { domain, disk, coded } from '../support/fixture';
 import { accept, completionsAt, fastestMs, item, labels, prepared, replaced } from '../support/cursor';
 import type { WorkspaceContext } from '../../server/src/service/types';
+import { MAX_CATEGORY_ITEMS } from '../../server/src/service/features/completionContexts';
 
 const PAIR = /^s0:c(\d+),c(\d+)$/;
 
@@ -173,8 +174,13 @@ test('categories after the last one written, and the closing part of a range', (
 	const categories = completionsAt(domain("  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:s0:c5,c|</label></seclabel>"));
 	const offered = labels(categories);
 	assert.equal(offered[0], 'c6');
-	assert.equal(offered.length, 1023 - 5);
+	// The first MAX_CATEGORY_ITEMS, and the editor asks again as more digits are typed.
+	assert.equal(offered.length, MAX_CATEGORY_ITEMS);
+	assert.equal(categories.isIncomplete, true);
 	assert.equal(replaced(categories.cursor, categories.items[0]), 'c');
+	const typed = completionsAt(domain("  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:s0:c5,c10|</label></seclabel>"));
+	assert.deepEqual(labels(typed), ['c10', ...Array.from({ length: 10 }, (_, i) => `c10${i}`), ...Array.from({ length: 24 }, (_, i) => `c${1000 + i}`)]);
+	assert.equal(typed.isIncomplete, false);
 	const high = completionsAt(domain("  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:s0:c2-|</label></seclabel>"));
 	assert.deepEqual(labels(high), ['s0:c2', 's0:c0.c1023']);
 	assert.equal(item(high, 's0:c0.c1023').detail, 'SystemHigh');

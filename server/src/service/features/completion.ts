@@ -16,7 +16,7 @@ import { completeElements, type ElementInsertion } from './completionElements';
 import { completeContext, labelContainerAt } from './completionContexts';
 
 export function doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): CompletionList {
-	const collector = new CompletionCollector(document);
+	const collector = new CompletionCollector(document, document.offsetAt(position));
 	if (!doc.domain) {
 		return collector.list();
 	}

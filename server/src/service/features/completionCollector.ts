@@ -28,11 +28,22 @@ export interface CompletionProposal {
 
 export class CompletionCollector {
 	private readonly items: CompletionItem[] = [];
+	private incomplete = false;
 
-	constructor(private readonly document: TextDocument) {}
+	constructor(private readonly document: TextDocument, private readonly cursor = 0) {}
 
 	get uri(): string {
 		return this.document.uri;
+	}
+
+	/** What the user has typed of the part being completed: the span's text up to the cursor. */
+	typedIn(span: Span): string {
+		return this.document.getText().slice(span.start, Math.max(span.start, Math.min(span.end, this.cursor)));
+	}
+
+	/** The list is cut short: the client asks again as the user types more. */
+	markIncomplete(): void {
+		this.incomplete = true;
 	}
 
 	add(span: Span, proposal: CompletionProposal): void {
@@ -59,7 +70,7 @@ export class CompletionCollector {
 	}
 
 	list(): CompletionList {
-		return { isIncomplete: false, items: this.items };
+		return { isIncomplete: this.incomplete, items: this.items };
 	}
 }
 

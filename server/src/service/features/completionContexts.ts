@@ -294,13 +294,31 @@ function completeFreshCategories(collector: CompletionCollector, doc: SeclabelDo
 	});
 }
 
+/**
+ * How many categories one answer lists. All 1,024 with their text edits make a response of some
+ * 150 KB on every keystroke; the list is cut to those matching what is typed and marked
+ * incomplete, so the editor asks again as the user types more digits.
+ */
+export const MAX_CATEGORY_ITEMS = 100;
+
 /** Categories after the ones already written, so that the level stays in canonical order. */
 function completeCategories(collector: CompletionCollector, catalogue: SelinuxCatalogue, span: Span, levelBefore: string, afterDot: boolean): void {
 	const numbers = [...levelBefore.matchAll(/c(\d+)/g)].map((match) => Number(match[1]));
 	const after = numbers.length > 0 ? Math.max(...numbers) : -1;
 	const sensitivity = levelBefore.slice(0, levelBefore.indexOf(':'));
+	const typed = collector.typedIn(span);
+	const prefix = /^c\d*$/.test(typed) ? typed : '';
+	let listed = 0;
 	for (let category = after + 1; category <= MAX_CATEGORY; category++) {
 		const name = `c${category}`;
+		if (!name.startsWith(prefix)) {
+			continue;
+		}
+		if (listed === MAX_CATEGORY_ITEMS) {
+			collector.markIncomplete();
+			break;
+		}
+		listed++;
 		const translation = catalogue.translate(`${sensitivity}:${name}`);
 		collector.add(span, {
 			label: name, kind: CompletionItemKind.EnumMember,
