@@ -2,13 +2,16 @@
 # Installs everything `npm test` needs beyond npm packages, from Debian's packages and the npm
 # registry only: libvirt's own parser (virsh, the differential oracle, from libvirt-clients), its
 # RelaxNG schemas with xmllint (the benchmark's reference, libxml2-utils), and code-server with
-# Debian's chromium for the end-to-end tests (scripts/setup-code-server.sh).
+# Debian's chromium for the end-to-end tests (scripts/setup-code-server.sh), and Neovim as a
+# second LSP client.
 # Idempotent: returns at once when everything is there. Needs root for apt-get.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 missing=()
 command -v virsh >/dev/null 2>&1 || missing+=(libvirt-clients)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+# Neovim: a second, non-VS Code LSP client for the stdio server.
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "setup-test-deps: please install these Debian packages first (as root): ${missing[*]}" >&2
