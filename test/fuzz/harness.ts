@@ -38,7 +38,7 @@ export interface Seed { readonly name: string; readonly bytes: Buffer }
 /** libvirt's test domains, the material every mutation starts from. */
 export function loadSeeds(dir = CONFORMANCE_DIR): Seed[] {
 	if (!fs.existsSync(dir)) {
-		throw new Error(`The fuzz seeds are missing: ${dir} should hold libvirt's test domains (see /work/shared/conformance/libvirt/README.md).`);
+		throw new Error(`The fuzz seeds are missing: ${dir} should hold libvirt's test domains (see ../shared/conformance/libvirt/README.md beside the repository).`);
 	}
 	const seeds: Seed[] = [];
 	const stack = [dir];

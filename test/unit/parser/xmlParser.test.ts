@@ -5,7 +5,8 @@ import * as path from 'path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { parseXml, textContent, getAttribute, type XmlElement } from '../../../server/src/service/parser/xmlParser';
 
-const CORPUS = '/work/shared/conformance/libvirt';
+// The conformance corpus lives beside the repository, in ../shared (out/test/unit/parser → repository root).
+const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'conformance', 'libvirt');
 
 function xmlFiles(dir: string): string[] {
 	if (!fs.existsSync(dir)) {
