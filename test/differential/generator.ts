@@ -7,6 +7,7 @@
  * covering array (every pair of factor values appears at least once), and weighted random cases
  * that lean towards valid values to reach deeper combinations.
  */
+import { mulberry32 } from '../../server/src/service/util/random';
 
 /** A factor value and how likely the random pass is to pick it. */
 interface Level {
@@ -107,17 +108,8 @@ const BASELINES: readonly Choice[] = [
 	},
 ];
 
-/** mulberry32: small, fast and good enough to pick factor values reproducibly. */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The project's seeded PRNG (mulberry32), so that the generated set is stable between runs. */
+export const seededRandom = mulberry32;
 
 function pickWeighted(random: () => number, factor: Factor): string {
 	const total = factor.levels.reduce((sum, level) => sum + level.weight, 0);

@@ -4,6 +4,7 @@
  * domains, and one check that runs every entry point of the service on an input and lists what
  * went wrong (a throw, a range outside the document, a time past the size-proportional bound).
  */
+import { mulberry32, type Random } from '../../server/src/service/util/random';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,18 +17,9 @@ import type { LanguageSettings } from '../../server/src/service/types';
 
 export const CONFORMANCE_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'conformance', 'libvirt');
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same inputs on every machine. */
-export type Random = () => number;
-export function seededRandom(seed: number): Random {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The project's seeded PRNG (mulberry32): the same seed gives the same inputs on every machine. */
+export type { Random };
+export const seededRandom = mulberry32;
 
 function below(random: Random, n: number): number {
 	return Math.floor(random() * n);

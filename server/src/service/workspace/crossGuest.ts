@@ -3,6 +3,7 @@
  * document's own side is summarised from the parse being checked, so that findings follow the
  * text as typed; the other side comes from the index. Each cross-guest rule file reports its share.
  */
+import { stringSeededRandom } from '../util/random';
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import { freshCategoryPair } from '../features/freshLevel';
 import { insertChild } from '../rules/edits';
@@ -268,17 +269,4 @@ function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: Gue
  * A deterministic random source seeded by a string (FNV-1a, then mulberry32): the same document
  * gets the same suggested pair from one request to the next, so a fix shown is the fix applied.
  */
-export function seededRandom(seed: string): () => number {
-	let state = 0x811c9dc5;
-	for (let i = 0; i < seed.length; i++) {
-		state ^= seed.charCodeAt(i);
-		state = Math.imul(state, 0x01000193) >>> 0;
-	}
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export const seededRandom = stringSeededRandom;
