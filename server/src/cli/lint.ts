@@ -15,11 +15,13 @@ import { readDocumentFile, UnreadableFileError } from '../node/readDocument';
 import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
+import { listXmlFiles } from '../node/workspaceScanner';
 
 export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
 
 Checks the security labels (<seclabel>, <shareable/>, <readonly/>) of libvirt domain XML files.
-Directories are searched recursively for *.xml files; files that are not libvirt domains are skipped.
+Directories are searched recursively for *.xml files (not inside .git, node_modules, .hg or .svn);
+files that are not libvirt domains are skipped.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -154,8 +156,12 @@ export function parseArguments(argv: string[]): LintOptions | 'help' | 'version'
 	return options;
 }
 
-/** Files to check, in a stable order: named files as given, directories searched for *.xml. */
-export function collectFiles(paths: string[], onUnreadable: (path: string, reason: string) => void): { file: string; named: boolean; root: string }[] {
+/**
+ * Files to check, in a stable order: named files as given, directories searched for *.xml (the
+ * same walk the server's workspace index uses). `root` is the PATH a file came from (its host
+ * with --per-host).
+ */
+export async function collectFiles(paths: string[], onUnreadable: (path: string, reason: string) => void): Promise<{ file: string; named: boolean; root: string }[]> {
 	const files: { file: string; named: boolean; root: string }[] = [];
 	for (const given of paths) {
 		let stat: fs.Stats;
@@ -169,50 +175,8 @@ export function collectFiles(paths: string[], onUnreadable: (path: string, reaso
 			files.push({ file: given, named: true, root: given });
 			continue;
 		}
-		const seen = new Set<string>();
-		const stack = [given];
-		while (stack.length > 0) {
-			const dir = stack.pop()!;
-			let real: string;
-			try {
-				real = fs.realpathSync(dir);
-			} catch {
-				continue;
-			}
-			if (seen.has(real)) {
-				continue; // A symlink loop.
-			}
-			seen.add(real);
-			let entries: fs.Dirent[];
-			try {
-				entries = fs.readdirSync(dir, { withFileTypes: true });
-			} catch (error) {
-				onUnreadable(dir, (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : String((error as Error).message));
-				continue;
-			}
-			entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-			const subdirs: string[] = [];
-			for (const entry of entries) {
-				const full = path.join(dir, entry.name);
-				let isDir = entry.isDirectory();
-				let isFile = entry.isFile();
-				if (entry.isSymbolicLink()) {
-					try {
-						const target = fs.statSync(full);
-						isDir = target.isDirectory();
-						isFile = target.isFile();
-					} catch {
-						continue;
-					}
-				}
-				if (isDir) {
-					subdirs.push(full);
-				} else if (isFile && entry.name.endsWith('.xml')) {
-					files.push({ file: full, named: false, root: given });
-				}
-			}
-			// Depth-first in name order.
-			stack.push(...subdirs.reverse());
+		for (const file of await listXmlFiles([given], { limit: Infinity, onUnreadable })) {
+			files.push({ file, named: false, root: given });
 		}
 	}
 	return files;
@@ -265,7 +229,7 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 		settings.libvirtVersion = await detectLibvirtVersion();
 	}
 	const unreadable: { path: string; reason: string }[] = [];
-	const files = collectFiles(options.paths, (p, reason) => unreadable.push({ path: p, reason }));
+	const files = await collectFiles(options.paths, (p, reason) => unreadable.push({ path: p, reason }));
 	const report: JsonReport = { version: 1, files: [] };
 	// First every guest goes into the index, then each file is checked against the others. The
 	// index keeps summaries, not trees, so only the texts stay in memory between the two passes.

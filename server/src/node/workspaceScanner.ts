@@ -16,8 +16,16 @@ export const MAX_INDEXED_FILES = 50_000;
 /** Directories that never hold domain XML but can hold a great many files. */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
-/** Every `*.xml` file under the roots, in a stable order; unreadable directories are skipped. */
-export async function listXmlFiles(roots: readonly string[], limit = MAX_INDEXED_FILES): Promise<string[]> {
+export interface ListOptions {
+	/** Stop after this many files. */
+	readonly limit?: number;
+	/** Told about each directory that cannot be read (the server skips them quietly; the CLI reports them). */
+	readonly onUnreadable?: (directory: string, reason: string) => void;
+}
+
+/** Every `*.xml` file under the roots, in a stable order (depth first, by name); unreadable directories are skipped. */
+export async function listXmlFiles(roots: readonly string[], options: ListOptions = {}): Promise<string[]> {
+	const limit = options.limit ?? MAX_INDEXED_FILES;
 	const files: string[] = [];
 	const seen = new Set<string>();
 	const stack = [...roots].reverse();
@@ -36,7 +44,9 @@ export async function listXmlFiles(roots: readonly string[], limit = MAX_INDEXED
 		let entries: fs.Dirent[];
 		try {
 			entries = await fs.promises.readdir(dir, { withFileTypes: true });
-		} catch {
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			options.onUnreadable?.(dir, code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String((error as Error).message));
 			continue;
 		}
 		entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
