@@ -48,9 +48,20 @@ test('cases that must stay silent: shareable on both, readonly on both, CD-ROMs,
 	silent(overlay('a'), overlay('b'));
 	// The inactive config and a live dump of the same guest name the same image: that is one guest.
 	silent(guestXml('a', { disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') }), guestXml('a', { id: 7, disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') }));
+	// Two define-time copies of one guest (libvirt keeps one guest per name on a host), with or without UUIDs.
+	silent(guestXml('a', { disks: [fileDisk(image)] }), guestXml('a', { disks: [fileDisk(image)] }));
+	silent(guestXml('a', { uuid: '11111111-2222-3333-4444-555555555555', disks: [fileDisk(image)] }), guestXml('a', { uuid: '66666666-2222-3333-4444-555555555555', disks: [fileDisk(image)] }));
 	// Without a workspace the cross-guest rules have nothing to compare with.
 	const alone = guestXml('a', { disks: [fileDisk(image)], seclabel: staticLabel('s0:c1,c2') });
 	assert.deepEqual(computeFindings(parseSeclabelText(alone)).filter((finding) => CROSS_GUEST_RULES.includes(finding.rule.id)), []);
+});
+
+test('a config cloned under a new name but with the same UUID is another guest: sharing the image is reported', () => {
+	const uuid = '11111111-2222-3333-4444-555555555555';
+	const original = guestXml('vm1', { uuid, disks: [fileDisk(`${IMAGES}/vm1.img`)] });
+	const clone = guestXml('vm1-clone', { uuid, disks: [fileDisk(`${IMAGES}/vm1.img`)] });
+	const index = workspaceOf({ 'file:///vm1.xml': original, 'file:///vm1-clone.xml': clone });
+	assert.deepEqual(summarize(crossFindings(index, 'file:///vm1-clone.xml', clone), clone).map((finding) => finding.code), ['shared-image-not-shareable']);
 });
 
 test('paths that differ only by ., .. and repeated slashes are the same image; so are block devices', () => {

@@ -353,13 +353,11 @@ function deviceLevelOf(layer: StorageSource, text: string, place: (span: Span) =
  * name between inactive and live XML, is the same guest seen twice, not two guests colliding.
  */
 export function sameGuest(a: GuestSummary, b: GuestSummary): boolean {
-	if (a.hostKey !== b.hostKey || !a.name || a.name !== b.name) {
-		return false;
-	}
-	if (a.uuid && b.uuid) {
-		return a.uuid === b.uuid;
-	}
-	return a.live !== b.live;
+	// libvirt keeps one guest per name on a host (defining a second one fails), so two files of one
+	// host with the same name are copies of one guest: its config and a live dump, or an edited copy.
+	// A shared UUID alone does not make one guest: a config cloned under a new name keeps it, and that
+	// clone writing the original's image is exactly what the cross-guest rules are for.
+	return a.hostKey === b.hostKey && !!a.name && a.name === b.name;
 }
 
 /** A short name for a guest in messages: its domain name, else its file. */
