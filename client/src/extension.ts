@@ -53,6 +53,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 		errorHandler: restartingErrorHandler(),
 	};
 	client = new LanguageClient('libvirtSeclabel', 'libvirt Security Labels', serverOptions, clientOptions);
+	context.subscriptions.push(
+		vscode.commands.registerCommand('libvirtSeclabel.restartServer', () => client?.restart()),
+		vscode.commands.registerCommand('libvirtSeclabel.showRulesReference', () =>
+			vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(context.asAbsolutePath('docs/rules.md')))),
+	);
 	await client.start();
 }
 

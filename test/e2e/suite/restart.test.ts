@@ -53,4 +53,27 @@ suite('Crash recovery', () => {
 		}
 		assert.match(text, /relabel/, 'the restarted server does not answer hovers');
 	});
+
+	test('the Restart Language Server command starts a new server that answers', async () => {
+		const editor = await openFixture('relabel-no.xml');
+		await waitForDiagnostics(editor.document.uri, (d) => d.length > 0, 'the first diagnostics');
+		const before = serverPids();
+		assert.strictEqual(before.length, 1, `expected one language server child of the extension host, found ${JSON.stringify(before)}`);
+		await vscode.commands.executeCommand('libvirtSeclabel.restartServer');
+		let after: number[] = [];
+		for (const deadline = Date.now() + 20000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+			after = serverPids();
+			if (after.length === 1 && after[0] !== before[0]) {
+				break;
+			}
+		}
+		assert.ok(after.length === 1 && after[0] !== before[0], `the server was not replaced: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+		const position = positionOf(editor.document, "relabel='no'", 2);
+		let text = '';
+		for (const deadline = Date.now() + 20000; Date.now() < deadline && !/relabel/.test(text); await new Promise((resolve) => setTimeout(resolve, 100))) {
+			text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+		}
+		assert.match(text, /relabel/, 'the restarted server does not answer hovers');
+		assert.ok((await vscode.commands.getCommands(true)).includes('libvirtSeclabel.showRulesReference'), 'the Show Rules Reference command is not registered');
+	});
 });
