@@ -139,7 +139,22 @@ interface ParsedLabelLevel {
 }
 
 /** The canonical level of an SELinux context, or undefined when it is no context or has no level. */
+/** Levels by label text: a domain repeats the same few labels on many disks (read-only results). */
+const levelMemo = new Map<string, ParsedLabelLevel | null>();
+
 export function labelLevel(label: string): ParsedLabelLevel | undefined {
+	let level = levelMemo.get(label);
+	if (level === undefined) {
+		if (levelMemo.size >= 4096) {
+			levelMemo.clear();
+		}
+		level = computeLabelLevel(label) ?? null;
+		levelMemo.set(label, level);
+	}
+	return level ?? undefined;
+}
+
+function computeLabelLevel(label: string): ParsedLabelLevel | undefined {
 	const parsed = parseContext(label);
 	if (parsed.problems.length > 0 || !parsed.low || !parsed.high || !parsed.range) {
 		return undefined;
