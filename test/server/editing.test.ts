@@ -5,20 +5,13 @@
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as cp from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import {
-	CodeActionKind, CodeActionRequest, CompletionRequest, createProtocolConnection, DidChangeTextDocumentNotification,
-	DidOpenTextDocumentNotification, ExitNotification, HoverRequest, InitializedNotification, InitializeRequest,
-	PublishDiagnosticsNotification, ShutdownRequest, StreamMessageReader, StreamMessageWriter,
-	type CodeAction, type CompletionList, type Diagnostic, type ProtocolConnection, type PublishDiagnosticsParams, type TextEdit,
+	CodeActionKind, CodeActionRequest, CompletionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest,
+	InitializedNotification, InitializeRequest, type CodeAction, type CompletionList, type Diagnostic, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { domain, disk } from '../support/fixture';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
+import { spawnServer, type ServerProcess } from '../support/lspServer';
 
 const LABELLED_URI = 'file:///editing/static.xml';
 const LABELLED = domain("  <seclabel type='static' model='selinux' relabel='no'>\n    <label>system_u:system_r:svirt_t:s0:c5,c3,c4</label>\n  </seclabel>", disk());
@@ -28,37 +21,17 @@ const BROKEN_URI = 'file:///editing/broken.xml';
 const BROKEN_IMAGE = '/var/lib/libvirt/images/broken.qcow2';
 const BROKEN = domain("  <seclabel type='dynamic' model='selinux' relabel='no'/>", disk("<seclabel model='dac' relabel='no'><label>+107:+107</label></seclabel>", '', 'vda', BROKEN_IMAGE));
 
-let child: cp.ChildProcess;
-let connection: ProtocolConnection;
-const published = new Map<string, PublishDiagnosticsParams[]>();
-const waiters: { uri: string; version: number; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
+let server: ServerProcess;
+let connection: ServerProcess['connection'];
 
 /** The diagnostics published for a version of a document (waiting for them if need be). */
-function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
-	const seen = published.get(uri)?.find((params) => params.version === version);
-	if (seen) {
-		return Promise.resolve(seen.diagnostics);
-	}
-	return new Promise<Diagnostic[]>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} version ${version}`)), 10_000);
-		waiters.push({ uri, version, resolve: (params) => { clearTimeout(timer); resolve(params.diagnostics); } });
-	});
+async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]> {
+	return (await server.diagnosticsOfVersion(uri, version, 10_000)).diagnostics;
 }
 
 before(async () => {
-	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
-	child = cp.spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-	connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-	connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-		published.set(params.uri, [...(published.get(params.uri) ?? []), params]);
-		for (const waiter of [...waiters]) {
-			if (waiter.uri === params.uri && waiter.version === params.version) {
-				waiters.splice(waiters.indexOf(waiter), 1);
-				waiter.resolve(params);
-			}
-		}
-	});
-	connection.listen();
+	server = spawnServer({ inheritStderr: true });
+	connection = server.connection;
 	await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
 	await connection.sendNotification(InitializedNotification.type, {});
 	for (const [uri, text] of [[LABELLED_URI, LABELLED], [BROKEN_URI, BROKEN]]) {
@@ -68,13 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-	try {
-		await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((resolve) => setTimeout(resolve, 2000))]);
-		await connection.sendNotification(ExitNotification.type);
-	} finally {
-		connection.dispose();
-		child.kill();
-	}
+	await server.stop();
 });
 
 function document(uri: string, text: string): TextDocument {

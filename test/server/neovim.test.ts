@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+import { ROOT } from '../support/lspServer';
 
 test('Neovim\'s built-in LSP client gets diagnostics and hovers from the stdio server', () => {
 	const nvim = spawnSync('nvim', ['--version'], { encoding: 'utf8' });

@@ -5,63 +5,28 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-	createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification,
-	ShutdownRequest, ExitNotification, type PublishDiagnosticsParams, type ProtocolConnection,
+	InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { domain } from '../support/fixture';
+import { ROOT, spawnServer, type ServerProcess } from '../support/lspServer';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
-
-interface Session {
-	readonly connection: ProtocolConnection;
-	readonly child: cp.ChildProcess;
+interface Session extends ServerProcess {
 	/** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
 	diagnosticsFor(uri: string, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
 }
 
 async function startServer(): Promise<Session> {
-	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
-	const child = cp.spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-	const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-	const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
-	connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-		for (const waiter of [...waiters]) {
-			if (waiter.uri === params.uri && waiter.accept(params)) {
-				waiters.splice(waiters.indexOf(waiter), 1);
-				waiter.resolve(params);
-			}
-		}
-	});
-	connection.listen();
-	await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
-	await connection.sendNotification(InitializedNotification.type, {});
-	return {
-		connection,
-		child,
-		diagnosticsFor(uri, accept = () => true) {
-			return withTimeout(new Promise((resolve) => waiters.push({ uri, accept, resolve })), 10_000, `no diagnostics published for ${uri}`);
-		},
-	};
+	const server = spawnServer();
+	await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+	await server.connection.sendNotification(InitializedNotification.type, {});
+	return { ...server, diagnosticsFor: (uri, accept) => server.nextDiagnostics(uri, accept) };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-	let timer: NodeJS.Timeout;
-	return Promise.race([promise, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })]).finally(() => clearTimeout(timer));
-}
-
-async function stopServer(session: Session): Promise<number | null> {
-	const exited = new Promise<number | null>((resolve) => session.child.once('exit', (code) => resolve(code)));
-	await session.connection.sendRequest(ShutdownRequest.type);
-	await session.connection.sendNotification(ExitNotification.type);
-	const code = await withTimeout(exited, 5000, 'the server did not exit after shutdown/exit');
-	session.connection.dispose();
-	return code;
+function stopServer(session: Session): Promise<number | null> {
+	return session.stop();
 }
 
 function textOf(text: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {

@@ -12,64 +12,28 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-	createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
-	PublishDiagnosticsNotification, HoverRequest, CompletionRequest, CodeActionRequest, ShutdownRequest, ExitNotification,
-	CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError, type PublishDiagnosticsParams, type ProtocolConnection,
+	InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+	HoverRequest, CompletionRequest, CodeActionRequest, CancellationTokenSource, ErrorCodes, LSPErrorCodes, ResponseError, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { domain } from '../support/fixture';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
+import { spawnServer, withTimeout, type ServerProcess } from '../support/lspServer';
 
 const BAD = domain(`  <seclabel type='dynamic' model='selinux' relabel='no'/>`);
 const GOOD = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'/>`);
 
-interface Session {
-	readonly connection: ProtocolConnection;
-	readonly child: cp.ChildProcess;
-	/** Every diagnostics notification, in arrival order. */
-	readonly published: PublishDiagnosticsParams[];
-	stderr: string;
+interface Session extends ServerProcess {
 	waitFor(uri: string, version: number): Promise<PublishDiagnosticsParams>;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-	let timer: NodeJS.Timeout;
-	return Promise.race([promise, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })]).finally(() => clearTimeout(timer));
-}
-
 async function startServer(initialize: { workspaceFolder?: string; settings?: Record<string, unknown>; preload?: string } = {}): Promise<Session> {
-	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
-	const child = cp.spawn(process.execPath, [...(initialize.preload ? ['--require', initialize.preload] : []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-	const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-	const published: PublishDiagnosticsParams[] = [];
-	const waiters: { uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
-	const session: Session = {
-		connection, child, published, stderr: '',
-		waitFor(uri, version) {
-			const already = published.find((p) => p.uri === uri && p.version === version);
-			return withTimeout(already ? Promise.resolve(already) : new Promise((resolve) => waiters.push({ uri, version, resolve })), 20_000, `no diagnostics for ${uri} version ${version}`);
-		},
-	};
-	child.stderr!.on('data', (chunk) => { session.stderr += String(chunk); });
-	connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-		published.push(params);
-		for (const waiter of [...waiters]) {
-			if (waiter.uri === params.uri && waiter.version === params.version) {
-				waiters.splice(waiters.indexOf(waiter), 1);
-				waiter.resolve(params);
-			}
-		}
-	});
-	connection.listen();
+	const server = spawnServer({ preload: initialize.preload });
 	const folders = initialize.workspaceFolder ? [{ uri: pathToFileURL(initialize.workspaceFolder).href, name: 'workspace' }] : null;
-	await connection.sendRequest(InitializeRequest.type, {
+	await server.connection.sendRequest(InitializeRequest.type, {
 		processId: process.pid, rootUri: folders ? folders[0].uri : null, capabilities: {}, workspaceFolders: folders,
 		initializationOptions: initialize.settings ? { settings: initialize.settings } : undefined,
 	});
-	await connection.sendNotification(InitializedNotification.type, {});
-	return session;
+	await server.connection.sendNotification(InitializedNotification.type, {});
+	return { ...server, waitFor: (uri, version) => server.diagnosticsOfVersion(uri, version) };
 }
 
 /** The server answers a real request with a real result, and its process is still running. */
@@ -81,15 +45,11 @@ async function assertAlive(session: Session): Promise<void> {
 	const hover = await withTimeout(session.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: at - BAD.lastIndexOf('\n', at - 1) - 1 } }), 10_000, 'hover did not answer');
 	assert.ok(hover && JSON.stringify(hover.contents).includes('relabel'), `the server should still answer hovers, got ${JSON.stringify(hover)}`);
 	await session.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
-	assert.equal(session.child.exitCode, null, `the server exited; its stderr:\n${session.stderr}`);
+	assert.equal(session.child.exitCode, null, `the server exited; its stderr:\n${session.stderr()}`);
 }
 
 async function stopServer(session: Session): Promise<void> {
-	const exited = new Promise<number | null>((resolve) => session.child.once('exit', (code) => resolve(code)));
-	await session.connection.sendRequest(ShutdownRequest.type);
-	await session.connection.sendNotification(ExitNotification.type);
-	assert.equal(await withTimeout(exited, 5000, 'the server did not exit'), 0);
-	session.connection.dispose();
+	assert.equal(await session.stop(), 0);
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
@@ -318,9 +278,9 @@ test('the server writes no file, opens no connection, and runs nothing but virsh
 		} finally {
 			await stopServer(session);
 		}
-		assert.doesNotMatch(session.stderr, /FORBIDDEN/, session.stderr);
+		assert.doesNotMatch(session.stderr(), /FORBIDDEN/, session.stderr());
 		// The guard must really be loaded, or the check above proves nothing: 'auto' asks virsh once.
-		assert.match(session.stderr, /ALLOWED virsh --version/, `the guard did not see the virsh --version call; stderr:\n${session.stderr}`);
+		assert.match(session.stderr(), /ALLOWED virsh --version/, `the guard did not see the virsh --version call; stderr:\n${session.stderr()}`);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}

@@ -7,25 +7,19 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-	createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-	DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidChangeWatchedFilesNotification, PublishDiagnosticsNotification,
-	ShutdownRequest, ExitNotification, WorkDoneProgressCreateRequest, DidChangeWorkspaceFoldersNotification, WorkDoneProgress, RegistrationRequest, FileChangeType,
-	type PublishDiagnosticsParams, type ProtocolConnection,
+	InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+	DidChangeWatchedFilesNotification, WorkDoneProgressCreateRequest, DidChangeWorkspaceFoldersNotification, WorkDoneProgress, RegistrationRequest,
+	FileChangeType, type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { fileDisk, guestXml, IMAGES, lineOf, VM1, VM2 } from '../workspace/guests';
+import { spawnServer, withTimeout, type ServerProcess } from '../support/lspServer';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'server.js');
-
-interface Session {
-	readonly connection: ProtocolConnection;
-	readonly child: cp.ChildProcess;
+interface Session extends ServerProcess {
 	readonly progress: string[];
 	readonly registrations: string[];
 	/** Resolves when the server ends its first work-done progress (the first index). */
@@ -34,28 +28,13 @@ interface Session {
 	diagnosticsFor(uri: string, accept?: (params: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-	let timer: NodeJS.Timeout;
-	return Promise.race([promise, new Promise<T>((_, reject) => { timer = setTimeout(() => reject(new Error(message)), ms); })]).finally(() => clearTimeout(timer));
-}
-
 async function startServer(folder: string, extraDomainDirs: string[]): Promise<Session> {
-	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
-	const child = cp.spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-	const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+	const server = spawnServer();
+	const { connection } = server;
 	const progress: string[] = [];
 	const registrations: string[] = [];
 	let ended: () => void = () => undefined;
 	const indexed = new Promise<void>((resolve) => { ended = resolve; });
-	const waiters: { uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
-	connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-		for (const waiter of [...waiters]) {
-			if (waiter.uri === params.uri && waiter.accept(params)) {
-				waiters.splice(waiters.indexOf(waiter), 1);
-				waiter.resolve(params);
-			}
-		}
-	});
 	connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
 		connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
 			progress.push(value.kind);
@@ -67,7 +46,6 @@ async function startServer(folder: string, extraDomainDirs: string[]): Promise<S
 	connection.onRequest(RegistrationRequest.type, (params) => {
 		registrations.push(...params.registrations.map((registration) => registration.method));
 	});
-	connection.listen();
 	const folderUri = pathToFileURL(folder).href;
 	await connection.sendRequest(InitializeRequest.type, {
 		processId: process.pid,
@@ -78,21 +56,14 @@ async function startServer(folder: string, extraDomainDirs: string[]): Promise<S
 	});
 	await connection.sendNotification(InitializedNotification.type, {});
 	return {
-		connection, child, progress, registrations,
+		...server, progress, registrations,
 		indexed: withTimeout(indexed, 15_000, 'the server never ended its indexing progress'),
-		diagnosticsFor(uri, accept = () => true) {
-			return withTimeout(new Promise((resolve) => waiters.push({ uri, accept, resolve })), 15_000, `no matching diagnostics published for ${uri}`);
-		},
+		diagnosticsFor: (uri, accept) => server.nextDiagnostics(uri, accept, 15_000),
 	};
 }
 
-async function stopServer(session: Session): Promise<number | null> {
-	const exited = new Promise<number | null>((resolve) => session.child.once('exit', (code) => resolve(code)));
-	await session.connection.sendRequest(ShutdownRequest.type);
-	await session.connection.sendNotification(ExitNotification.type);
-	const code = await withTimeout(exited, 5000, 'the server did not exit after shutdown/exit');
-	session.connection.dispose();
-	return code;
+function stopServer(session: Session): Promise<number | null> {
+	return session.stop();
 }
 
 const hasCode = (code: string) => (params: PublishDiagnosticsParams) => params.diagnostics.some((diagnostic) => diagnostic.code === code);
