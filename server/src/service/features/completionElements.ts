@@ -4,7 +4,7 @@
  * `<shareable/>` / `<readonly/>` flags of a disk.
  */
 import { CompletionItemKind } from 'vscode-languageserver-types';
-import type { SeclabelDocument } from '../parser/seclabelModel';
+import type { DeviceSeclabel, DomainSeclabel, SeclabelDocument } from '../parser/seclabelModel';
 import { getAttribute, type Span, type XmlElement } from '../parser/xmlParser';
 import { CHARDEV_TYPES_WITH_SECLABEL, domainRelabel, modelOf } from '../rules/semantics';
 import { indentationAt } from '../rules/edits';
@@ -102,8 +102,20 @@ function proposalsFor(doc: SeclabelDocument, container: XmlElement, present: (na
 	return [];
 }
 
+/** The models these seclabels name (model-less ones name none). */
+function namedModels(seclabels: readonly (DomainSeclabel | DeviceSeclabel)[]): Set<string> {
+	const models = new Set<string>();
+	for (const seclabel of seclabels) {
+		const model = modelOf(seclabel);
+		if (model !== null) {
+			models.add(model);
+		}
+	}
+	return models;
+}
+
 function domainSeclabelSnippets(doc: SeclabelDocument, unit: string, settings: LanguageSettings, uri: string): ElementProposal[] {
-	const taken = new Set(doc.seclabels.map(modelOf).filter((model): model is string => model !== null));
+	const taken = namedModels(doc.seclabels);
 	const free = SECLABEL_MODELS.filter((model) => !taken.has(model));
 	if (free.length === 0) {
 		return [];
@@ -177,9 +189,9 @@ function deviceSeclabelSnippets(doc: SeclabelDocument, source: XmlElement, unit:
 	if (!existing) {
 		return [];
 	}
-	const taken = new Set(existing.map(modelOf).filter((model): model is string => model !== null));
+	const taken = namedModels(existing);
 	// An override for a model whose domain seclabel has relabelling off is refused (rules reference E8).
-	const relabelOff = new Set(doc.seclabels.filter((seclabel) => domainRelabel(seclabel) === false).map(modelOf).filter((model): model is string => model !== null));
+	const relabelOff = namedModels(doc.seclabels.filter((seclabel) => domainRelabel(seclabel) === false));
 	const free = SECLABEL_MODELS.filter((model) => model !== 'apparmor' && !taken.has(model) && !relabelOff.has(model));
 	if (free.length === 0) {
 		return [];
