@@ -88,6 +88,18 @@ test('no override snippet for a model whose domain seclabel has relabelling off'
 	assert.match(list.items[0].textEdit!.newText, /model='\$\{1:dac\}'/);
 });
 
+test('override snippets follow the effective domain model and relabel flag, as device-override-needs-relabel does', () => {
+	// A lone model-less type='none' seclabel gets the host's model (selinux) and relabels nothing.
+	const hostModel = completionsAt(domain("  <seclabel type='none'/>", disk('|')));
+	assert.deepEqual(labels(hostModel), ["seclabel relabel='no'"]);
+	assert.match(hostModel.items[0].textEdit!.newText, /model='\$\{1:dac\}'/);
+	// Accepting it gives a document the rule accepts.
+	assert.deepEqual(coded(accept(hostModel.cursor, hostModel.items[0])).filter((finding) => finding.code === 'device-override-needs-relabel'), []);
+	// With apparmor as the host's model, the selinux override is offered again.
+	const apparmorHost = completionsAt(domain("  <seclabel type='none'/>", disk('|')), { hostSecurityModel: 'apparmor' });
+	assert.match(apparmorHost.items[0].textEdit!.newText, /selinux/);
+});
+
 test('attribute names: only those not present and valid at that level', () => {
 	const blank = completionsAt(domain("  <seclabel type='dynamic' |/>"));
 	assert.deepEqual(labels(blank), ['model', 'relabel']);

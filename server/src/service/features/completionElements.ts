@@ -5,8 +5,9 @@
  */
 import { CompletionItemKind } from 'vscode-languageserver-types';
 import type { DeviceSeclabel, DomainSeclabel, SeclabelDocument } from '../parser/seclabelModel';
-import { getAttribute, type Span, type XmlElement } from '../parser/xmlParser';
-import { CHARDEV_TYPES_WITH_SECLABEL, domainRelabel, modelOf } from '../rules/semantics';
+import { getAttribute, textContent, type Span, type XmlElement } from '../parser/xmlParser';
+import { CHARDEV_TYPES_WITH_SECLABEL, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, modelOf } from '../rules/semantics';
+import { resolveSettings } from './findings';
 import { indentationAt } from '../rules/edits';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
@@ -97,7 +98,7 @@ function proposalsFor(doc: SeclabelDocument, container: XmlElement, present: (na
 		}));
 	}
 	if (container.name === 'source') {
-		return deviceSeclabelSnippets(doc, container, unit);
+		return deviceSeclabelSnippets(doc, container, unit, settings);
 	}
 	return [];
 }
@@ -182,7 +183,7 @@ function domainChildren(doc: SeclabelDocument, container: XmlElement, present: (
 	return proposals;
 }
 
-function deviceSeclabelSnippets(doc: SeclabelDocument, source: XmlElement, unit: string): ElementProposal[] {
+function deviceSeclabelSnippets(doc: SeclabelDocument, source: XmlElement, unit: string, settings: LanguageSettings): ElementProposal[] {
 	const layer = doc.disks.flatMap((disk) => disk.layers).find((candidate) => candidate.source === source);
 	const chardev = doc.chardevs.find((candidate) => candidate.source === source && CHARDEV_TYPES_WITH_SECLABEL.includes(candidate.type));
 	const existing = layer?.seclabels ?? chardev?.seclabels;
@@ -190,8 +191,13 @@ function deviceSeclabelSnippets(doc: SeclabelDocument, source: XmlElement, unit:
 		return [];
 	}
 	const taken = namedModels(existing);
-	// An override for a model whose domain seclabel has relabelling off is refused (rules reference E8).
-	const relabelOff = namedModels(doc.seclabels.filter((seclabel) => domainRelabel(seclabel) === false));
+	// An override for a model whose domain seclabel has relabelling off is refused (rules reference E8),
+	// judged as that rule judges it: after model='none' and the host's default model are applied.
+	const resolved = resolveSettings(settings);
+	const context = { doc, live: doc.kind === 'live', driver: resolved.driver, hostSecurityModel: resolved.hostSecurityModel, textOf: (element: XmlElement) => textContent(doc.xml.text, element) };
+	const models = effectiveDomainModels(context);
+	const relabels = effectiveDomainRelabels(context);
+	const relabelOff = new Set(models.filter((model, index): model is string => model !== null && relabels[index] === false));
 	const free = SECLABEL_MODELS.filter((model) => model !== 'apparmor' && !taken.has(model) && !relabelOff.has(model));
 	if (free.length === 0) {
 		return [];

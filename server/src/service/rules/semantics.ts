@@ -6,6 +6,9 @@ import type { DeviceSeclabel, DomainSeclabel } from '../parser/seclabelModel';
 import type { XmlAttribute, XmlElement } from '../parser/xmlParser';
 import type { RuleContext } from './rule';
 
+/** What these helpers read of a rule's context; completion builds one from its settings too. */
+export type SemanticsContext = Pick<RuleContext, 'doc' | 'driver' | 'hostSecurityModel' | 'live' | 'textOf'>;
+
 /** `default` is what libvirt stores when the type attribute is missing (rules reference A5). */
 export type SeclabelType = 'default' | 'none' | 'dynamic' | 'static';
 
@@ -90,7 +93,7 @@ export function domainRelabel(seclabel: DomainSeclabel): boolean | null {
 }
 
 /** The value libvirt reads from the first child of that name, or null (empty and too long count as missing). */
-export function labelValue(context: RuleContext, elements: XmlElement[]): string | null {
+export function labelValue(context: SemanticsContext, elements: XmlElement[]): string | null {
 	if (elements.length === 0) {
 		return null;
 	}
@@ -103,7 +106,7 @@ export function labelValue(context: RuleContext, elements: XmlElement[]): string
  * host's default model on drivers that have one (the QEMU driver; not the test driver), when it is
  * type none, or dynamic without a baselabel in define-time XML (rules reference C2).
  */
-export function effectiveDomainModels(context: RuleContext): (string | null)[] {
+export function effectiveDomainModels(context: SemanticsContext): (string | null)[] {
 	const seclabels = context.doc.seclabels;
 	const models = seclabels.map(modelOf);
 	if (seclabels.length === 1 && models[0] === null && context.driver === 'qemu') {
@@ -120,7 +123,7 @@ export function effectiveDomainModels(context: RuleContext): (string | null)[] {
  * The effective relabel flag of each domain seclabel after the define-time rewrites: model none
  * (explicit, or the host default given to a lone model-less seclabel) forces type none, relabel no.
  */
-export function effectiveDomainRelabels(context: RuleContext): (boolean | null)[] {
+export function effectiveDomainRelabels(context: SemanticsContext): (boolean | null)[] {
 	const models = effectiveDomainModels(context);
 	return context.doc.seclabels.map((seclabel, index) => {
 		if (!context.live && models[index] === 'none') {
