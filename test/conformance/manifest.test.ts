@@ -1,6 +1,6 @@
 /**
  * Conformance with libvirt 10.7.0's own test data and the project's derived probes
- * (`../shared/conformance/libvirt/`): every input row of `MANIFEST.tsv` and `derived/MANIFEST.tsv`
+ * (`test/data/libvirt/`): every input row of `MANIFEST.tsv` and `derived/MANIFEST.tsv`
  * gets a define-stage diagnostic exactly when the manifest says libvirt refuses it, with libvirt's
  * message, read in the mode (define-time or live) and with the settings libvirt's harness used.
  */
@@ -12,9 +12,9 @@ import { computeFindings, type RuleFinding } from '../../server/src/service/feat
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import type { LanguageSettings } from '../../server/src/service/types';
 import { compareKeys, parseOrderKey } from '../differential/parseOrder';
-import { ROOT } from '../differential/oracle';
+import { CORPUS_DIR } from '../support/corpus';
 
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'conformance', 'libvirt');
+const CORPUS = CORPUS_DIR;
 
 interface Row {
 	readonly file: string;
@@ -25,7 +25,7 @@ interface Row {
 
 function readManifest(relative: string): Row[] {
 	const file = path.join(CORPUS, relative);
-	assert.ok(fs.existsSync(file), `${file} is missing: the conformance corpus lives next to the repository in ../shared/conformance/libvirt`);
+	assert.ok(fs.existsSync(file), `${file} is missing: the conformance corpus belongs in test/data/libvirt of the repository`);
 	const [header, ...lines] = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
 	const columns = header.split('\t');
 	return lines.map((line) => {

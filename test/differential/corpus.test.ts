@@ -16,13 +16,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { rootElementName } from '../../server/src/service/parser/seclabelModel';
-import { defineAll, installedLibvirtVersion, lintJson, ROOT } from './oracle';
+import { defineAll, installedLibvirtVersion, lintJson } from './oracle';
+import { CORPUS_DIR } from '../support/corpus';
 
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'conformance', 'libvirt');
+const CORPUS = CORPUS_DIR;
 
 function manifestInputs(relative: string): string[] {
 	const file = path.join(CORPUS, relative);
-	assert.ok(fs.existsSync(file), `${file} is missing: the conformance corpus lives next to the repository in ../shared/conformance/libvirt`);
+	assert.ok(fs.existsSync(file), `${file} is missing: the conformance corpus belongs in test/data/libvirt of the repository`);
 	const [, ...lines] = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
 	return lines.map((line) => line.split('\t')).filter((cells) => cells[1] !== 'aux').map((cells) => path.join(path.dirname(file), cells[0]));
 }

@@ -14,8 +14,9 @@ import { computeFindings } from '../../server/src/service/features/findings';
 import { decodeBytes } from '../../server/src/node/readDocument';
 import { lintText } from '../../server/src/cli/lint';
 import type { LanguageSettings } from '../../server/src/service/types';
+import { CORPUS_DIR } from '../support/corpus';
 
-export const CONFORMANCE_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'conformance', 'libvirt');
+export const CONFORMANCE_DIR = CORPUS_DIR;
 
 /** The project's seeded PRNG (mulberry32): the same seed gives the same inputs on every machine. */
 export type { Random };
@@ -30,7 +31,7 @@ export interface Seed { readonly name: string; readonly bytes: Buffer }
 /** libvirt's test domains, the material every mutation starts from. */
 export function loadSeeds(dir = CONFORMANCE_DIR): Seed[] {
 	if (!fs.existsSync(dir)) {
-		throw new Error(`The fuzz seeds are missing: ${dir} should hold libvirt's test domains (see ../shared/conformance/libvirt/README.md beside the repository).`);
+		throw new Error(`The fuzz seeds are missing: ${dir} should hold libvirt's test domains (test/data/libvirt in the repository).`);
 	}
 	const seeds: Seed[] = [];
 	const stack = [dir];

@@ -4,13 +4,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { parseXml, textContent, getAttribute, type XmlElement } from '../../../server/src/service/parser/xmlParser';
+import { CORPUS_DIR } from '../../support/corpus';
 
-// The conformance corpus lives beside the repository, in ../shared (out/test/unit/parser → repository root).
-const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'conformance', 'libvirt');
+const CORPUS = CORPUS_DIR;
 
 function xmlFiles(dir: string): string[] {
 	if (!fs.existsSync(dir)) {
-		throw new Error(`The conformance corpus is missing at ${dir}: the tests need ../shared beside the repository.`);
+		throw new Error(`The conformance corpus is missing at ${dir}: it belongs in test/data/libvirt of the repository.`);
 	}
 	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
 		const full = path.join(dir, entry.name);

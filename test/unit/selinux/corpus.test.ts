@@ -10,9 +10,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { selinuxRules } from '../../../server/src/service/rules/selinuxRules';
 import { domain, disk, findings } from '../../support/fixture';
+import { CORPUS_DIR } from '../../support/corpus';
 
-const ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../..' : '../../..');
-const CORPUS = path.resolve(ROOT, '..', 'shared', 'conformance', 'libvirt');
+const CORPUS = CORPUS_DIR;
 const SELINUX_RULE_IDS = new Set(selinuxRules.map((rule) => rule.id));
 
 interface Row { file: string; expected: string; message: string }
@@ -27,7 +27,7 @@ function manifest(file: string, prefix: string): Row[] {
 
 function rows(): Row[] {
 	const top = path.join(CORPUS, 'MANIFEST.tsv');
-	assert.ok(fs.existsSync(top), `the conformance corpus is missing: expected ${top} (shared/conformance/libvirt next to the repository)`);
+	assert.ok(fs.existsSync(top), `the conformance corpus is missing: expected ${top} (test/data/libvirt in the repository)`);
 	return [...manifest(top, ''), ...manifest(path.join(CORPUS, 'derived', 'MANIFEST.tsv'), 'derived')];
 }
 
