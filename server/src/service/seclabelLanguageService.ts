@@ -4,7 +4,7 @@
  */
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildModel, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
+import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
 import { parseXml } from './parser/xmlParser';
 import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
@@ -22,12 +22,12 @@ export interface SeclabelLanguageService {
 }
 
 /**
- * Parses text into the seclabel model. XML whose root is another element (a network, a pool) is
- * not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
+ * Parses text into the seclabel model. XML whose root is another element than a domain or an
+ * attach-device fragment (a network, a pool) is not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
  */
 export function parseSeclabelText(text: string): SeclabelDocument {
 	const root = rootElementName(text);
-	if (root !== undefined && root !== 'domain' && root !== 'domstatus') {
+	if (root !== undefined && root !== 'domain' && root !== 'domstatus' && !FRAGMENT_ELEMENTS.includes(root)) {
 		return otherXml(text);
 	}
 	return buildModel(parseXml(text));

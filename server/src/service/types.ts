@@ -53,6 +53,21 @@ export interface LanguageSettings {
 	workspace?: WorkspaceContext;
 	/** The checked document's URI (the CLI uses the path): how the cross-guest rules leave it out of the workspace. */
 	documentUri?: string;
+	/**
+	 * For an attach-device fragment: the guest it is attached to (its XML, live or inactive), so that
+	 * the rules that need the guest (overrides of the domain label, MCS fit) run, as libvirt checks
+	 * the device against that guest. Without it a fragment gets only the device-level rules.
+	 */
+	attachTarget?: AttachTarget;
+	/** What the host's images carry on disk (read only when the user turned it on): see `imageLabels`. */
+	imageLabels?: import('./workspace/imageLabels').ImageLabelLookup;
+}
+
+/** The guest an attach-device fragment is checked as part of. */
+export interface AttachTarget {
+	/** Where the guest's XML came from (a file, or `virsh -c URI dumpxml NAME`), for related locations. */
+	readonly uri: string;
+	readonly text: string;
 }
 
 /**

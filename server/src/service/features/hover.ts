@@ -17,6 +17,7 @@ import { seclabelSite, type SeclabelSite } from './position';
 import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
 import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';
+import { imageLabelHover } from './hoverImageLabel';
 
 const DOCS_LINK = `[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
 const DISK_DOCS_LINK = '[libvirt: Hard drives, floppy disks, CDROMs](https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms)';
@@ -29,7 +30,7 @@ function hover(document: TextDocument, span: Span, sections: readonly (string | 
 }
 
 export function doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): Hover | null {
-	if (!doc.domain) {
+	if (!doc.domain && !doc.fragment) {
 		return null;
 	}
 	const offset = document.offsetAt(position);
@@ -47,6 +48,10 @@ export function doHover(document: TextDocument, position: Position, doc: Seclabe
 			return hoverElement(document, doc, element, nameSpanAt(element, offset), settings);
 		case 'attribute-name':
 		case 'attribute-value': {
+			const image = node.kind === 'attribute-value' ? imageLabelHover(document, doc, element, node.attribute, settings) : null;
+			if (image) {
+				return image;
+			}
 			const site = seclabelSite(doc, element);
 			return site ? hoverAttribute(document, doc, site, node.attribute, node.kind === 'attribute-value') : null;
 		}

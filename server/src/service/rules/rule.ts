@@ -66,6 +66,8 @@ export interface RuleContext {
 	readonly uri?: string;
 	/** The other guests, for the cross-guest rules (LanguageSettings.workspace). */
 	readonly workspace?: WorkspaceContext;
+	/** Labels the images carry on disk, when the user let them be read (LanguageSettings.imageLabels). */
+	readonly imageLabels?: import('../workspace/imageLabels').ImageLabelLookup;
 }
 
 /** Which code in libvirt checks the rule, which decides where it applies. */
