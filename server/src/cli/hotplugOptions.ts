@@ -108,6 +108,23 @@ export function resolveAttachTarget(given: string, hostDocuments: readonly HostD
 	return found ? { uri: found.path, text: found.text } : `--attach-to ${given}: no guest of that name on ${connect}`;
 }
 
+/**
+ * The guest a fragment's `<!-- libvirt-seclabel: attach-to NAME -->` names, among the files and
+ * host guests being checked (the live XML of a running guest first); undefined when none is known.
+ */
+export function directiveTarget(name: string, documents: readonly HostDocument[], index: WorkspaceIndex): AttachTarget | undefined {
+	let best: HostDocument | undefined;
+	let bestLive = false;
+	for (const document of documents) {
+		const guest = index.guest(document.path);
+		if (guest?.name === name && (!best || (guest.live && !bestLive))) {
+			best = document;
+			bestLive = guest.live;
+		}
+	}
+	return best ? { uri: best.path, text: best.text } : undefined;
+}
+
 /** Reads the labels of every local image the indexed documents and the given texts name. */
 export async function readLabelsFor(texts: Iterable<{ path: string; text: string }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
 	const paths = new Set<string>();

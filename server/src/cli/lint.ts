@@ -17,7 +17,8 @@ import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
 import { listXmlFiles } from '../node/workspaceScanner';
-import { HOTPLUG_USAGE, parseHotplugOption, readHostDocuments, readLabelsFor, resolveAttachTarget, type HotplugOptions } from './hotplugOptions';
+import { attachToDirective } from '../service/features/attachTarget';
+import { directiveTarget, HOTPLUG_USAGE, parseHotplugOption, readHostDocuments, readLabelsFor, resolveAttachTarget, type HotplugOptions } from './hotplugOptions';
 
 export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
 
@@ -279,8 +280,12 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 	if (hotplug.readImageLabels) {
 		await readLabelsFor(readFiles.map(({ file, read }) => ({ path: file, text: read.text })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
 	}
+	const documents = readFiles.map(({ file, read }) => ({ path: file, text: read.text }));
 	for (const { file, named, read, host } of readFiles) {
-		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file }, named, read.encodingProblem);
+		const parsedDoc = parseSeclabelText(read.text);
+		const directive = !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
+		const attachTarget = directive ? directiveTarget(directive, documents, workspace) : undefined;
+		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file, ...(attachTarget ? { attachTarget } : {}) }, named, read.encodingProblem);
 		if (host) {
 			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.
 			result.diagnostics = result.diagnostics.filter((diagnostic) => HOST_RULES.has(diagnostic.code));

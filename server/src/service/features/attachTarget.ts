@@ -117,3 +117,16 @@ export function findingInFragment<T extends Finding>(composedFragment: ComposedF
 		.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, span: back(composedFragment, edit.span) })) }));
 	return { ...finding, span: back(composedFragment, finding.span), related, fixes };
 }
+
+/**
+ * The guest named by `<!-- libvirt-seclabel: attach-to NAME -->` before a fragment's root (the
+ * editor's way to say which guest the device goes to; the CLI also has `--attach-to`).
+ */
+export function attachToDirective(doc: SeclabelDocument): string | undefined {
+	const root = doc.fragment;
+	if (!root) {
+		return undefined;
+	}
+	const match = /<!--\s*libvirt-seclabel:[^>]*?\battach-to\s+(\S+?)\s*(?:-->|\s)/.exec(doc.xml.text.slice(0, root.start));
+	return match ? match[1] : undefined;
+}
