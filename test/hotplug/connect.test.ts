@@ -100,3 +100,19 @@ test('bad hosts and targets: exit 2 with a one-line reason, the files are still 
 	const alone = await cliJson(['--connect', uri]);
 	assert.equal(alone.code, 0);
 });
+
+test('the README\'s worked example: the fixtures of test/hotplug/fixtures give the output the README shows', async () => {
+	requireVirsh();
+	const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'hotplug', 'fixtures');
+	const host = `test://${path.join(fixtures, 'seed-host.xml')}`;
+	const fragment = path.join(fixtures, 'attach-vm1-img.xml');
+	const { code, stdout } = await cli(['--connect', host, '--attach-to', 'vm2', fragment]);
+	assert.equal(code, 1);
+	const readme = fs.readFileSync(path.resolve(fixtures, '..', '..', '..', 'README.md'), 'utf8');
+	const shown = readme.split('\n').filter((line) => line.startsWith('test/hotplug/fixtures/attach-vm1-img.xml:') || line.startsWith('    fails at start: /var/lib/libvirt/images/vm1.img'));
+	assert.equal(shown.length, 2, 'the README shows the diagnostic and its explanation');
+	const printed = stdout.split('\n').map((line) => line.replace(fixtures, 'test/hotplug/fixtures'));
+	for (const line of shown) {
+		assert.ok(printed.includes(line), `the README's line is what the CLI prints: ${line}\n---\n${stdout}`);
+	}
+});
