@@ -60,6 +60,8 @@ export class HotplugSupport {
 	private readonly hostTexts = new Map<string, string>();
 	private readonly labels = new Map<string, { label: ImageLabel; at: number }>();
 	private labelGeneration = 0;
+	/** Fragments by the guest they were last checked inside, to check them again when it changes. */
+	private readonly dependents = new Map<string, Set<string>>();
 
 	constructor(private readonly connection: Connection, private readonly hooks: HotplugHooks) {}
 
@@ -158,17 +160,35 @@ export class HotplugSupport {
 	 */
 	async prepare(document: TextDocument, doc: SeclabelDocument, settings: LanguageSettings, readLabels: boolean): Promise<LanguageSettings> {
 		let result = settings;
+		for (const fragments of this.dependents.values()) {
+			fragments.delete(document.uri);
+		}
 		if (doc.fragment) {
 			const name = attachToDirective(doc);
 			const target = name ? this.resolveTarget(document.uri, name) : undefined;
 			if (target) {
 				result = { ...result, attachTarget: target };
+				let fragments = this.dependents.get(target.uri);
+				if (!fragments) {
+					fragments = new Set();
+					this.dependents.set(target.uri, fragments);
+				}
+				fragments.add(document.uri);
 			}
 		}
 		if (readLabels) {
 			result = { ...result, imageLabels: await this.imageLabelsFor(document.uri, result.attachTarget ? parseSeclabelText(result.attachTarget.text) : undefined, doc) };
 		}
 		return result;
+	}
+
+	/** An open document changed: the fragments checked inside it are checked again. */
+	documentChanged(uri: string): void {
+		for (const fragment of this.dependents.get(uri) ?? []) {
+			if (fragment !== uri) {
+				this.hooks.revalidate(fragment);
+			}
+		}
 	}
 
 	/** A guest by name (the live XML of a running one first), or a file path relative to the fragment. */

@@ -135,6 +135,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				return;
 			}
 			indexer.documentChanged(current);
+			hotplug.documentChanged(uri);
 			const doc = parse(current);
 			const checked = await hotplug.prepare(current, doc, settings, !!(settings as { readImageLabels?: boolean }).readImageLabels);
 			if (documents.get(uri)?.version !== version) {

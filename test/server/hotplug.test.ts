@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-	InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, HoverRequest, ExecuteCommandRequest, type InitializeResult,
+	InitializeRequest, InitializedNotification, DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, HoverRequest, ExecuteCommandRequest, type InitializeResult,
 } from 'vscode-languageserver-protocol/node';
 import { spawnServer, withTimeout, type ServerProcess } from '../support/lspServer';
 import { image, requireVirsh, setXattr, tempDir, testHost } from '../hotplug/host';
@@ -54,6 +54,14 @@ test('a fragment gets diagnostics; with an attach-to comment it is checked insid
 		const directedUri = open(server, directed);
 		const inside = await server.nextDiagnostics(directedUri, codesIn(['selinux-mcs-mismatch']), 15_000);
 		assert.match(String(inside.diagnostics.find((d) => d.code === 'selinux-mcs-mismatch')!.message), /s0:c122,c658/);
+		// Editing the guest checks the fragment again: at the fragment's level the device fits.
+		const guestUri = open(server, path.join(dir, 'vm2.xml'));
+		const waiting = server.nextDiagnostics(directedUri, (params) => !params.diagnostics.some((d) => d.code === 'selinux-mcs-mismatch'), 15_000);
+		void server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+			textDocument: { uri: guestUri, version: 2 },
+			contentChanges: [{ text: fs.readFileSync(path.join(dir, 'vm2.xml'), 'utf8').replace('s0:c122,c658', 's0:c1,c2') }],
+		});
+		await waiting;
 	} finally {
 		await server.stop();
 	}
