@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { computeFindings } from '../../server/src/service/features/findings';
-import { attachToDirective } from '../../server/src/service/features/attachTarget';
+import { attachToDirective, composeWithTarget } from '../../server/src/service/features/attachTarget';
 import { applyEdits } from '../support/fixture';
 import { hoverAt, hoverText } from '../support/cursor';
 import { WorkspaceIndex } from '../../server/src/service/workspace/workspaceIndex';
@@ -110,4 +110,17 @@ test('a fragment is never indexed as a guest, but is checked against the guests 
 test('hover works in a fragment', () => {
 	const { hover } = hoverAt("<disk type='file' device='disk'>\n  <source file='/a.img'>\n    <secl|abel model='selinux' relabel='no'/>\n  </source>\n</disk>\n");
 	assert.match(hoverText(hover), /seclabel|label/i);
+});
+
+test('composing keeps every offset of the guest: a running guest\'s dynamic label is read as the level it runs at', () => {
+	const running = "<domain type='kvm' id='4'>\n  <name>vm1</name>\n  <devices>\n  </devices>\n  <seclabel model='selinux' relabel='yes' type='dynamic'><label>system_u:system_r:svirt_t:s0:c3,c4</label><imagelabel>system_u:object_r:svirt_image_t:s0:c3,c4</imagelabel></seclabel>\n</domain>\n";
+	const fragment = parseSeclabelText("<disk type='file' device='disk'>\n  <source file='/a.img'/>\n  <target dev='vdb'/>\n</disk>\n");
+	const composed = composeWithTarget(fragment, { uri: 'x', text: running })!;
+	assert.equal(composed.doc.xml.text.length, running.length + composed.added);
+	assert.equal(composed.doc.seclabels[0].type?.value, 'static');
+	assert.equal(composed.doc.xml.problems.length, 0);
+	assert.equal(composed.doc.fragment, composed.doc.disks[0].element);
+	assert.equal(composed.doc.kind, 'inactive', 'attach-device parses the device as define-time XML');
+	const after = running.indexOf('<label>');
+	assert.equal(composed.doc.xml.text.slice(after + composed.added, after + composed.added + 7), '<label>');
 });

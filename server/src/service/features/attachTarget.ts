@@ -53,8 +53,8 @@ function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFrag
 		for (const seclabel of guest.seclabels) {
 			const type = seclabel.type;
 			if (type && type.value === 'dynamic' && seclabel.labels.length > 0) {
-				guestText = `${guestText.slice(0, type.valueStart)}static${guestText.slice(type.valueEnd)}`;
-				guestText = `${guestText.slice(0, type.end)} ${guestText.slice(type.end)}`;
+				// 'static' is one shorter than 'dynamic': a space after the attribute keeps every offset.
+				guestText = `${guestText.slice(0, type.valueStart)}static${guestText.slice(type.valueEnd, type.end)} ${guestText.slice(type.end)}`;
 			}
 		}
 	}
