@@ -9,7 +9,7 @@ import * as path from 'path';
 import { SELINUX_XATTR } from '../../server/src/service/workspace/imageLabels';
 import { imageLabelLookup } from '../../server/src/service/workspace/imageLabels';
 import { hoverAt, hoverText } from '../support/cursor';
-import { cliJson, image, setXattr, tempDir } from './host';
+import { cliJson, image, requireVirsh, setXattr, tempDir } from './host';
 
 function staticVm(imagePath: string, extra = ''): string {
 	return `<domain type='kvm'>\n  <name>Static_VM1</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='${imagePath}'/>\n      <target dev='vda'/>${extra}\n    </disk>\n  </devices>\n  <seclabel type='static' model='selinux' relabel='no'>\n    <label>system_u:system_r:svirt_t:s0:c1022,c1023</label>\n  </seclabel>\n</domain>\n`;
@@ -56,4 +56,20 @@ test('hover on the disk source shows the image\'s label on disk and its holders'
 	assert.match(text, /restores .*virt_image_t:s0/);
 	const without = hoverAt(staticVm('/var/lib/libvirt/images/vm|1.img')).hover;
 	assert.ok(without === null || !hoverText(without).includes('current label'), 'nothing without labels');
+});
+
+test('the notebook\'s guest on a live libvirt test host: --connect with --read-image-labels reports it on the host\'s own XML', async () => {
+	requireVirsh();
+	const dir = tempDir('seclabel-prelabel-host-');
+	const img = image(dir, 'Static_VM1.img');
+	setXattr(img, SELINUX_XATTR, 'system_u:object_r:virt_image_t:s0');
+	const node = path.join(dir, 'node.xml');
+	fs.writeFileSync(node, `<node>\n${staticVm(img).replace("<domain type='kvm'>", "<domain type='test'>").replace('<devices>', "<memory>1048576</memory>\n  <os><type>hvm</type></os>\n  <devices>")}</node>\n`);
+	const uri = `test://${node}`;
+	const { report } = await cliJson(['--connect', uri, '--read-image-labels']);
+	const inactive = report.files.find((file) => file.path === `virsh -c ${uri} dumpxml --inactive Static_VM1`);
+	assert.ok(inactive, JSON.stringify(report.files.map((file) => file.path)));
+	const finding = inactive.diagnostics.find((d) => d.code === 'image-label-prelabel-mismatch');
+	assert.ok(finding?.message.includes(`chcon -t svirt_image_t -l s0:c1022,c1023 ${img}`), JSON.stringify(inactive.diagnostics));
+	assert.deepEqual((await cliJson(['--connect', uri])).report.files, [], 'without --read-image-labels the host\'s own XML has nothing to add');
 });
