@@ -12,6 +12,8 @@ command -v virsh >/dev/null 2>&1 || missing+=(libvirt-clients)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 # Neovim: a second, non-VS Code LSP client for the stdio server.
 command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+# getfattr/setfattr: the image-label reader and the real extended attributes of the hot-plug tests.
+command -v getfattr >/dev/null 2>&1 || missing+=(attr)
 if [ ${#missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "setup-test-deps: please install these Debian packages first (as root): ${missing[*]}" >&2
