@@ -116,3 +116,18 @@ test('the README\'s worked example: the fixtures of test/hotplug/fixtures give t
 		assert.ok(printed.includes(line), `the README's line is what the CLI prints: ${line}\n---\n${stdout}`);
 	}
 });
+
+test('the seed scenario as a vm2 config that adds vm1\'s image: vm1 on the host is named with its running label', async () => {
+	requireVirsh();
+	const { dir, uri, vm1, vm2 } = seedHost();
+	const config = path.join(dir, 'vm2.xml');
+	fs.writeFileSync(config, `<domain type='kvm'>\n  <name>vm2</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='${vm2}'/>\n      <target dev='vda'/>\n    </disk>\n    <disk type='file' device='disk'>\n      <source file='${vm1}'/>\n      <target dev='vdb'/>\n    </disk>\n  </devices>\n  <seclabel type='dynamic' model='selinux' relabel='yes'/>\n</domain>\n`);
+	const { report } = await cliJson(['--connect', uri, config]);
+	const diagnostics = report.files.find((file) => file.path === config)!.diagnostics;
+	assert.deepEqual(diagnostics.map((d) => d.code), ['shared-image-not-shareable']);
+	assert.match(diagnostics[0].message, /'vm1' \(running as system_u:system_r:svirt_t:s0:c219,c564\)/);
+	assert.equal(fs.readFileSync(config, 'utf8').split('\n')[diagnostics[0].range.start.line].includes(vm1), true);
+	// vm1 on the host gets the other side: it is a host guest sharing with a file.
+	const onHost = report.files.filter((file) => file.path.startsWith(`virsh -c ${uri} dumpxml`) && file.diagnostics.some((d) => d.code === 'shared-image-not-shareable'));
+	assert.ok(onHost.length >= 1, JSON.stringify(report.files.map((file) => file.path)));
+});
