@@ -17,7 +17,8 @@ import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
-	const service = getSeclabelLanguageService();
+	// Replaced in onInitialize by one shaped for what the client declared (snippets, markdown).
+	let service = getSeclabelLanguageService();
 	const documents = new TextDocuments(TextDocument);
 	const parsed = new Map<string, { version: number; doc: SeclabelDocument }>();
 	const settingsByUri = new Map<string, Promise<LanguageSettings>>();
@@ -132,6 +133,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	}
 
 	connection.onInitialize((params): InitializeResult => {
+		service = getSeclabelLanguageService({ clientCapabilities: params.capabilities ?? {} });
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
 		indexer.initialize(params);

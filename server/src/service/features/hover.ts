@@ -13,6 +13,7 @@ import { domainRelabel, modelOf } from '../rules/semantics';
 import { effectiveCatalogue, type SelinuxCatalogue } from '../selinux/catalogue';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
+import { clientFormats, renderMarkup, type ClientFormats } from './clientFormats';
 import { seclabelSite, type SeclabelSite } from './position';
 import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
@@ -28,7 +29,13 @@ function hover(document: TextDocument, span: Span, sections: readonly (string | 
 	};
 }
 
-export function doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): Hover | null {
+export function doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}, formats: ClientFormats = clientFormats()): Hover | null {
+	const found = hoverAt(document, position, doc, settings);
+	// Written as markdown; rendered once here in the format the client prefers.
+	return found && { ...found, contents: renderMarkup((found.contents as { value: string }).value, formats.hover) };
+}
+
+function hoverAt(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings): Hover | null {
 	if (!doc.domain) {
 		return null;
 	}
