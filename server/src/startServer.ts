@@ -13,6 +13,7 @@ import { FIX_ALL_KIND } from './service/features/codeActions';
 import type { LanguageSettings } from './service/types';
 import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
 import { WorkspaceIndexer } from './workspaceIndexer';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 
@@ -22,6 +23,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	const documents = new TextDocuments(TextDocument);
 	const parsed = new Map<string, { version: number; doc: SeclabelDocument }>();
 	const settingsByUri = new Map<string, Promise<LanguageSettings>>();
+	const publisher = new DiagnosticsPublisher();
 	let canPullConfiguration = false;
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
@@ -126,7 +128,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			}
 			indexer.documentChanged(current);
 			const diagnostics = service.doValidation(current, parse(current), settings, { rulesDocumentationUri: runtime.rulesDocumentationUri });
-			await connection.sendDiagnostics({ uri, version, diagnostics });
+			if (publisher.claim(uri, version, diagnostics)) {
+				await connection.sendDiagnostics({ uri, version, diagnostics });
+			}
 		} catch (error) {
 			connection.console.error(`Validation of ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
 		}
@@ -178,6 +182,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	documents.onDidClose((event) => {
 		parsed.delete(event.document.uri);
 		settingsByUri.delete(event.document.uri);
+		publisher.forget(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 		void indexer.documentClosed(event.document.uri);
 	});

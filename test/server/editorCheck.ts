@@ -1,0 +1,111 @@
+/**
+ * One editor check for every real LSP client the suite drives (Neovim 0.7, Emacs 28 + eglot 1.9):
+ * the same guest with a known mistake, the same hover and completion positions, and the same
+ * assertions on what the editor received, read from the line format its driver script prints
+ * (test/server/neovim/lsp-check.lua, test/server/emacs/lsp-check.el):
+ *   PUBLISH <version> <count>     each publishDiagnostics for the file, as it arrived
+ *   DIAG <line>:<col> <text>      the diagnostics the editor shows (1-based)
+ *   HOVER <kind> <value>          the hover on `<seclabel`
+ *   COMPLETION\t<insertTextFormat>\t<label>\t<documentation kind>\t<newText>
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT } from '../support/lspServer';
+
+export const GUEST = [
+	"<domain type='kvm'>",
+	'  <name>guest</name>',
+	"  <memory unit='KiB'>1048576</memory>",
+	"  <os><type arch='x86_64'>hvm</type></os>",
+	'  <devices/>',
+	"  <seclabel type='dynamic' relabel='no' />",
+	'</domain>',
+	'',
+].join('\n');
+
+const SECLABEL_LINE = 5;
+/** Where libvirt's refusal is shown: on relabel='no' (1-based, as editors count). */
+export const REFUSAL = { line: SECLABEL_LINE + 1, column: GUEST.split('\n')[SECLABEL_LINE].indexOf("relabel='no'") + 1 };
+/** On the seclabel element's name; and in the start tag's blank before `/>`, where `model='…'` is offered. */
+const HOVER_AT = `${SECLABEL_LINE}:5`;
+const COMPLETE_AT = `${SECLABEL_LINE}:${GUEST.split('\n')[SECLABEL_LINE].indexOf('/>')}`;
+
+export interface EditorRun {
+	readonly stdout: string;
+	readonly publishes: { version: string; count: number }[];
+	readonly diagnostics: { line: number; column: number; text: string }[];
+	readonly hover?: { kind: string; value: string };
+	readonly completions: { format: number; label: string; documentation: string; newText: string }[];
+}
+
+/**
+ * Writes the guest into a fresh directory (the editor's project root and its HOME/XDG dirs, where
+ * it keeps state) and runs `command` on it with the server and positions in the environment.
+ */
+export function runEditor(command: string, args: (file: string) => string[]): EditorRun {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `seclabel-${command}-`));
+	try {
+		const file = path.join(dir, 'guest.xml');
+		fs.writeFileSync(file, GUEST);
+		const env = {
+			...process.env, SERVER: path.join(ROOT, 'dist', 'server.js'), HOVER_AT, COMPLETE_AT,
+			HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir,
+		};
+		const run = spawnSync(command, args(file), { encoding: 'utf8', env, timeout: 90_000, cwd: dir });
+		assert.equal(run.status, 0, `${command} failed (status ${run.status}, signal ${run.signal}): ${run.stdout}\n${run.stderr}`);
+		const lines = run.stdout.split('\n');
+		const publishes = lines.map((line) => /^PUBLISH (\S+) (\d+)$/.exec(line)).filter((m) => m !== null).map((m) => ({ version: m[1], count: Number(m[2]) }));
+		const diagnostics = lines.map((line) => /^DIAG (\d+):(\d+) (.*)$/.exec(line)).filter((m) => m !== null).map((m) => ({ line: Number(m[1]), column: Number(m[2]), text: m[3] }));
+		const hoverLine = lines.map((line) => /^HOVER (\S+) (.*)$/.exec(line)).find((m) => m !== null);
+		const completions = lines.filter((line) => line.startsWith('COMPLETION\t')).map((line) => {
+			const [, format, label, documentation, newText] = line.split('\t');
+			return { format: Number(format), label, documentation, newText };
+		});
+		return { stdout: run.stdout, publishes, diagnostics, hover: hoverLine ? { kind: hoverLine[1], value: hoverLine[2] } : undefined, completions };
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export interface Declared {
+	/** The hover format the editor prefers. */
+	readonly hover: 'markdown' | 'plaintext';
+	/** How completion documentation arrives: markdown content, or a plain string. */
+	readonly documentation: 'markdown' | 'string';
+}
+
+/** What every editor must have received, given what it declared (neither declares snippetSupport). */
+export function assertReceived(run: EditorRun, declared: Declared): void {
+	const context = `\n--- editor output ---\n${run.stdout}`;
+	const refusal = run.diagnostics.find((d) => /dynamic-relabel-no\]?:? unsupported configuration: dynamic label type must use resource relabeling/.test(d.text));
+	assert.ok(refusal, `libvirt's refusal is not among the diagnostics${context}`);
+	assert.deepEqual({ line: refusal.line, column: refusal.column }, REFUSAL, `the refusal is on relabel='no'${context}`);
+
+	// One publication per document version: opening the file is one version.
+	assert.ok(run.publishes.length > 0, `no publishDiagnostics arrived${context}`);
+	const versions = run.publishes.map((publish) => publish.version);
+	assert.equal(new Set(versions).size, versions.length, `a version was published more than once: ${versions.join(', ')}${context}`);
+	assert.ok(versions.every((version) => /^\d+$/.test(version)), `every publication names its document version${context}`);
+
+	assert.ok(run.hover, `no hover${context}`);
+	assert.equal(run.hover.kind, declared.hover, `hover format${context}`);
+	if (declared.hover === 'plaintext') {
+		assert.match(run.hover.value, /^Domain security label\. How libvirt confines/);
+		assert.doesNotMatch(run.hover.value, /\*\*|`|\]\(/, `markdown in a plain-text hover${context}`);
+		assert.match(run.hover.value, /libvirt: Security label \(https:\/\/libvirt\.org\/formatdomain\.html#security-label\)/);
+	} else {
+		assert.match(run.hover.value, /^\*\*Domain security label\.\*\* How libvirt confines/);
+	}
+
+	const model = run.completions.find((item) => item.label === 'model');
+	assert.ok(model, `no completion 'model' in the start tag${context}`);
+	for (const item of run.completions) {
+		assert.equal(item.format, 1, `'${item.label}' is a snippet for a client without snippetSupport${context}`);
+		assert.doesNotMatch(item.newText, /\$\{?\d/, `'${item.label}' inserts a placeholder${context}`);
+		assert.equal(item.documentation, declared.documentation, `'${item.label}' documentation format${context}`);
+	}
+	assert.match(model.newText, /^model='(selinux|dac|apparmor)'$/, `'model' inserts a complete attribute${context}`);
+}
