@@ -10,6 +10,7 @@ import type { DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/secl
 import { describeOwner } from '../parser/seclabelModel';
 import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
 import { domainRelabel, modelOf } from '../rules/semantics';
+import { drawableValueSpan } from '../rules/rule';
 import { effectiveCatalogue, type SelinuxCatalogue } from '../selinux/catalogue';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
@@ -115,7 +116,7 @@ function hoverAttribute(document: TextDocument, doc: SeclabelDocument, site: Sec
 		const text = value
 			? `**${entry.name}='${value.value}'** ${value.doc}`
 			: `**${entry.name}='${attribute.value ?? ''}'** is not a value libvirt accepts here${entry.values ? `: use ${entry.values.map((candidate) => `\`${candidate.value}\``).join(', ')}` : ''}.`;
-		return hover(document, { start: attribute.valueStart, end: attribute.valueEnd }, [text, DOCS_LINK]);
+		return hover(document, drawableValueSpan(attribute), [text, DOCS_LINK]);
 	}
 	const level = site.level === 'domain' ? 'Domain seclabel' : 'Device seclabel';
 	const values = entry.values ? entry.values.map((candidate) => `- \`${candidate.value}\`: ${candidate.doc}`).join('\n') : undefined;
