@@ -3,6 +3,7 @@
  * the same guest with a known mistake, the same hover and completion positions, and the same
  * assertions on what the editor received, read from the line format its driver script prints
  * (test/server/neovim/lsp-check.lua, test/server/emacs/lsp-check.el):
+ *   MODE <which> <major mode> <server program>   (Emacs) the mode and server a file gets
  *   PUBLISH <version> <count>     each publishDiagnostics for the file, as it arrived
  *   DIAG <line>:<col> <text>      the diagnostics the editor shows (1-based)
  *   HOVER <kind> <value>          the hover on `<seclabel`
@@ -35,6 +36,8 @@ const COMPLETE_AT = `${SECLABEL_LINE}:${GUEST.split('\n')[SECLABEL_LINE].indexOf
 
 export interface EditorRun {
 	readonly stdout: string;
+	/** Emacs: which major mode and server program the domain and the other XML file got. */
+	readonly modes: Map<string, { mode: string; program: string }>;
 	readonly publishes: { version: string; count: number }[];
 	readonly diagnostics: { line: number; column: number; text: string }[];
 	readonly hover?: { kind: string; value: string };
@@ -42,21 +45,28 @@ export interface EditorRun {
 }
 
 /**
- * Writes the guest into a fresh directory (the editor's project root and its HOME/XDG dirs, where
- * it keeps state) and runs `command` on it with the server and positions in the environment.
+ * Writes the guest and an XML file that is not a domain into a fresh directory (the editor's
+ * project root and its HOME/XDG dirs, where it keeps state) and runs `command` on them with the
+ * server's bin on PATH (as `npm link` or a global install puts it) and the positions in the environment.
  */
-export function runEditor(command: string, args: (file: string) => string[]): EditorRun {
+export function runEditor(command: string, args: (file: string, other: string) => string[]): EditorRun {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `seclabel-${command}-`));
 	try {
 		const file = path.join(dir, 'guest.xml');
 		fs.writeFileSync(file, GUEST);
+		const other = path.join(dir, 'network.xml');
+		fs.writeFileSync(other, '<network>\n  <name>default</name>\n</network>\n');
+		const bin = path.join(dir, 'bin');
+		fs.mkdirSync(bin);
+		fs.symlinkSync(path.join(ROOT, 'dist', 'server.js'), path.join(bin, 'libvirt-seclabel-language-server'));
 		const env = {
-			...process.env, SERVER: path.join(ROOT, 'dist', 'server.js'), HOVER_AT, COMPLETE_AT,
+			...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, SERVER: path.join(ROOT, 'dist', 'server.js'), HOVER_AT, COMPLETE_AT,
 			HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir,
 		};
-		const run = spawnSync(command, args(file), { encoding: 'utf8', env, timeout: 90_000, cwd: dir });
+		const run = spawnSync(command, args(file, other), { encoding: 'utf8', env, timeout: 90_000, cwd: dir });
 		assert.equal(run.status, 0, `${command} failed (status ${run.status}, signal ${run.signal}): ${run.stdout}\n${run.stderr}`);
 		const lines = run.stdout.split('\n');
+		const modes = new Map(lines.map((line) => /^MODE (\S+) (\S+) (\S+)$/.exec(line)).filter((m) => m !== null).map((m) => [m[1], { mode: m[2], program: m[3] }]));
 		const publishes = lines.map((line) => /^PUBLISH (\S+) (\d+)$/.exec(line)).filter((m) => m !== null).map((m) => ({ version: m[1], count: Number(m[2]) }));
 		const diagnostics = lines.map((line) => /^DIAG (\d+):(\d+) (.*)$/.exec(line)).filter((m) => m !== null).map((m) => ({ line: Number(m[1]), column: Number(m[2]), text: m[3] }));
 		const hoverLine = lines.map((line) => /^HOVER (\S+) (.*)$/.exec(line)).find((m) => m !== null);
@@ -64,7 +74,7 @@ export function runEditor(command: string, args: (file: string) => string[]): Ed
 			const [, format, label, documentation, newText] = line.split('\t');
 			return { format: Number(format), label, documentation, newText };
 		});
-		return { stdout: run.stdout, publishes, diagnostics, hover: hoverLine ? { kind: hoverLine[1], value: hoverLine[2] } : undefined, completions };
+		return { stdout: run.stdout, modes, publishes, diagnostics, hover: hoverLine ? { kind: hoverLine[1], value: hoverLine[2] } : undefined, completions };
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}

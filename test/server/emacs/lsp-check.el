@@ -1,15 +1,21 @@
 ;;; lsp-check.el --- Headless Emacs + eglot as an LSP client of the stdio server -*- lexical-binding: t -*-
-;; Emacs 28 with Debian's elpa-eglot 1.9, in batch mode: opens FILE in nxml-mode, connects eglot to
-;; `node $SERVER --stdio', and prints what the client received in the line format
-;; test/server/editorCheck.ts reads (PUBLISH, DIAG, HOVER, COMPLETION, RESULT).
+;; Emacs 28 with Debian's elpa-eglot 1.9, in batch mode, configured with libvirt-seclabel.el (the
+;; configuration the README gives, beside a stand-in for the user's other XML server): opens FILE,
+;; which that configuration puts in libvirt-xml-mode, connects eglot to the
+;; `libvirt-seclabel-language-server' on PATH, and prints what the client received in the line
+;; format test/server/editorCheck.ts reads (MODE, PUBLISH, DIAG, HOVER, COMPLETION, RESULT).
 ;; eglot 1.9 has no public API for a synchronous request; `eglot--current-server-or-lose' is its
 ;; internal accessor (stable through 1.9).
-;; Usage: SERVER=dist/server.js HOVER_AT=L:C COMPLETE_AT=L:C emacs --batch -Q -l lsp-check.el FILE
+;; Usage: PATH=DIR-WITH-THE-BIN:$PATH HOVER_AT=L:C COMPLETE_AT=L:C emacs --batch -q -l lsp-check.el FILE OTHER-XML
 (require 'eglot)
 (require 'flymake)
 (setq eglot-sync-connect t
       eglot-autoshutdown t)
-(add-to-list 'eglot-server-programs `(nxml-mode . ("node" ,(getenv "SERVER") "--stdio")))
+;; The user's other XML server, which must keep nxml-mode; then this project's configuration.
+(add-to-list 'eglot-server-programs '(nxml-mode . ("other-xml-language-server")))
+(load (expand-file-name "libvirt-seclabel.el" (file-name-directory load-file-name)) nil t)
+;; eglot-ensure connects from a hook after the command loop; batch mode connects by hand below.
+(remove-hook 'libvirt-xml-mode-hook #'eglot-ensure)
 
 (defun lsp-check--out (format-string &rest args)
   (princ (concat (apply #'format format-string args) "\n")))
@@ -31,10 +37,15 @@
                                 (length (plist-get params :diagnostics))))))
 
 (let* ((file (expand-file-name (car command-line-args-left)))
+       (other (expand-file-name (cadr command-line-args-left)))
        (quiet (string-to-number (or (getenv "QUIET_S") "2")))
        diags)
   (setq command-line-args-left nil)
+  ;; Another XML file stays in nxml-mode, with the other server.
+  (with-current-buffer (find-file-noselect other)
+    (lsp-check--out "MODE other %s %s" major-mode (car (nth 3 (eglot--guess-contact)))))
   (find-file file)
+  (lsp-check--out "MODE domain %s %s" major-mode (car (nth 3 (eglot--guess-contact))))
   (apply #'eglot (eglot--guess-contact))
   (flymake-start)
   (let ((deadline (+ (float-time) 20)))
