@@ -6,11 +6,15 @@
  */
 import type { ClientCapabilities } from '../../server/src/service/types';
 
-/** snippetSupport false without yasnippet; hover plain text only without markdown-mode; no documentationFormat. */
+/**
+ * snippetSupport false without yasnippet; hover plain text only without markdown-mode; no
+ * documentationFormat; no related information and no codeDescription links (flymake shows neither).
+ */
 export const EGLOT_1_9: ClientCapabilities = {
 	textDocument: {
 		completion: { completionItem: { snippetSupport: false } },
 		hover: { contentFormat: ['plaintext'] },
+		publishDiagnostics: { relatedInformation: false, codeDescriptionSupport: false },
 	},
 };
 
@@ -19,5 +23,6 @@ export const NEOVIM_0_7: ClientCapabilities = {
 	textDocument: {
 		completion: { completionItem: { snippetSupport: false, preselectSupport: false, documentationFormat: ['markdown', 'plaintext'] } },
 		hover: { contentFormat: ['markdown', 'plaintext'] },
+		publishDiagnostics: { relatedInformation: true },
 	},
 };

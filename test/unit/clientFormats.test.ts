@@ -1,17 +1,19 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { InsertTextFormat, MarkupKind, type CompletionItem, type MarkupContent } from 'vscode-languageserver-types';
+import { getSeclabelLanguageService, parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { atCursor } from '../support/cursor';
 import { clientFormats, markdownToPlainText, snippetToText } from '../../server/src/service/features/clientFormats';
 import { accept, completionsAt, expandSnippet, hoverAt, hoverText, item } from '../support/cursor';
 import { coded, disk, domain } from '../support/fixture';
 import { EGLOT_1_9, NEOVIM_0_7 } from '../support/clientCapabilities';
 
 test('markdown only for a client that lists it first; snippets only for a client that declares them', () => {
-	assert.deepEqual(clientFormats({}), { snippets: false, hover: 'plaintext', documentation: 'plaintext', preselect: false, insertAsIs: false });
-	assert.deepEqual(clientFormats(EGLOT_1_9), { snippets: false, hover: 'plaintext', documentation: 'plaintext', preselect: false, insertAsIs: false });
-	assert.deepEqual(clientFormats(NEOVIM_0_7), { snippets: false, hover: 'markdown', documentation: 'markdown', preselect: false, insertAsIs: false });
+	assert.deepEqual(clientFormats({}), { snippets: false, hover: 'plaintext', documentation: 'plaintext', preselect: false, insertAsIs: false, relatedInformation: true, codeDescription: true });
+	assert.deepEqual(clientFormats(EGLOT_1_9), { snippets: false, hover: 'plaintext', documentation: 'plaintext', preselect: false, insertAsIs: false, relatedInformation: false, codeDescription: false });
+	assert.deepEqual(clientFormats(NEOVIM_0_7), { snippets: false, hover: 'markdown', documentation: 'markdown', preselect: false, insertAsIs: false, relatedInformation: true, codeDescription: true });
 	assert.equal(clientFormats({ textDocument: { hover: { contentFormat: ['plaintext', 'markdown'] } } }).hover, 'plaintext');
-	assert.deepEqual(clientFormats(), { snippets: true, hover: 'markdown', documentation: 'markdown', preselect: true, insertAsIs: true });
+	assert.deepEqual(clientFormats(), { snippets: true, hover: 'markdown', documentation: 'markdown', preselect: true, insertAsIs: true, relatedInformation: true, codeDescription: true });
 });
 
 test('a snippet as text: defaults and first choices kept, tab stops and escapes gone', () => {
@@ -110,4 +112,18 @@ test('hover for a plain-text client: readable prose without markdown, the link w
 	assert.deepEqual(plain.range, markdown.range);
 	const context = hoverAt(domain("  <seclabel type='static' model='selinux' relabel='no'>\n    <label>system_u:system_r:svirt_t:s0:c1,|c2</label>\n  </seclabel>"), {}, EGLOT_1_9).hover!;
 	assert.match(hoverText(context), /^SELinux context system_u:system_r:svirt_t:s0:c1,c2\n\n- user system_u: /);
+});
+
+test('a client that shows no related locations (eglot) gets them in the message, and no rule link', () => {
+	const xml = domain('', disk("<seclabel model='selinux' relabel='no'/><seclabel model='selinux' relabel='no'/>"));
+	const { document } = atCursor(`|${xml}`);
+	const options = { rulesDocumentationUri: 'file:///docs/rules.md' };
+	const shown = getSeclabelLanguageService().doValidation(document, parseSeclabelText(xml), {}, options).find((d) => d.code === 'device-duplicate-model')!;
+	assert.equal(shown.relatedInformation?.length, 1);
+	assert.equal(shown.codeDescription?.href, 'file:///docs/rules.md#device-duplicate-model');
+	const folded = getSeclabelLanguageService({ clientCapabilities: EGLOT_1_9 }).doValidation(document, parseSeclabelText(xml), {}, options).find((d) => d.code === 'device-duplicate-model')!;
+	assert.equal(folded.relatedInformation, undefined);
+	assert.equal(folded.codeDescription, undefined);
+	const line = shown.relatedInformation![0].location.range.start.line + 1;
+	assert.equal(folded.message, `${shown.message}\nline ${line}: ${shown.relatedInformation![0].message}`);
 });

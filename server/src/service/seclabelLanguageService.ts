@@ -50,7 +50,8 @@ export function getSeclabelLanguageService(options: LanguageServiceOptions = {})
 	const formats = clientFormats(options.clientCapabilities);
 	return {
 		parseDocument: (document) => parseSeclabelText(document.getText()),
-		doValidation,
+		doValidation: (document, doc, settings, options = {}) => doValidation(document, doc, settings,
+			{ ...options, relatedInformation: options.relatedInformation ?? formats.relatedInformation, codeDescription: options.codeDescription ?? formats.codeDescription }),
 		doCodeActions,
 		doComplete: (document, position, doc, settings) => doComplete(document, position, doc, settings, formats),
 		doHover: (document, position, doc, settings) => doHover(document, position, doc, settings, formats),

@@ -89,6 +89,10 @@ export interface ClientCapabilities {
 			/** Formats of hover `contents`, preferred first; absent means plain text only. */
 			readonly contentFormat?: readonly string[];
 		};
+		readonly publishDiagnostics?: {
+			readonly relatedInformation?: boolean;
+			readonly codeDescriptionSupport?: boolean;
+		};
 	};
 }
 
@@ -97,5 +101,6 @@ export const LATEST_CLIENT_CAPABILITIES: ClientCapabilities = {
 	textDocument: {
 		completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], preselectSupport: true, insertTextModeSupport: { valueSet: [1, 2] } } },
 		hover: { contentFormat: ['markdown', 'plaintext'] },
+		publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
 	},
 };

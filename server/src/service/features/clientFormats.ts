@@ -2,7 +2,8 @@
  * What each client gets, from what it declared in `initialize`: snippet syntax only for a client
  * with `snippetSupport` (others get the text as it would stand after accepting the snippet's
  * defaults, valid XML with no `${1|…|}` left in), and markdown only for a client that prefers it
- * (its format list starts with `markdown`); others get readable plain text. The service writes
+ * (its format list starts with `markdown`); others get readable plain text. Diagnostics carry
+ * related locations and rule links only for a client that shows them. The service writes
  * its documentation in one small markdown subset (bold, code spans, links, `- ` lists, fenced
  * blocks), and this module is the one place that renders it for a plain-text client.
  */
@@ -19,6 +20,14 @@ export interface ClientFormats {
 	readonly preselect: boolean;
 	/** The client honours `insertTextMode: asIs` (text already indented for its place). */
 	readonly insertAsIs: boolean;
+	/**
+	 * The client shows a diagnostic's related locations; else they go into the message. Only an
+	 * explicit `false` (eglot's) turns them off: a client that ignores an unknown field loses nothing,
+	 * one that shows it without declaring it would get every location twice.
+	 */
+	readonly relatedInformation: boolean;
+	/** The client shows a diagnostic's `codeDescription` link (again only an explicit `false` says no). */
+	readonly codeDescription: boolean;
 }
 
 /** Markdown when the client lists it first; plain text when it lists something else first or nothing. */
@@ -35,6 +44,8 @@ export function clientFormats(capabilities: ClientCapabilities = LATEST_CLIENT_C
 		documentation: preferred(completionItem?.documentationFormat),
 		preselect: completionItem?.preselectSupport === true,
 		insertAsIs: Array.isArray(modes) && modes.includes(InsertTextMode.asIs),
+		relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation !== false,
+		codeDescription: capabilities.textDocument?.publishDiagnostics?.codeDescriptionSupport !== false,
 	};
 }
 
