@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { disk, domain, findings } from '../../support/fixture';
+import { hoverAt, textOf } from '../../support/cursor';
 
 const EMPTY_VALUES = [
 	domain("  <seclabel type='' model='selinux'/>"),
@@ -42,4 +43,10 @@ test("an empty attribute value is reported on its two quotes", () => {
 	const relabel = findings(xml).find((finding) => finding.rule.id === 'relabel-invalid');
 	assert.ok(relabel, 'relabel-invalid');
 	assert.equal(xml.slice(relabel.span.start, relabel.span.end), "''");
+});
+
+test('a hover on an empty attribute value covers its quotes', () => {
+	const { hover, cursor } = hoverAt(domain("  <seclabel type='dynamic' model='selinux' relabel='|'/>"));
+	assert.ok(hover?.range, 'a hover with a range');
+	assert.equal(textOf(cursor, hover.range), "''");
 });
