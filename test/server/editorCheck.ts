@@ -7,7 +7,8 @@
  *   PUBLISH <version> <count>     each publishDiagnostics for the file, as it arrived
  *   DIAG <line>:<col> <text>      the diagnostics the editor shows (1-based)
  *   HOVER <kind> <value>          the hover on `<seclabel`
- *   COMPLETION\t<insertTextFormat>\t<label>\t<documentation kind>\t<newText>
+ *   COMPLETION\t<insertTextFormat>\t<label>\t<documentation kind>\t<newText>   in the start tag
+ *   LABEL\t…   the same, in the disk's empty <label>
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
@@ -21,18 +22,32 @@ export const GUEST = [
 	'  <name>guest</name>',
 	"  <memory unit='KiB'>1048576</memory>",
 	"  <os><type arch='x86_64'>hvm</type></os>",
-	'  <devices/>',
+	'  <devices>',
+	"    <disk type='file' device='disk'>",
+	"      <driver name='qemu' type='raw'/>",
+	"      <source file='/var/lib/libvirt/images/guest.img'>",
+	"        <seclabel model='selinux'><label></label></seclabel>",
+	'      </source>',
+	"      <target dev='vda' bus='virtio'/>",
+	'    </disk>',
+	'  </devices>',
 	"  <seclabel type='dynamic' relabel='no' />",
 	'</domain>',
 	'',
 ].join('\n');
 
-const SECLABEL_LINE = 5;
+const LINES = GUEST.split('\n');
+const SECLABEL_LINE = LINES.findIndex((line) => line.startsWith('  <seclabel'));
+const LABEL_LINE = LINES.findIndex((line) => line.includes('<label></label>'));
 /** Where libvirt's refusal is shown: on relabel='no' (1-based, as editors count). */
-export const REFUSAL = { line: SECLABEL_LINE + 1, column: GUEST.split('\n')[SECLABEL_LINE].indexOf("relabel='no'") + 1 };
-/** On the seclabel element's name; and in the start tag's blank before `/>`, where `model='…'` is offered. */
+export const REFUSAL = { line: SECLABEL_LINE + 1, column: LINES[SECLABEL_LINE].indexOf("relabel='no'") + 1 };
+/**
+ * On the seclabel element's name; in the start tag's blank before `/>`, where `model='…'` is
+ * offered; and inside the disk's empty `<label>`, where whole labels come first.
+ */
 const HOVER_AT = `${SECLABEL_LINE}:5`;
-const COMPLETE_AT = `${SECLABEL_LINE}:${GUEST.split('\n')[SECLABEL_LINE].indexOf('/>')}`;
+const COMPLETE_AT = `${SECLABEL_LINE}:${LINES[SECLABEL_LINE].indexOf('/>')}`;
+const LABEL_AT = `${LABEL_LINE}:${LINES[LABEL_LINE].indexOf('</label>')}`;
 
 export interface EditorRun {
 	readonly stdout: string;
@@ -42,6 +57,7 @@ export interface EditorRun {
 	readonly diagnostics: { line: number; column: number; text: string }[];
 	readonly hover?: { kind: string; value: string };
 	readonly completions: { format: number; label: string; documentation: string; newText: string }[];
+	readonly labelCompletions: { format: number; label: string; documentation: string; newText: string }[];
 }
 
 /**
@@ -60,7 +76,7 @@ export function runEditor(command: string, args: (file: string, other: string) =
 		fs.mkdirSync(bin);
 		fs.symlinkSync(path.join(ROOT, 'dist', 'server.js'), path.join(bin, 'libvirt-seclabel-language-server'));
 		const env = {
-			...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, SERVER: path.join(ROOT, 'dist', 'server.js'), HOVER_AT, COMPLETE_AT,
+			...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`, SERVER: path.join(ROOT, 'dist', 'server.js'), HOVER_AT, COMPLETE_AT, LABEL_AT,
 			HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, XDG_STATE_HOME: dir, XDG_CACHE_HOME: dir,
 		};
 		const run = spawnSync(command, args(file, other), { encoding: 'utf8', env, timeout: 90_000, cwd: dir });
@@ -70,11 +86,13 @@ export function runEditor(command: string, args: (file: string, other: string) =
 		const publishes = lines.map((line) => /^PUBLISH (\S+) (\d+)$/.exec(line)).filter((m) => m !== null).map((m) => ({ version: m[1], count: Number(m[2]) }));
 		const diagnostics = lines.map((line) => /^DIAG (\d+):(\d+) (.*)$/.exec(line)).filter((m) => m !== null).map((m) => ({ line: Number(m[1]), column: Number(m[2]), text: m[3] }));
 		const hoverLine = lines.map((line) => /^HOVER (\S+) (.*)$/.exec(line)).find((m) => m !== null);
-		const completions = lines.filter((line) => line.startsWith('COMPLETION\t')).map((line) => {
+		const items = (tag: string) => lines.filter((line) => line.startsWith(`${tag}\t`)).map((line) => {
 			const [, format, label, documentation, newText] = line.split('\t');
 			return { format: Number(format), label, documentation, newText };
 		});
-		return { stdout: run.stdout, modes, publishes, diagnostics, hover: hoverLine ? { kind: hoverLine[1], value: hoverLine[2] } : undefined, completions };
+		const completions = items('COMPLETION');
+		const labelCompletions = items('LABEL');
+		return { stdout: run.stdout, modes, publishes, diagnostics, hover: hoverLine ? { kind: hoverLine[1], value: hoverLine[2] } : undefined, completions, labelCompletions };
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
@@ -118,4 +136,12 @@ export function assertReceived(run: EditorRun, declared: Declared): void {
 		assert.equal(item.documentation, declared.documentation, `'${item.label}' documentation format${context}`);
 	}
 	assert.match(model.newText, /^model='(selinux|dac|apparmor)'$/, `'model' inserts a complete attribute${context}`);
+
+	// An empty device <label> of a guest with a dynamic label: whole contexts first, as plain text.
+	const [first, second, third] = run.labelCompletions;
+	assert.deepEqual([first, second].map((item) => item && { format: item.format, label: item.label, newText: item.newText }), [
+		{ format: 1, label: 'system_u:object_r:svirt_image_t:s0', newText: 'system_u:object_r:svirt_image_t:s0' },
+		{ format: 1, label: 'system_u:object_r:virt_content_t:s0', newText: 'system_u:object_r:virt_content_t:s0' },
+	], `whole labels first in an empty <label>${context}`);
+	assert.equal(third?.label, 'system_u', `then the part-by-part items${context}`);
 }

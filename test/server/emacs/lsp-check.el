@@ -6,7 +6,7 @@
 ;; format test/server/editorCheck.ts reads (MODE, PUBLISH, DIAG, HOVER, COMPLETION, RESULT).
 ;; eglot 1.9 has no public API for a synchronous request; `eglot--current-server-or-lose' is its
 ;; internal accessor (stable through 1.9).
-;; Usage: PATH=DIR-WITH-THE-BIN:$PATH HOVER_AT=L:C COMPLETE_AT=L:C emacs --batch -q -l lsp-check.el FILE OTHER-XML
+;; Usage: PATH=DIR-WITH-THE-BIN:$PATH HOVER_AT=L:C COMPLETE_AT=L:C LABEL_AT=L:C emacs --batch -q -l lsp-check.el FILE OTHER-XML
 (require 'eglot)
 (require 'flymake)
 (setq eglot-sync-connect t
@@ -28,6 +28,16 @@
   (let ((parts (split-string (getenv variable) ":")))
     (list :textDocument (eglot--TextDocumentIdentifier)
           :position (list :line (string-to-number (car parts)) :character (string-to-number (cadr parts))))))
+
+;; Prints the completion items at the position in VARIABLE as `TAG\tformat\tlabel\tdoc kind\tnewText'.
+(defun lsp-check--complete (server tag variable)
+  (let* ((completion (jsonrpc-request server :textDocument/completion (lsp-check--position variable)))
+         (items (if (vectorp completion) completion (plist-get completion :items))))
+    (seq-doseq (item items)
+      (let ((documentation (plist-get item :documentation)))
+        (lsp-check--out "%s\t%s\t%s\t%s\t%s" tag (or (plist-get item :insertTextFormat) 1) (plist-get item :label)
+                        (if (stringp documentation) "string" (plist-get documentation :kind))
+                        (lsp-check--one-line (plist-get (plist-get item :textEdit) :newText)))))))
 
 ;; Every publication the server sends, before eglot hands it to flymake.
 (advice-add 'eglot-handle-notification :before
@@ -64,13 +74,8 @@
          (hover (jsonrpc-request server :textDocument/hover (lsp-check--position "HOVER_AT")))
          (contents (plist-get hover :contents)))
     (lsp-check--out "HOVER %s %s" (plist-get contents :kind) (lsp-check--one-line (plist-get contents :value)))
-    (let* ((completion (jsonrpc-request server :textDocument/completion (lsp-check--position "COMPLETE_AT")))
-           (items (if (vectorp completion) completion (plist-get completion :items))))
-      (seq-doseq (item items)
-        (let ((documentation (plist-get item :documentation)))
-          (lsp-check--out "COMPLETION\t%s\t%s\t%s\t%s" (or (plist-get item :insertTextFormat) 1) (plist-get item :label)
-                          (if (stringp documentation) "string" (plist-get documentation :kind))
-                          (lsp-check--one-line (plist-get (plist-get item :textEdit) :newText)))))))
+    (lsp-check--complete server "COMPLETION" "COMPLETE_AT")
+    (lsp-check--complete server "LABEL" "LABEL_AT"))
   (lsp-check--out "RESULT %d" (length diags))
   (ignore-errors (eglot-shutdown (eglot--current-server-or-lose)))
   (kill-emacs (if diags 0 1)))

@@ -1,8 +1,8 @@
 -- Headless Neovim as a second, non-VS Code LSP client of the stdio server. It prints what the
 -- client received in the line format test/server/editorCheck.ts reads (PUBLISH, DIAG, HOVER,
--- COMPLETION, RESULT), the same as test/server/emacs/lsp-check.el.
+-- COMPLETION, LABEL, RESULT), the same as test/server/emacs/lsp-check.el.
 -- Neovim 0.7 (Debian 12) has no vim.lsp.start, so the client is started and attached by hand.
--- Usage: SERVER=dist/server.js HOVER_AT=L:C COMPLETE_AT=L:C nvim --headless --clean -c "luafile lsp-check.lua" FILE
+-- Usage: SERVER=dist/server.js HOVER_AT=L:C COMPLETE_AT=L:C LABEL_AT=L:C nvim --headless --clean -c "luafile lsp-check.lua" FILE
 local file = vim.fn.expand('%:p')
 local bufnr = vim.api.nvim_get_current_buf()
 local function out(line) io.stdout:write(line .. '\n') end
@@ -35,13 +35,18 @@ end
 for _, r in pairs(vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', position('HOVER_AT'), 5000) or {}) do
   if r.result then out(string.format('HOVER %s %s', r.result.contents.kind, one_line(r.result.contents.value))) end
 end
-for _, r in pairs(vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', position('COMPLETE_AT'), 5000) or {}) do
-  local items = r.result and (r.result.items or r.result) or {}
-  for _, item in ipairs(items) do
-    local documentation = type(item.documentation) == 'string' and 'string' or (item.documentation and item.documentation.kind)
-    out(string.format('COMPLETION\t%s\t%s\t%s\t%s', tostring(item.insertTextFormat or 1), item.label, tostring(documentation), one_line(item.textEdit and item.textEdit.newText)))
+-- The completion items at the position in `variable`, as TAG\tformat\tlabel\tdoc kind\tnewText.
+local function complete(tag, variable)
+  for _, r in pairs(vim.lsp.buf_request_sync(bufnr, 'textDocument/completion', position(variable), 5000) or {}) do
+    local items = r.result and (r.result.items or r.result) or {}
+    for _, item in ipairs(items) do
+      local documentation = type(item.documentation) == 'string' and 'string' or (item.documentation and item.documentation.kind)
+      out(string.format('%s\t%s\t%s\t%s\t%s', tag, tostring(item.insertTextFormat or 1), item.label, tostring(documentation), one_line(item.textEdit and item.textEdit.newText)))
+    end
   end
 end
+complete('COMPLETION', 'COMPLETE_AT')
+complete('LABEL', 'LABEL_AT')
 out(string.format('RESULT %d', #vim.diagnostic.get(bufnr)))
 vim.lsp.stop_client(id)
 vim.cmd(ok and 'qall!' or 'cquit 1')
