@@ -13,15 +13,18 @@ import { FIX_ALL_KIND } from './service/features/codeActions';
 import type { LanguageSettings } from './service/types';
 import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
 import { WorkspaceIndexer } from './workspaceIndexer';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 import { HotplugSupport, REFRESH_HOST_COMMAND } from './hotplugServer';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
-	const service = getSeclabelLanguageService();
+	// Replaced in onInitialize by one shaped for what the client declared (snippets, markdown).
+	let service = getSeclabelLanguageService();
 	const documents = new TextDocuments(TextDocument);
 	const parsed = new Map<string, { version: number; doc: SeclabelDocument }>();
 	const settingsByUri = new Map<string, Promise<LanguageSettings>>();
+	const publisher = new DiagnosticsPublisher();
 	let canPullConfiguration = false;
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
@@ -142,13 +145,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				return;
 			}
 			const diagnostics = service.doValidation(current, doc, checked, { rulesDocumentationUri: runtime.rulesDocumentationUri });
-			await connection.sendDiagnostics({ uri, version, diagnostics });
+			if (publisher.claim(uri, version, diagnostics)) {
+				await connection.sendDiagnostics({ uri, version, diagnostics });
+			}
 		} catch (error) {
 			connection.console.error(`Validation of ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
 		}
 	}
 
 	connection.onInitialize((params): InitializeResult => {
+		service = getSeclabelLanguageService({ clientCapabilities: params.capabilities ?? {} });
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
 		indexer.initialize(params);
@@ -203,6 +209,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	documents.onDidClose((event) => {
 		parsed.delete(event.document.uri);
 		settingsByUri.delete(event.document.uri);
+		publisher.forget(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 		void indexer.documentClosed(event.document.uri);
 	});

@@ -23,7 +23,7 @@ async function start(folder: string, settings: Record<string, unknown>): Promise
 	const folderUri = pathToFileURL(folder).href;
 	const result = await server.connection.sendRequest(InitializeRequest.type, {
 		processId: process.pid, rootUri: folderUri, workspaceFolders: [{ uri: folderUri, name: 'ws' }],
-		capabilities: { workspace: { workspaceFolders: true } },
+		capabilities: { workspace: { workspaceFolders: true }, textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } } },
 		initializationOptions: { settings },
 	});
 	await server.connection.sendNotification(InitializedNotification.type, {});

@@ -10,7 +10,8 @@ import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
 import { doComplete } from './features/completion';
 import { doHover } from './features/hover';
-import type { LanguageSettings } from './types';
+import type { ClientCapabilities, LanguageSettings } from './types';
+import { clientFormats } from './features/clientFormats';
 
 export interface SeclabelLanguageService {
 	/** Parses a document; cheap for XML that is not a libvirt domain. */
@@ -37,14 +38,24 @@ function otherXml(text: string): SeclabelDocument {
 	return { xml: { text, root: null, problems: [] }, domain: null, kind: 'inactive', seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], otherRoot: true };
 }
 
-export function getSeclabelLanguageService(): SeclabelLanguageService {
+export interface LanguageServiceOptions {
+	/**
+	 * What the client declared in `initialize`: snippets and markdown only for a client that takes
+	 * them. Without it, what VS Code declares (LATEST_CLIENT_CAPABILITIES).
+	 */
+	readonly clientCapabilities?: ClientCapabilities;
+}
+
+export function getSeclabelLanguageService(options: LanguageServiceOptions = {}): SeclabelLanguageService {
+	const formats = clientFormats(options.clientCapabilities);
 	return {
 		parseDocument: (document) => parseSeclabelText(document.getText()),
-		doValidation,
+		doValidation: (document, doc, settings, options = {}) => doValidation(document, doc, settings,
+			{ ...options, relatedInformation: options.relatedInformation ?? formats.relatedInformation, codeDescription: options.codeDescription ?? formats.codeDescription }),
 		doCodeActions,
-		doComplete,
-		doHover,
+		doComplete: (document, position, doc, settings) => doComplete(document, position, doc, settings, formats),
+		doHover: (document, position, doc, settings) => doHover(document, position, doc, settings, formats),
 	};
 }
 
-export type { LanguageSettings } from './types';
+export type { ClientCapabilities, LanguageSettings } from './types';

@@ -82,3 +82,40 @@ export interface WorkspaceContext {
 	/** The other guests' images and levels, for the cross-guest rules; absent when only levels are known. */
 	readonly guests?: import('./workspace/workspaceIndex').GuestLookup;
 }
+
+/**
+ * What the editor declared it can show, the part of LSP's ClientCapabilities the service reads.
+ * The LSP adapter passes the client's own object from `initialize`; callers without a client
+ * (the CLI, tests) get {@link LATEST_CLIENT_CAPABILITIES}, what VS Code declares.
+ */
+export interface ClientCapabilities {
+	readonly textDocument?: {
+		readonly completion?: {
+			readonly completionItem?: {
+				/** `${1|a,b|}` placeholders and `$0`; without it insert text is plain and complete. */
+				readonly snippetSupport?: boolean;
+				/** Formats of `documentation`, preferred first; absent means plain text only. */
+				readonly documentationFormat?: readonly string[];
+				readonly preselectSupport?: boolean;
+				readonly insertTextModeSupport?: { readonly valueSet?: readonly number[] };
+			};
+		};
+		readonly hover?: {
+			/** Formats of hover `contents`, preferred first; absent means plain text only. */
+			readonly contentFormat?: readonly string[];
+		};
+		readonly publishDiagnostics?: {
+			readonly relatedInformation?: boolean;
+			readonly codeDescriptionSupport?: boolean;
+		};
+	};
+}
+
+/** A client that takes everything (as VS Code does): snippets, markdown, preselection, indented multi-line text. */
+export const LATEST_CLIENT_CAPABILITIES: ClientCapabilities = {
+	textDocument: {
+		completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], preselectSupport: true, insertTextModeSupport: { valueSet: [1, 2] } } },
+		hover: { contentFormat: ['markdown', 'plaintext'] },
+		publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+	},
+};
