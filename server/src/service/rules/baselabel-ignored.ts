@@ -1,6 +1,6 @@
 import { removeElement, setAttribute } from './edits';
 import { nameSpan, type Fix, type Rule } from './rule';
-import { exceedsLimit, LABEL_MAX, modelOf, seclabelType } from './semantics';
+import { exceedsLimit, labelLimit, modelOf, seclabelType } from './semantics';
 
 export const rule: Rule = {
 	id: 'baselabel-ignored',
@@ -16,11 +16,11 @@ export const rule: Rule = {
 	example: "<seclabel model='selinux'>\n  <baselabel>system_u:system_r:svirt_tcg_t:s0</baselabel>\n</seclabel>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
+			const type = seclabelType(seclabel, context.version);
 			if (type === null || seclabel.baselabels.length === 0) {
 				continue;
 			}
-			const modelNone = modelOf(seclabel) === 'none';
+			const modelNone = modelOf(seclabel, context.version) === 'none';
 			seclabel.baselabels.forEach((baselabel, index) => {
 				const value = context.textOf(baselabel);
 				let message: string | undefined;
@@ -38,8 +38,8 @@ export const rule: Rule = {
 					message = 'libvirt reads only the first <baselabel>; this one is ignored.';
 				} else if (value.length === 0) {
 					message = 'An empty <baselabel> is ignored: the guest runs with the default process type.';
-				} else if (exceedsLimit(value, LABEL_MAX)) {
-					message = `A <baselabel> longer than ${LABEL_MAX} bytes (UTF-8) is ignored.`;
+				} else if (exceedsLimit(value, labelLimit(context.version))) {
+					message = `A <baselabel> longer than ${labelLimit(context.version)} bytes (UTF-8) is ignored.`;
 				}
 				if (message) {
 					fixes.push({ title: 'Remove the ignored <baselabel>', edits: [removeElement(context.text, baselabel)], isPreferred: fixes.length === 0 });

@@ -22,7 +22,7 @@ export const rule: Rule = {
 		if (domainSeclabels.length === 0 || context.doc.xml.root?.name === 'domstatus') {
 			return;
 		}
-		if (domainSeclabels.some((seclabel) => seclabelType(seclabel) === null || domainRelabel(seclabel) === null)) {
+		if (domainSeclabels.some((seclabel) => seclabelType(seclabel, context.version) === null || domainRelabel(seclabel, context.version) === null)) {
 			return;
 		}
 		const models = effectiveDomainModels(context);
