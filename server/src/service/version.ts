@@ -94,8 +94,19 @@ export const NONE_LABEL_NEEDS_NO_MODEL: VersionChange = {
 	evidence: "libvirt's NEWS for 12.3.0: \"security: Don't error out on security labels of type='none'\"",
 };
 
+/**
+ * A device override with `relabel='no'` (and no label) is accepted under a domain seclabel that
+ * relabels nothing: it asks for what the domain already does.
+ */
+export const NORELABEL_OVERRIDE_ALLOWED: VersionChange = {
+	since: '12.9.0',
+	what: "a device seclabel with `relabel='no'` is accepted under a domain seclabel for the same model that relabels nothing",
+	range: ['11.3.0', '12.9.0'],
+	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…), the 12.9.0 oracle accepts it; libvirt's NEWS up to 12.5 does not mention it, so the oldest proven release is used",
+};
+
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, DEVICE_RELABEL_NEEDS_LABEL, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, DEVICE_RELABEL_NEEDS_LABEL, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]
