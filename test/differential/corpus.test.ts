@@ -5,7 +5,9 @@
  * The manifests record libvirt 10.7.0 on a QEMU host; this records what each version's test driver
  * does with the same files, so a version difference shows up here as a disagreement unless a rule
  * knows about it. The verdicts themselves are committed per version in
- * test/data/libvirt/VERDICTS.tsv and checked against the oracles by verdicts.test.ts.
+ * test/data/libvirt/VERDICTS.tsv (the conformance suite checks the service against that file
+ * without virsh); the last test here checks the file against the oracles
+ * (`UPDATE_VERDICTS=1 npm test -- differential/corpus` rewrites it).
  *
  * Which of libvirt's errors comes first is asserted on the generated set (virsh.test.ts), not here:
  * three define-time inputs of libvirt's (seclabel-multiple, seclabel-device-duplicates,
@@ -21,6 +23,8 @@ import { rootElementName } from '../../server/src/service/parser/seclabelModel';
 import { atLeast, parseVersion } from '../../server/src/service/version';
 import { defineAll, lintJson, ORACLE_VERSIONS } from './oracle';
 import { CORPUS_DIR } from '../support/corpus';
+import { formatVerdicts, readVerdicts, UNKNOWN_FEATURES, VERDICTS_FILE, type Verdict } from '../support/verdicts';
+import type { LibvirtVerdict, OracleVersion } from './oracle';
 
 const CORPUS = CORPUS_DIR;
 
@@ -31,28 +35,33 @@ export function manifestInputs(relative: string): string[] {
 	return lines.map((line) => line.split('\t')).filter((cells) => cells[1] !== 'aux').map((cells) => path.join(path.dirname(file), cells[0]));
 }
 
-/**
- * The corpus is libvirt 10.7.0's test data, and some of it uses devices older libvirt does not know
- * at all, which it refuses before or regardless of any seclabel: 7.0.0 has no `<audio type='none'>`
- * or `'spice'` (the `<audio>` element came in 7.2.0, NEWS) and no `<input type='evdev'>` (9.0.0 has
- * it; NEWS does not say when it came). Those files say
- * nothing about seclabels there; each must be refused with exactly such a message, and only by the
- * versions before the feature.
- */
-const UNKNOWN_FEATURES: readonly { message: RegExp; before: string }[] = [
-	{ message: /^unsupported configuration: unknown audio type '(none|spice)'$/, before: '7.2.0' },
-	{ message: /^unsupported configuration: unknown input device type 'evdev'$/, before: '9.0.0' },
-];
+function corpusInputs(): string[] {
+	return [...manifestInputs('MANIFEST.tsv'), ...manifestInputs(path.join('derived', 'MANIFEST.tsv'))];
+}
+
+/** Each version's verdicts on every corpus input, started together on first use. */
+let verdictsByVersion: Map<OracleVersion, Promise<Map<string, LibvirtVerdict>>> | undefined;
+function verdictsFor(version: OracleVersion): Promise<Map<string, LibvirtVerdict>> {
+	if (!verdictsByVersion) {
+		const inputs = corpusInputs();
+		verdictsByVersion = new Map(ORACLE_VERSIONS.map((each) => {
+			const pending = defineAll(inputs, each);
+			pending.catch(() => undefined);
+			return [each, pending];
+		}));
+	}
+	return verdictsByVersion.get(version)!;
+}
 
 for (const version of ORACLE_VERSIONS) test(`libvirt ${version} refuses a corpus domain exactly when the project reports a define-stage diagnostic, with its message`, { timeout: 300000 }, async () => {
-	const inputs = [...manifestInputs('MANIFEST.tsv'), ...manifestInputs(path.join('derived', 'MANIFEST.tsv'))];
+	const inputs = corpusInputs();
 	// `virsh define` reads only <domain>; device, snapshot, backup, status and migration documents
 	// are refused for their root alone, and the service gives them no diagnostics by design.
 	const nonDomains = inputs.filter((file) => rootElementName(fs.readFileSync(file, 'utf8')) !== 'domain');
 	const domains = inputs.filter((file) => !nonDomains.includes(file));
 	assert.ok(domains.length >= 150, `only ${domains.length} domain documents in the corpus`);
 	const [verdicts, report] = await Promise.all([
-		defineAll(inputs, version),
+		verdictsFor(version),
 		lintJson(domains, ['--driver', 'test', '--libvirt-version', version]),
 	]);
 	for (const file of nonDomains) {
@@ -79,4 +88,22 @@ for (const version of ORACLE_VERSIONS) test(`libvirt ${version} refuses a corpus
 	}
 	assert.equal(failures.length, 0, `libvirt ${version} and the project disagree on ${failures.length} corpus domains:\n${failures.join('\n')}`);
 	assert.ok(domains.length - unknownFeatures >= 60, `only ${domains.length - unknownFeatures} corpus domains were compared for libvirt ${version}`);
+});
+
+test('test/data/libvirt/VERDICTS.tsv holds every version\'s verdict on every corpus input, as the oracles give it', { timeout: 300000 }, async () => {
+	const inputs = corpusInputs();
+	const rows = new Map<string, Map<string, Verdict>>(inputs.map((file) => [path.relative(CORPUS, file), new Map()]));
+	for (const version of ORACLE_VERSIONS) {
+		const verdicts = await verdictsFor(version);
+		for (const file of inputs) {
+			rows.get(path.relative(CORPUS, file))!.set(version, verdicts.get(file)!);
+		}
+	}
+	const expected = formatVerdicts({ versions: ORACLE_VERSIONS, rows });
+	if (process.env.UPDATE_VERDICTS === '1') {
+		fs.writeFileSync(VERDICTS_FILE, expected);
+	}
+	const committed = formatVerdicts(readVerdicts());
+	const differing = expected.split('\n').filter((line) => !committed.split('\n').includes(line));
+	assert.equal(committed, expected, `${VERDICTS_FILE} differs from the oracles on ${differing.length} rows (UPDATE_VERDICTS=1 npm test -- differential/corpus rewrites it):\n${differing.slice(0, 10).join('\n')}`);
 });
