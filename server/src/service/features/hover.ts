@@ -17,6 +17,7 @@ import { seclabelSite, type SeclabelSite } from './position';
 import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
 import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';
+import { versionLine } from './hoverVersion';
 
 const DOCS_LINK = `[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
 const DISK_DOCS_LINK = '[libvirt: Hard drives, floppy disks, CDROMs](https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms)';
@@ -73,6 +74,7 @@ function hoverElement(document: TextDocument, doc: SeclabelDocument, element: Xm
 			vocabulary.DOMAIN_SECLABEL_DOC,
 			domainSeclabelEffect(doc, site.seclabel, settings, catalogueOf(settings)),
 			model === null && doc.seclabels.length === 1 ? `No \`model\`: this seclabel is for the host's primary security driver (\`${settings.hostSecurityModel ?? 'selinux'}\` here).` : undefined,
+			versionLine(settings),
 			DOCS_LINK,
 		]);
 	}
