@@ -71,6 +71,10 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -2, 0, 0];
 	}
 	const chardev = device.name !== 'disk';
+	// 7.0.0 reads the second UDP source's seclabels when it reaches that source.
+	if (code === 'chardev-udp-source-seclabel') {
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, offset, 0, 0];
+	}
 	if (code === 'chardev-source-count') {
 		// The diagnostic sits on the extra <source>, which the old walk meets after the earlier sources.
 		return sourcesCountedFirst ? [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -1, 0, 0, 0] : [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, offset, -1, 0];
