@@ -105,8 +105,27 @@ export const NORELABEL_OVERRIDE_ALLOWED: VersionChange = {
 	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…), the 12.9.0 oracle accepts it; libvirt's NEWS up to 12.5 does not mention it, so the oldest proven release is used",
 };
 
+/**
+ * `<nvram type='…'>` takes a `<source>` (with device seclabels) from 8.5.0 (NEWS: "Introduce support
+ * for network backed NVRAM"); older libvirt reads `<nvram>` as a plain path. For the parse-site rules.
+ */
+export const NVRAM_SOURCE: VersionChange = {
+	since: '8.5.0',
+	what: '`<nvram>` takes a `<source>`, whose seclabels libvirt reads',
+	range: ['7.0.0', '9.0.0'],
+	evidence: 'libvirt\'s NEWS for 8.5.0: "qemu: Introduce support for network backed NVRAM" (the `type` attribute and `<source>` of `<nvram>`)',
+};
+
+/** A disk `<source>` takes a `<dataStore>` (qcow2 data-file) whose `<source>` carries seclabels, from 10.10.0. */
+export const DATA_STORE: VersionChange = {
+	since: '10.10.0',
+	what: 'a disk source takes a `<dataStore>`, whose source seclabels libvirt reads',
+	range: ['9.0.0', '11.3.0'],
+	evidence: 'libvirt\'s NEWS for 10.10.0: "qemu: Support for the \'data-file\' QCOW2 image feature" (the `<dataStore>` element)',
+};
+
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, DEVICE_RELABEL_NEEDS_LABEL, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]
