@@ -8,7 +8,7 @@ export const rule: Rule = {
 	scope: 'parser',
 	title: "A `<baselabel>` without an explicit `type='dynamic'`.",
 	reference: 'B10, A5',
-	versions: "libvirt's documentation says a baselabel without a type implies `dynamic`; since libvirt started reading `type` with virXMLPropEnum (before 9.0.0) that is no longer true: the baselabel is dropped.",
+	versions: "libvirt's documentation says a baselabel without a type implies `dynamic`. That holds before 8.0.0 (7.0.0) and again from 12.0.0 (12.9.0); from 8.0.0 to 11.x (9.0.0, 11.3.0), where virXMLPropEnum reads the missing type as `default`, the baselabel is dropped.",
 	description: [
 		"libvirt reads `<baselabel>` only when `type='dynamic'` is written out. Under `static`, `none` or no type at all it is silently dropped, and with it the process type you chose: the guest runs as the policy's default `svirt_t`.",
 		'An empty baselabel, one longer than 4096 bytes of UTF-8, or a second one is dropped too.',
