@@ -217,3 +217,25 @@ export function temporaryDirectory(prefix: string): { dir: string; remove: () =>
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * What libvirt keeps of a document: define it in a fresh session and print the saved (inactive)
+ * XML with `dumpxml --inactive`. An element libvirt ignores is missing from it, which is how the
+ * `ignored` stage can be checked against the real parser.
+ */
+export async function defineAndDump(xml: string, name: string, version: OracleVersion): Promise<string> {
+	const target = oracle(version);
+	const base = target.chroot ? path.join(target.chroot, 'tmp') : os.tmpdir();
+	const dir = fs.mkdtempSync(path.join(base, 'libvirt-seclabel-dump-'));
+	const inside = target.chroot ? `/tmp/${path.basename(dir)}` : dir;
+	try {
+		fs.writeFileSync(path.join(dir, 'domain.xml'), xml);
+		const session = await run(target, ['-q', '-c', 'test:///default'], `define ${inside}/domain.xml\ndumpxml ${name} --inactive\n`);
+		if (session.stderr.trim() !== '') {
+			throw new Error(`libvirt ${version} did not define and print ${name}: ${session.stderr.trim()}`);
+		}
+		return session.stdout;
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+}
