@@ -20,7 +20,7 @@ let diagnostics: Diagnostic[];
 
 before(async () => {
 	server = spawnServer({ inheritStderr: true });
-	await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { libvirtVersion: 'auto' } });
+	await server.connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: { textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } } }, workspaceFolders: null, initializationOptions: { libvirtVersion: 'auto' } });
 	await server.connection.sendNotification(InitializedNotification.type, {});
 	await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: URI, languageId: 'xml', version: 1, text: TEXT } });
 	diagnostics = (await server.diagnosticsOfVersion(URI, 1, 20_000)).diagnostics;

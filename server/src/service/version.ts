@@ -146,9 +146,17 @@ export function compareVersions(a: Version, b: Version): number {
 	return a.major - b.major || a.minor - b.minor || a.micro - b.micro;
 }
 
+/** Boundaries parsed once: rules ask for them per seclabel, on every keystroke. */
+const parsedBoundaries = new Map<string, Version>();
+
 /** True when `version` is at least `than` (`X.Y.Z`). */
 export function atLeast(version: Version, than: string): boolean {
-	return compareVersions(version, parseVersion(than)!) >= 0;
+	let boundary = parsedBoundaries.get(than);
+	if (!boundary) {
+		boundary = parseVersion(than)!;
+		parsedBoundaries.set(than, boundary);
+	}
+	return compareVersions(version, boundary) >= 0;
 }
 
 /** True when `version` has the behaviour that `change` introduced. */
