@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeAt } from '../parser/nodeAt';
 import type { DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
 import { describeOwner } from '../parser/seclabelModel';
+import { versionLine } from './hoverVersion';
 import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
 import { domainRelabel, modelOf } from '../rules/semantics';
 import { effectiveCatalogue, type SelinuxCatalogue } from '../selinux/catalogue';
@@ -17,7 +18,6 @@ import { seclabelSite, type SeclabelSite } from './position';
 import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
 import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';
-import { versionLine } from './hoverVersion';
 
 const DOCS_LINK = `[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
 const DISK_DOCS_LINK = '[libvirt: Hard drives, floppy disks, CDROMs](https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms)';
