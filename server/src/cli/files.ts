@@ -222,6 +222,18 @@ export async function collectInputFiles(paths: readonly string[], rawPaths: read
 
 /** Standard input as bytes, refused past the size limit the files have. */
 export async function readStdinBytes(stream: NodeJS.ReadableStream = process.stdin, limit = MAX_FILE_BYTES): Promise<Buffer> {
+	if (stream === process.stdin) {
+		// Node's stdin stream ends quietly on a directory (`- < /etc`); the read itself says EISDIR.
+		let stat: fs.Stats | undefined;
+		try {
+			stat = fs.fstatSync(0);
+		} catch {
+			stat = undefined;
+		}
+		if (stat?.isDirectory()) {
+			throw Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' });
+		}
+	}
 	const chunks: Buffer[] = [];
 	let size = 0;
 	for await (const chunk of stream) {
