@@ -87,7 +87,7 @@ test("'-' reads standard input through a real pipe; --stdin-filename names it an
 		const vm = path.join(dir, 'vm.xml');
 		fs.writeFileSync(vm, CLEAN);
 		fs.writeFileSync(path.join(dir, 'other.xml'), CLEAN.replace('<name>clean</name>', '<name>other</name>'));
-		const named = runCli(['--format', 'json', '--stdin-filename', vm, '-', dir], { input: REFUSED });
+		const named = runCli(['--format', 'json', '--stdin-filename', vm, '-', dir, vm], { input: REFUSED });
 		assert.equal(named.status, 1, named.stderr);
 		const report = JSON.parse(named.stdout) as JsonReport;
 		assert.deepEqual(report.files.map((f) => [path.basename(f.path), f.diagnostics.map((d) => d.code)]), [['vm.xml', ['dynamic-relabel-no']], ['other.xml', []]]);

@@ -183,8 +183,8 @@ export async function walkXmlFiles(root: Buffer, onUnreadable: (name: string, re
 
 /**
  * Files to check, in a stable order: named files as given, directories searched for *.xml, `-`
- * as standard input (named `stdinName`). A file of a directory with the same resolved path as
- * `stdinName` is left out: standard input stands for it (an editor's unsaved buffer).
+ * as standard input (named `stdinName`). A file (named or in a directory) with the same resolved
+ * path as `stdinName` is left out: standard input stands for it (an editor's unsaved buffer).
  */
 export async function collectInputFiles(paths: readonly string[], rawPaths: readonly (Buffer | undefined)[] | undefined, stdinName: string, onUnreadable: (name: string, reason: string) => void): Promise<InputFile[]> {
 	const files: InputFile[] = [];
@@ -206,6 +206,9 @@ export async function collectInputFiles(paths: readonly string[], rawPaths: read
 			continue;
 		}
 		if (!stat.isDirectory()) {
+			if (stdinResolved !== undefined && path.resolve(name) === stdinResolved) {
+				continue;
+			}
 			files.push({ raw, name, named: true, root: name });
 			continue;
 		}
