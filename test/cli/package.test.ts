@@ -1,7 +1,7 @@
 /**
  * What ships: the npm tarball (`npm pack`) holds the two bins, the README, the LICENSE and the
  * rules reference their links point at, and nothing else; a global install of it from the tarball
- * alone (offline) pulls no dependency and its bins run; the .vsix file list (`vsce ls`) has the
+ * alone (offline) pulls no dependency and its bins run; the .vsix (a real `vsce package`) holds the
  * client and server bundles and no CLI, sources or source maps.
  */
 import { test } from 'node:test';
@@ -77,14 +77,30 @@ test('a global install from the tarball alone (offline) installs no dependency, 
 	}
 });
 
-test('the .vsix holds the client and server bundles and what the page and grammar need: no CLI, no maps, no sources', () => {
-	const vsce = path.join(ROOT, 'node_modules', '.bin', 'vsce');
+test('the .vsix (vsce package) holds the client and server bundles and what the page and grammar need: no CLI, no maps, no sources', () => {
+	const vsce = path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
 	assert.ok(fs.existsSync(vsce), `${vsce} is missing: run npm ci`);
-	const run = cp.spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-	assert.equal(run.status, 0, run.stderr);
-	const files = run.stdout.trim().split('\n').sort();
-	const images = fs.readdirSync(path.join(ROOT, 'docs', 'images')).map((name) => `docs/images/${name}`);
-	const grammars = fs.readdirSync(path.join(ROOT, 'syntaxes')).map((name) => `syntaxes/${name}`);
-	assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/client.js', 'dist/server.js', 'docs/rules.md', 'images/icon.png', 'package.json', ...images, ...grammars].sort());
-	assert.ok(fs.existsSync(path.join(ROOT, 'dist', 'cli.js')), 'the build made dist/cli.js, which the list leaves out');
+	// Packaged from a copy without the prepublish step, which would rebuild the dist/ other suites
+	// are running; the copy keeps .vscodeignore and .npmignore, so the allow-lists decide.
+	const dir = tempDir();
+	try {
+		const stage = path.join(dir, 'stage');
+		const skipped = new Set(['node_modules', '.git', '.tools', 'out', 'test-results', 'test', 'server', 'client']);
+		fs.cpSync(ROOT, stage, { recursive: true, filter: (source) => !skipped.has(path.relative(ROOT, source).split(path.sep)[0]) });
+		const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+		delete manifest.scripts['vscode:prepublish'];
+		fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
+		const vsix = path.join(dir, 'extension.vsix');
+		const run = cp.spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], { cwd: stage, encoding: 'utf8', timeout: 180_000 });
+		assert.equal(run.status, 0, `vsce package failed:\n${run.stdout}\n${run.stderr}`);
+		const unzip = cp.spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
+		assert.equal(unzip.status, 0, `unzip -Z1 failed (apt-get install unzip): ${unzip.stderr}`);
+		const files = unzip.stdout.split('\n').filter((entry) => entry.startsWith('extension/')).map((entry) => entry.slice('extension/'.length)).sort();
+		const images = fs.readdirSync(path.join(ROOT, 'docs', 'images')).map((name) => `docs/images/${name}`);
+		const grammars = fs.readdirSync(path.join(ROOT, 'syntaxes')).map((name) => `syntaxes/${name}`);
+		assert.deepEqual(files, ['LICENSE.txt', 'dist/client.js', 'dist/server.js', 'docs/rules.md', 'images/icon.png', 'package.json', 'readme.md', ...images, ...grammars].sort());
+		assert.ok(fs.existsSync(path.join(stage, 'dist', 'cli.js')) && fs.existsSync(path.join(stage, 'dist', 'server.js.map')), 'the copy had dist/cli.js and the maps, which the .vsix leaves out');
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 });
