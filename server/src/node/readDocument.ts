@@ -15,7 +15,7 @@ export interface ReadResult {
 
 export class UnreadableFileError extends Error {}
 
-export function readDocumentFile(file: string): ReadResult {
+export function readDocumentFile(file: string | Buffer): ReadResult {
 	let stat: fs.Stats;
 	try {
 		stat = fs.statSync(file);
