@@ -9,7 +9,7 @@
  * - A header is at most MAX_HEADER_BYTES; the terminator is searched for in that much, once per chunk.
  * - Damage (no terminator in time, no or a bad Content-Length, a body that is not JSON, a
  *   Content-Length that promises more than ever comes) is logged in one line, and the reader
- *   resynchronises at the next `Content-Length:` at the start of a line, searching each byte once.
+ *   resynchronises at the next `Content-Length:`, searching each byte once.
  * - A body is collected as a list of chunks and joined once, so a large message costs linear time.
  */
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message, type MessageReader } from 'vscode-languageserver/node';
@@ -115,7 +115,11 @@ export class BoundedStreamMessageReader extends AbstractMessageReader implements
 		}
 	}
 
-	/** The next header, an error text when it is damaged, or undefined until more bytes arrive. */
+	/**
+	 * The next header, an error text when it is damaged, or undefined until more bytes arrive. A
+	 * damaged header loses only its first byte, so that the search for the next header looks inside
+	 * it too (garbage before a valid header ends up in the same header block).
+	 */
 	private readHeader(): { length: number } | string | undefined {
 		const window = this.peek(Math.min(this.length, MAX_HEADER_BYTES + TERMINATOR.length));
 		const end = window.indexOf(TERMINATOR);
@@ -123,44 +127,46 @@ export class BoundedStreamMessageReader extends AbstractMessageReader implements
 			if (window.length < MAX_HEADER_BYTES + TERMINATOR.length) {
 				return undefined;
 			}
-			this.take(1); // So that the search for the next header starts past this one.
+			this.take(1);
 			return `a message header is longer than ${MAX_HEADER_BYTES} bytes without its terminator`;
 		}
+		const problem = (text: string) => {
+			this.take(1);
+			return text;
+		};
 		const text = window.toString('latin1', 0, end);
-		this.take(end + TERMINATOR.length);
 		let length: number | undefined;
 		for (const line of text.split('\r\n')) {
 			const colon = line.indexOf(':');
 			if (colon <= 0) {
-				return `a message header line has no name: ${JSON.stringify(line.slice(0, 80))}`;
+				return problem(`a message header line has no name: ${JSON.stringify(line.slice(0, 80))}`);
 			}
 			const name = line.slice(0, colon).trim().toLowerCase();
 			const value = line.slice(colon + 1).trim();
 			if (name === 'content-length') {
 				if (!/^\d{1,10}$/.test(value) || Number(value) > MAX_CONTENT_BYTES) {
-					return `Content-Length ${JSON.stringify(value.slice(0, 40))} is not a number of bytes up to ${MAX_CONTENT_BYTES}`;
+					return problem(`Content-Length ${JSON.stringify(value.slice(0, 40))} is not a number of bytes up to ${MAX_CONTENT_BYTES}`);
 				}
 				length = Number(value);
-			} else if (name === 'content-type' && !/charset\s*=\s*"?utf-?8"?/i.test(value) && /charset/i.test(value)) {
-				return `Content-Type ${JSON.stringify(value.slice(0, 80))} names a charset other than utf-8`;
+			} else if (name === 'content-type' && /charset/i.test(value) && !/charset\s*=\s*"?utf-?8"?/i.test(value)) {
+				return problem(`Content-Type ${JSON.stringify(value.slice(0, 80))} names a charset other than utf-8`);
 			}
 		}
-		return length === undefined ? 'a message header has no Content-Length' : { length };
+		if (length === undefined) {
+			return problem('a message header has no Content-Length');
+		}
+		this.take(end + TERMINATOR.length);
+		return { length };
 	}
 
 	/**
-	 * Drops bytes up to the next `Content-Length:` at the start of a line; true when found. Keeps
+	 * Drops bytes up to the next `Content-Length:`; true when found. Keeps
 	 * the last few bytes when not, in case the name is split between two chunks.
 	 */
 	private resync(): boolean {
 		const all = this.take(this.length);
-		const text = all.toString('latin1').toLowerCase();
-		let at = text.startsWith(HEADER_NAME) ? 0 : -1;
-		for (let from = 0; at < 0;) {
-			const found = text.indexOf(`\n${HEADER_NAME}`, from);
-			if (found < 0) break;
-			at = found + 1;
-		}
+		// Message bodies end without a newline, so the next header can start anywhere.
+		const at = all.toString('latin1').toLowerCase().indexOf(HEADER_NAME);
 		if (at < 0) {
 			this.unshift(all.subarray(Math.max(0, all.length - HEADER_NAME.length)));
 			return false;
@@ -185,7 +191,7 @@ export class BoundedStreamMessageReader extends AbstractMessageReader implements
 		}
 		const waiting = this.peek(this.length);
 		const lower = waiting.toString('latin1').toLowerCase();
-		if (!lower.startsWith(HEADER_NAME) && !lower.includes(`\n${HEADER_NAME}`)) {
+		if (!lower.includes(HEADER_NAME)) {
 			return; // Only a slow client: keep waiting.
 		}
 		this.damaged(`Content-Length ${this.bodyLength} promised more bytes than came within ${STALLED_BODY_MS / 1000} s, and a header follows`);
