@@ -21,7 +21,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
-	DidChangeWatchedFilesNotification, FileChangeType,
+	DidChangeWatchedFilesNotification, FileChangeType, MessageType, ShowMessageNotification,
 	type Connection, type DidChangeWatchedFilesParams, type Disposable, type FileSystemWatcher, type InitializeParams, type TextDocuments,
 	type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
@@ -298,11 +298,9 @@ export class WorkspaceIndexer {
 		}
 		this.notified.add(key);
 		this.connection.console.info(message);
-		if (level === 'warning') {
-			void this.connection.window.showWarningMessage(message);
-		} else {
-			void this.connection.window.showInformationMessage(message);
-		}
+		// A notification, not window/showMessageRequest: there is nothing to answer, and a client
+		// must not be kept waiting on the user.
+		void this.connection.sendNotification(ShowMessageNotification.type, { type: level === 'warning' ? MessageType.Warning : MessageType.Info, message }).catch(() => undefined);
 	}
 
 	/** The watchers for what was indexed, as relative patterns when the client reads them. */
@@ -413,7 +411,10 @@ export class WorkspaceIndexer {
 					outside.push(file);
 					continue;
 				}
-				const { text } = await readDomainFile(file);
+				const { text, refused } = await readDomainFile(file);
+				if (refused !== undefined) {
+					this.connection.console.info(`Did not read ${file}: ${refused}.`);
+				}
 				if (this.documents.get(change.uri) || this.stopped) {
 					continue;
 				}

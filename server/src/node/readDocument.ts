@@ -84,6 +84,17 @@ export function readRegularFileSync(file: string, limits: ReadLimits = {}): Buff
 	if (pseudo) {
 		throw new UnreadableFileError(`is a kernel interface file (${pseudo}), not a domain file`);
 	}
+	// A look before opening, so that a FIFO or device is not even opened; the fstat below is what
+	// holds when the path is swapped in between.
+	let before: fs.Stats;
+	try {
+		before = fs.statSync(file);
+	} catch (error) {
+		throw new UnreadableFileError(describeError(error));
+	}
+	if (!before.isFile()) {
+		throw new UnreadableFileError(describeFileKind(before));
+	}
 	let fd: number;
 	try {
 		fd = fs.openSync(file, OPEN_FLAGS);
@@ -138,6 +149,15 @@ export async function readRegularFile(file: string, limits: ReadLimits = {}): Pr
 	const pseudo = await pseudoFileSystemOfAsync(file);
 	if (pseudo) {
 		throw new UnreadableFileError(`is a kernel interface file (${pseudo}), not a domain file`);
+	}
+	let before: fs.Stats;
+	try {
+		before = await fs.promises.stat(file);
+	} catch (error) {
+		throw new UnreadableFileError(describeError(error));
+	}
+	if (!before.isFile()) {
+		throw new UnreadableFileError(describeFileKind(before));
 	}
 	let handle: fs.promises.FileHandle;
 	try {
