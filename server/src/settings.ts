@@ -40,7 +40,7 @@ export interface IndexLimits {
 	readonly maxDomains: number;
 }
 
-export const DEFAULT_INDEX_LIMITS: IndexLimits = { maxFiles: 20_000, maxDomains: 5_000 };
+export const DEFAULT_INDEX_LIMITS: IndexLimits = { maxFiles: 50_000, maxDomains: 5_000 };
 
 /** `libvirtSeclabel.index.maxFiles` / `.maxDomains`: positive integers, else the defaults. */
 export function readIndexLimits(client: ClientSettings | undefined | null): IndexLimits {

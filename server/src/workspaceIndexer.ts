@@ -29,7 +29,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeclabelDocument } from './service/parser/seclabelModel';
 import { parseSeclabelText } from './service/seclabelLanguageService';
 import { WorkspaceIndex } from './service/workspace/workspaceIndex';
-import { isInside, listXmlFiles, readDomainFile } from './node/workspaceScanner';
+import { isInside, listXmlFiles, readDomainFile, readDomainFileSync } from './node/workspaceScanner';
 import { DEFAULT_INDEX_LIMITS, type IndexLimits } from './settings';
 
 export interface IndexSettings extends IndexLimits {
@@ -52,6 +52,9 @@ function toPath(uri: unknown): string | undefined {
 		return undefined;
 	}
 }
+
+/** The longest the scan reads before it lets requests and edits in. */
+const SLICE_MS = 8;
 
 /** How many skipped entries one log line names; the rest are counted. */
 const SKIPPED_LOGGED = 20;
@@ -231,9 +234,17 @@ export class WorkspaceIndexer {
 			const affected = new Set<string>();
 			let domains = 0;
 			let domainsCut = false;
+			const fileSystems = new Map<number, string | undefined>();
+			let sliceStarted = performance.now();
 			for (let i = 0; i < files.length && !this.stopped; i++) {
+				// Reads are synchronous (cheap) in slices of a few milliseconds; between slices the
+				// server answers what came in, so the file the user opened is checked first.
+				if (performance.now() - sliceStarted > SLICE_MS) {
+					await new Promise((resolve) => setImmediate(resolve));
+					sliceStarted = performance.now();
+				}
 				const uri = pathToFileURL(files[i]).href;
-				if (i % 200 === 0) {
+				if (i % 500 === 0) {
 					progress?.report(Math.floor((i / files.length) * 100), `${i} of ${files.length} files`);
 				}
 				// An open document's text is what the user sees; the file may be older.
@@ -245,7 +256,7 @@ export class WorkspaceIndexer {
 					domainsCut = true;
 					break;
 				}
-				const file = await readDomainFile(files[i]);
+				const file = readDomainFileSync(files[i], fileSystems);
 				if (file.refused !== undefined) {
 					onSkipped(files[i], file.refused);
 				}

@@ -71,6 +71,8 @@ export interface ReadLimits {
 	readonly headBytes?: number;
 	/** Give up after this long (default MAX_READ_MS). */
 	readonly timeoutMs?: number;
+	/** The pseudo file system (or none) per device number, for a caller that reads many files (one statfs per device). */
+	readonly fileSystems?: Map<number, string | undefined>;
 }
 
 function tooLarge(size: number, maxBytes: number): UnreadableFileError {
@@ -80,10 +82,6 @@ function tooLarge(size: number, maxBytes: number): UnreadableFileError {
 /** The bytes of a regular file, never blocking on what is not one; throws UnreadableFileError. */
 export function readRegularFileSync(file: string, limits: ReadLimits = {}): Buffer {
 	const maxBytes = limits.maxBytes ?? MAX_FILE_BYTES;
-	const pseudo = pseudoFileSystemOf(file);
-	if (pseudo) {
-		throw new UnreadableFileError(`is a kernel interface file (${pseudo}), not a domain file`);
-	}
 	// A look before opening, so that a FIFO or device is not even opened; the fstat below is what
 	// holds when the path is swapped in between.
 	let before: fs.Stats;
@@ -94,6 +92,16 @@ export function readRegularFileSync(file: string, limits: ReadLimits = {}): Buff
 	}
 	if (!before.isFile()) {
 		throw new UnreadableFileError(describeFileKind(before));
+	}
+	let pseudo: string | undefined;
+	if (limits.fileSystems?.has(before.dev)) {
+		pseudo = limits.fileSystems.get(before.dev);
+	} else {
+		pseudo = pseudoFileSystemOf(file);
+		limits.fileSystems?.set(before.dev, pseudo);
+	}
+	if (pseudo) {
+		throw new UnreadableFileError(`is a kernel interface file (${pseudo}), not a domain file`);
 	}
 	let fd: number;
 	try {
