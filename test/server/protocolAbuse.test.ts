@@ -7,6 +7,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { domain } from '../support/fixture';
 import { spawnRaw, frame, type RawServer } from '../support/rawLspClient';
 
@@ -278,5 +281,24 @@ test('a header without a terminator costs linear time: 32 MB take less than 8 ti
 		await shutdownAndExit(server);
 	} finally {
 		server.kill();
+	}
+});
+
+test('an exception thrown or a promise rejected anywhere in the server is logged, never fatal', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-throw-'));
+	const preload = path.join(dir, 'throw.js');
+	// Loaded before the server: once it runs, a timer throws and a promise rejects with nobody to catch them.
+	fs.writeFileSync(preload, "setTimeout(() => { throw new Error('planted exception'); }, 300); setTimeout(() => { Promise.reject(new Error('planted rejection')); }, 300);\n");
+	const server = spawnRaw({ preload });
+	try {
+		await initialized(server);
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		await assertServes(server);
+		assert.match(server.stderr(), /uncaught exception: Error: planted exception/);
+		assert.match(server.stderr(), /unhandled rejection: Error: planted rejection/);
+		await shutdownAndExit(server);
+	} finally {
+		server.kill();
+		fs.rmSync(dir, { recursive: true, force: true });
 	}
 });
