@@ -90,6 +90,20 @@ async function realpathOrUndefined(file: string): Promise<string | undefined> {
 	}
 }
 
+/**
+ * A client request that is not answered in time must not stall the index: a client that never
+ * answers `window/workDoneProgress/create` or `client/registerCapability` still gets its guests indexed.
+ */
+const CLIENT_ANSWER_MS = 5000;
+
+function within<T>(promise: Promise<T>, fallback: T): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<T>((resolve) => {
+		timer = setTimeout(() => resolve(fallback), CLIENT_ANSWER_MS);
+	});
+	return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
+}
+
 /** Glob metacharacters in a directory name would change what an absolute glob pattern matches. */
 const GLOB_SPECIAL = /[*?[\]{}!]/;
 
@@ -133,7 +147,7 @@ export class WorkspaceIndexer {
 
 	/** After `initialized`: starts the first scan, then asks the client to watch what it indexed. */
 	async start(): Promise<void> {
-		this.readSettings(await this.hooks.indexSettings());
+		this.readSettings(await within(this.hooks.indexSettings(), this.currentSettings()));
 		await this.scan();
 	}
 
@@ -144,12 +158,16 @@ export class WorkspaceIndexer {
 
 	/** Settings changed: different extra directories or bounds mean a new scan. */
 	async settingsChanged(): Promise<void> {
-		const settings = await this.hooks.indexSettings();
+		const settings = await within(this.hooks.indexSettings(), this.currentSettings());
 		if (JSON.stringify(settings.extraDomainDirs) === JSON.stringify(this.extraDirs) && settings.maxFiles === this.limits.maxFiles && settings.maxDomains === this.limits.maxDomains) {
 			return;
 		}
 		this.readSettings(settings);
 		await this.scan();
+	}
+
+	private currentSettings(): IndexSettings {
+		return { extraDomainDirs: this.extraDirs, ...this.limits };
 	}
 
 	private readSettings(settings: IndexSettings): void {
@@ -218,7 +236,7 @@ export class WorkspaceIndexer {
 			await this.registerWatchers();
 			return;
 		}
-		const progress = this.supportsProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+		const progress = this.supportsProgress ? await within(this.connection.window.createWorkDoneProgress(), undefined) : undefined;
 		progress?.begin('Indexing libvirt domain XML', 0, 'Looking for *.xml files', false);
 		try {
 			const skipped: string[] = [];
@@ -345,7 +363,7 @@ export class WorkspaceIndexer {
 		try {
 			previous?.dispose();
 			if (watchers.length > 0) {
-				this.watcherRegistration = await this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
+				this.watcherRegistration = await within(this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }), undefined);
 			}
 		} catch (error) {
 			this.connection.console.warn(`Could not register file watchers: ${String(error)}`);

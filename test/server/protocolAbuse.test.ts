@@ -302,3 +302,37 @@ test('an exception thrown or a promise rejected anywhere in the server is logged
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
 });
+
+test('initialize with garbage capabilities, folders and options initializes, and the server serves', async () => {
+	const variants: unknown[] = [
+		{},
+		{ processId: 'x', rootUri: 42, capabilities: null, workspaceFolders: 'x', initializationOptions: 42, trace: 'loud' },
+		{ processId: null, rootUri: 'not a uri', capabilities: { window: 42, workspace: 'x', textDocument: null }, workspaceFolders: [null, 42, { uri: 42 }, { uri: 'file:///nowhere', name: 1 }], initializationOptions: { settings: 'x' } },
+		{ processId: null, rootUri: null, capabilities: { workspace: { didChangeWatchedFiles: 'x', configuration: 'yes', workspaceFolders: 1 }, window: { workDoneProgress: {} } }, initializationOptions: { settings: { extraDomainDirs: [42, null, '/nowhere'], index: 'x', rules: [] } } },
+	];
+	for (const params of variants) {
+		const server = spawnRaw();
+		try {
+			const response = await server.request('initialize', params);
+			assert.equal(response.error, undefined, `initialize ${JSON.stringify(params)}: ${JSON.stringify(response.error)}`);
+			server.notify('initialized', {});
+			await assertServes(server);
+			assertNoCrashLog(server);
+			await shutdownAndExit(server);
+		} finally {
+			server.kill();
+		}
+	}
+	const badParams = spawnRaw();
+	try {
+		for (const params of [null, 42, 'x', [1]]) {
+			const response = await badParams.request('initialize', params);
+			assert.equal(response.error?.code, INVALID_PARAMS, `initialize ${JSON.stringify(params)}: ${JSON.stringify(response)}`);
+		}
+		await initialized(badParams);
+		await assertServes(badParams);
+		await shutdownAndExit(badParams);
+	} finally {
+		badParams.kill();
+	}
+});

@@ -51,12 +51,13 @@ interface StartOptions {
 	settings?: Record<string, unknown>;
 	capabilities?: Record<string, unknown>;
 	preload?: string;
+	answerRequests?: boolean;
 }
 
 const FULL_CAPABILITIES = { window: { workDoneProgress: true }, workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } };
 
 async function start(options: StartOptions): Promise<RawServer> {
-	const server = spawnRaw({ preload: options.preload });
+	const server = spawnRaw({ preload: options.preload, answerRequests: options.answerRequests });
 	const folders = options.folders.map((folder) => ({ uri: pathToFileURL(folder).href, name: path.basename(folder) }));
 	const response = await server.request('initialize', {
 		processId: process.pid, rootUri: folders[0]?.uri ?? null, workspaceFolders: folders, capabilities: options.capabilities ?? FULL_CAPABILITIES,
@@ -274,6 +275,25 @@ test('file watchers: relative patterns under the indexed roots, absolute globs w
 			} finally {
 				server.kill();
 			}
+		}
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});
+
+test('a client that never answers the progress and registration requests still gets its guests indexed', async () => {
+	const dir = tempDir('seclabel-silent-');
+	try {
+		fs.writeFileSync(path.join(dir, 'vm2.xml'), VM2);
+		const server = await start({ folders: [dir], answerRequests: false });
+		try {
+			const vm1 = pathToFileURL(path.join(dir, 'vm1.xml')).href;
+			const diagnostics = await diagnosticsOf(server, vm1, VM1, (list) => list.some((d) => d.code === 'shared-image-not-shareable'));
+			assert.deepEqual(relatedUris(diagnostics, 'shared-image-not-shareable'), [pathToFileURL(path.join(dir, 'vm2.xml')).href]);
+			assert.ok(server.received.some((m) => m.method === 'window/workDoneProgress/create'), 'the server asked for progress and got no answer');
+			await stop(server);
+		} finally {
+			server.kill();
 		}
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });

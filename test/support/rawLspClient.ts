@@ -42,7 +42,7 @@ export function frame(message: unknown): Buffer {
 
 let nextId = 1;
 
-export function spawnRaw(options: { preload?: string; env?: NodeJS.ProcessEnv } = {}): RawServer {
+export function spawnRaw(options: { preload?: string; env?: NodeJS.ProcessEnv; answerRequests?: boolean } = {}): RawServer {
 	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
 	const args = [...(options.preload ? ['--require', options.preload] : []), SERVER, '--stdio'];
 	const child = cp.spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
@@ -61,7 +61,7 @@ export function spawnRaw(options: { preload?: string; env?: NodeJS.ProcessEnv } 
 		const m = message as { id?: number | string; method?: string; params?: unknown; result?: unknown; error?: { code: number; message: string } };
 		if (typeof m.method === 'string') {
 			received.push({ method: m.method, params: m.params });
-			if (m.id !== undefined) {
+			if (m.id !== undefined && options.answerRequests !== false) {
 				// Requests from the server (configuration, registration, progress): answer them as a plain client would.
 				const result = m.method === 'workspace/configuration' ? ((m.params as { items?: unknown[] })?.items ?? []).map(() => null) : null;
 				write(frame({ jsonrpc: '2.0', id: m.id, result }));
