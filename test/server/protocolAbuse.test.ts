@@ -336,3 +336,37 @@ test('initialize with garbage capabilities, folders and options initializes, and
 		badParams.kill();
 	}
 });
+
+test('garbage answers to the server\'s own requests (configuration, progress, registration) are survived', async () => {
+	const answers: ((method: string) => { result: unknown } | { error: { code: number; message: string } })[] = [
+		() => ({ result: 42 }),
+		() => ({ result: null }),
+		() => ({ result: 'x' }),
+		(method) => (method === 'workspace/configuration' ? { result: [42, null, 'x', [1], { libvirtSeclabel: 7 }] } : { result: {} }),
+		() => ({ error: { code: -32603, message: 'the client failed' } }),
+	];
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-answers-'));
+	try {
+		fs.writeFileSync(path.join(dir, 'other.xml'), BAD.replace('<name>guest</name>', '<name>other</name>'));
+		for (const answer of answers) {
+			const server = spawnRaw({ answer });
+			try {
+				const folder = { uri: `file://${dir}`, name: 'ws' };
+				const response = await server.request('initialize', {
+					processId: process.pid, rootUri: folder.uri, workspaceFolders: [folder],
+					capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+				});
+				assert.equal(response.error, undefined);
+				server.notify('initialized', {});
+				server.notify('workspace/didChangeConfiguration', { settings: null });
+				await assertServes(server);
+				assertNoCrashLog(server);
+				await shutdownAndExit(server);
+			} finally {
+				server.kill();
+			}
+		}
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+});

@@ -42,7 +42,16 @@ export function frame(message: unknown): Buffer {
 
 let nextId = 1;
 
-export function spawnRaw(options: { preload?: string; env?: NodeJS.ProcessEnv; answerRequests?: boolean } = {}): RawServer {
+export interface RawOptions {
+	preload?: string;
+	env?: NodeJS.ProcessEnv;
+	/** false: the server's requests are never answered. */
+	answerRequests?: boolean;
+	/** The response to a request from the server (default: null, or one null per configuration item). */
+	answer?: (method: string, params: unknown) => { result: unknown } | { error: { code: number; message: string } };
+}
+
+export function spawnRaw(options: RawOptions = {}): RawServer {
 	assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run 'npm run build' (npm test builds it first)`);
 	const args = [...(options.preload ? ['--require', options.preload] : []), SERVER, '--stdio'];
 	const child = cp.spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
@@ -64,7 +73,7 @@ export function spawnRaw(options: { preload?: string; env?: NodeJS.ProcessEnv; a
 			if (m.id !== undefined && options.answerRequests !== false) {
 				// Requests from the server (configuration, registration, progress): answer them as a plain client would.
 				const result = m.method === 'workspace/configuration' ? ((m.params as { items?: unknown[] })?.items ?? []).map(() => null) : null;
-				write(frame({ jsonrpc: '2.0', id: m.id, result }));
+				write(frame({ jsonrpc: '2.0', id: m.id, ...(options.answer ? options.answer(m.method, m.params) : { result }) }));
 			}
 			for (const waiter of [...waiters]) {
 				if (waiter.method === m.method && waiter.accept(m.params)) {
