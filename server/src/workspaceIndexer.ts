@@ -336,7 +336,13 @@ export class WorkspaceIndexer {
 	watchers(): FileSystemWatcher[] {
 		const shallow = [...this.shallowDirs].filter((dir) => !this.deepRoots.some((root) => isInside(dir, root)));
 		const watchers: FileSystemWatcher[] = [];
-		for (const [dir, pattern] of [...this.deepRoots.map((root) => [root, '**/*.xml'] as const), ...shallow.map((dir) => [dir, '*.xml'] as const)]) {
+		if (!this.supportsRelativePatterns && shallow.length > 0) {
+			// A client that cannot scope a watcher to a base directory finds what to watch by walking
+			// its whole project (eglot 1.9 does), and the project here is /tmp or a home directory.
+			this.connection.console.info(`Not watching ${shallow.join(', ')}: the client does not support relative patterns, and an absolute pattern would make it walk the whole workspace folder.`);
+		}
+		const watched = [...this.deepRoots.map((root) => [root, '**/*.xml'] as const), ...(this.supportsRelativePatterns ? shallow.map((dir) => [dir, '*.xml'] as const) : [])];
+		for (const [dir, pattern] of watched) {
 			if (this.supportsRelativePatterns) {
 				watchers.push({ globPattern: { baseUri: pathToFileURL(dir).href, pattern } });
 			} else if (!GLOB_SPECIAL.test(dir)) {

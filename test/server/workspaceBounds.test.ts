@@ -242,6 +242,20 @@ test('the system temporary directory as a workspace folder is not indexed: only 
 			server.kill();
 			fs.rmSync(guard, { force: true });
 		}
+		// A client without relative patterns (eglot 1.9) would walk all of the folder to honour any
+		// watcher, so none is registered there; the directory is still indexed.
+		const plain = await start({ folders: [tmp], capabilities: { window: { workDoneProgress: true }, workspace: { workspaceFolders: true, didChangeWatchedFiles: { dynamicRegistration: true } } } });
+		try {
+			const vm1 = pathToFileURL(path.join(dir, 'vm1.xml')).href;
+			const diagnostics = await diagnosticsOf(plain, vm1, VM1, (list) => list.some((d) => d.code === 'shared-image-not-shareable'));
+			assert.deepEqual(relatedUris(diagnostics, 'shared-image-not-shareable'), [pathToFileURL(path.join(dir, 'vm2.xml')).href]);
+			await plain.request('textDocument/hover', { textDocument: { uri: vm1 }, position: { line: 0, character: 0 } });
+			assert.deepEqual(plain.received.filter((m) => m.method === 'client/registerCapability'), [], 'no watcher for a client that would walk /tmp');
+			assert.match(logText(plain), /Not watching/);
+			await stop(plain);
+		} finally {
+			plain.kill();
+		}
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
