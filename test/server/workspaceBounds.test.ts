@@ -16,7 +16,7 @@ import { fileDisk, guestXml, IMAGES, VM1, VM2 } from '../workspace/guests';
 import { spawnRaw, type RawServer } from '../support/rawLspClient';
 import { ROOT } from '../support/lspServer';
 import { readRegularFileSync, UnreadableFileError } from '../../server/src/node/readDocument';
-import { listXmlFiles, readDomainFile } from '../../server/src/node/workspaceScanner';
+import { listXmlFiles, readDomainFile, readDomainFileSync } from '../../server/src/node/workspaceScanner';
 
 /** Loaded into the server: every path it opens or reads, on stderr. */
 const OPEN_GUARD = `
@@ -170,13 +170,19 @@ test('the shared reader refuses what is not a regular file, and the CLI says so 
 		const listed = await listXmlFiles([dir], { confine: true });
 		assert.deepEqual(listed.map((file) => path.basename(file)), ['gone.xml']);
 		fs.rmSync(path.join(dir, 'gone.xml'));
-		const gone = await readDomainFile(listed[0]);
-		assert.equal(gone.text, undefined);
-		assert.match(gone.refused ?? '', /no such file/);
+		for (const gone of [await readDomainFile(listed[0]), readDomainFileSync(listed[0])]) {
+			assert.equal(gone.text, undefined);
+			assert.match(gone.refused ?? '', /no such file/);
+		}
 		// Size bounds: the head of a file is enough to skip other XML.
 		const big = path.join(dir, 'big.xml');
 		fs.writeFileSync(big, `<network>${' '.repeat(10 * 1024 * 1024)}</network>`);
 		assert.deepEqual(await readDomainFile(big), {});
+		assert.deepEqual(readDomainFileSync(big), {});
+		// A domain behind a prolog longer than the first look is still found.
+		const late = path.join(dir, 'late.xml');
+		fs.writeFileSync(late, `<?xml version='1.0'?>\n<!-- ${'x'.repeat(6000)} -->\n${VM1}`);
+		assert.equal(readDomainFileSync(late).text?.includes('<name>vm1</name>'), true);
 		assert.equal(readRegularFileSync(big, { headBytes: 100 }).length, 100);
 		assert.throws(() => readRegularFileSync(big, { maxBytes: 1024 }), /larger than/);
 	} finally {
