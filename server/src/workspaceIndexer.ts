@@ -149,6 +149,10 @@ export class WorkspaceIndexer {
 	async start(): Promise<void> {
 		this.readSettings(await within(this.hooks.indexSettings(), this.currentSettings()));
 		await this.scan();
+		// Documents a client opened before `initialized` (which it should not) get their directories too.
+		for (const document of this.documents.all()) {
+			await this.documentOpened(document.uri);
+		}
 	}
 
 	/** After `shutdown`: no more scans, reads or registrations. */
