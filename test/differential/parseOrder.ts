@@ -11,9 +11,11 @@
  * 3. devices by kind (disks, then parallel, serial, console and channel ports), each in document
  *    order; in a disk the top `<source>` before its backing chain, whatever the document order; in a
  *    character device the `<source>` count before its seclabels; in each seclabel the duplicate
- *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks;
+ *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks; a
+ *    backing store's type, format and source before the seclabels of that layer;
  * 4. validation after everything is parsed: disks before character devices, and in a vhost-user
- *    disk the readonly/shareable/transient check before the seclabel cross-check.
+ *    disk the readonly/shareable/transient check before the seclabel cross-check, and a
+ *    character device's missing path before its seclabel cross-check.
  */
 import type { DeviceSeclabel, SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
 import type { XmlElement } from '../../server/src/service/parser/xmlParser';
@@ -21,7 +23,7 @@ import type { XmlElement } from '../../server/src/service/parser/xmlParser';
 const DOMAIN_SECLABEL_RULES = ['seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'model-none-type', 'label-missing', 'imagelabel-missing', 'duplicate-model'];
 const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
 const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'labelskip-invalid', 'device-label-relabel-no', 'device-relabel-without-label'];
-const VALIDATION_RULES = ['vhostuser-disk-flags', 'device-override-needs-relabel'];
+const VALIDATION_RULES = ['vhostuser-disk-flags', 'chardev-source-path-missing', 'device-override-needs-relabel'];
 const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
 
 function contains(element: XmlElement, offset: number): boolean {
@@ -58,6 +60,12 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return undefined;
 	}
 	const seclabel = deviceSeclabelAt(doc, offset);
+	if (code === 'storage-source-invalid') {
+		// Checked when the parser reaches that layer, before the layer's own seclabels.
+		const disk = doc.disks.find((candidate) => candidate.element === device);
+		const layer = disk ? [...disk.layers].reverse().find((candidate) => contains(candidate.container, offset)) : undefined;
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, layer ? layer.depth : 0, -1, 0];
+	}
 	if (code === 'chardev-source-count') {
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -1, 0, 0];
 	}

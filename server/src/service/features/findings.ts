@@ -4,6 +4,7 @@
  * CLI all read its result.
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
+import { siteView } from '../parser/parseSites';
 import { textContent, type XmlElement } from '../parser/xmlParser';
 import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
@@ -58,8 +59,10 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	return findings;
 }
 
-function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
+function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
 	const findings: RuleFinding[] = [];
+	// The seclabels the target release reads (some sites are read only by newer releases).
+	const doc = siteView(parsed, resolved.version);
 	const overrides = resolved.settings.rules ?? {};
 	if (!doc.domain) {
 		const notADomain = allRules.find((rule) => rule.id === 'not-a-domain');

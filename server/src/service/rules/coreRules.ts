@@ -16,6 +16,8 @@ import { rule as duplicateModel } from './duplicate-model';
 import { rule as modelMissing } from './model-missing';
 import { rule as modelMissingMultiple } from './model-missing-multiple';
 import { rule as chardevSourceCount } from './chardev-source-count';
+import { rule as storageSourceInvalid } from './storage-source-invalid';
+import { rule as chardevSourcePathMissing } from './chardev-source-path-missing';
 import { rule as deviceDuplicateModel } from './device-duplicate-model';
 import { rule as labelskipInvalid } from './labelskip-invalid';
 import { rule as deviceLabelRelabelNo } from './device-label-relabel-no';
@@ -51,6 +53,8 @@ export const coreRules: readonly Rule[] = [
 	modelMissing,
 	modelMissingMultiple,
 	chardevSourceCount,
+	storageSourceInvalid,
+	chardevSourcePathMissing,
 	deviceDuplicateModel,
 	labelskipInvalid,
 	deviceLabelRelabelNo,

@@ -11,7 +11,7 @@ export const rule: Rule = {
 	libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
 	reference: 'E8',
 	description: [
-		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too.",
+		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too, but not the NVRAM, a data store, or a `<console>` that libvirt replaces by a copy of the first serial port (a serial-target console whose source differs from the serial's: its own seclabels are parsed, never validated).",
 		"Turn relabelling on at the domain level (`relabel='yes'` on a static label), or remove the override.",
 		"The model is compared after parsing: on a real host a lone model-less domain seclabel takes the host's default model (and with default model `none` its relabelling is off). libvirt's test driver (`driver: 'test'`) has no default model, so such a seclabel keeps no model there, and a model-less device seclabel matches it (checked with `virsh -c test:///default define`).",
 	].join('\n\n'),
@@ -28,7 +28,11 @@ export const rule: Rule = {
 		const models = effectiveDomainModels(context);
 		const relabels = effectiveDomainRelabels(context);
 		for (const seclabel of context.doc.deviceSeclabels) {
-			if (deviceRelabel(seclabel) === null) {
+			// A console that only aliases the first serial is replaced by a copy of it before validation.
+			// libvirt validates the overrides of disks (and their backing chains) and chardevs only: not
+			// the NVRAM's or a data store's (checked with virsh define, 9.0.0 and 11.3.0).
+			if (deviceRelabel(seclabel) === null || (seclabel.owner.kind === 'chardev' && seclabel.owner.chardev.aliasOf)
+				|| seclabel.owner.kind === 'nvram' || (seclabel.owner.kind === 'disk' && seclabel.owner.source.role === 'dataStore')) {
 				continue;
 			}
 			const model = seclabel.model?.value ?? null;
