@@ -103,6 +103,16 @@ const cases: Case[] = [
 	{ name: 'console-alias-type-differs.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-virtio.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/other'>${OVERRIDE}</source>`, "<target type='virtio' port='0'/>")}`, NONE) },
 	{ name: 'nvram-not-cross-checked.xml', needsCrossCheck: true, xml: domain('', NONE, nvram(`<nvram type='file'><source file='/n.fd'>${OVERRIDE}</source></nvram>`)) },
+	// XML as libxml2 reads it: an attribute is looked up by its local name when its prefix is bound.
+	{ name: 'prefixed-model-bound.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><seclabel x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	{ name: 'prefixed-model-unbound.xml', xml: domain(disk('file', `<source file='/a.img'><seclabel x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	{ name: 'prefixed-model-second.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><seclabel model='dac' x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	{ name: 'prefixed-element.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><x:seclabel model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	// Blank text: kept as the only content of a label, dropped beside a comment.
+	{ name: 'label-space.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label> </label></seclabel>\n") },
+	{ name: 'label-comment-only.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label><!-- none --></label></seclabel>\n") },
+	{ name: 'label-blank-comment.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label>\n    <!-- none -->\n  </label></seclabel>\n") },
+	{ name: 'label-blank-cdata.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label>\n    <![CDATA[]]>\n  </label></seclabel>\n") },
 ];
 
 interface Oracle {
