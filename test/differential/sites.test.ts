@@ -113,6 +113,15 @@ const cases: Case[] = [
 	{ name: 'label-comment-only.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label><!-- none --></label></seclabel>\n") },
 	{ name: 'label-blank-comment.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label>\n    <!-- none -->\n  </label></seclabel>\n") },
 	{ name: 'label-blank-cdata.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label>\n    <![CDATA[]]>\n  </label></seclabel>\n") },
+	// The internal DTD subset: entities in attribute values and text, ATTLIST defaults, tokenized types.
+	{ name: 'dtd-entity-model.xml', xml: `<!DOCTYPE domain [<!ENTITY m "selinux">]>\n` + domain(disk('file', "<source file='/a.img'><seclabel model='&m;' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	{ name: 'dtd-parameter-entity.xml', xml: `<!DOCTYPE domain [<!ENTITY % p "<!ENTITY m 'selinux'>"> %p;]>\n` + domain(disk('file', "<source file='/a.img'><seclabel model='&m;' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	{ name: 'dtd-entity-label.xml', xml: '<!DOCTYPE domain [<!ENTITY l "">]>\n' + domain('', "  <seclabel type='static' model='selinux'><label>&l;</label></seclabel>\n") },
+	{ name: 'dtd-entity-elements.xml', xml: `<!DOCTYPE domain [<!ENTITY s "${DUP.replace(/'/g, '&#39;')}">]>\n` + domain(disk('file', "<source file='/a.img'>&s;</source>")) },
+	{ name: 'dtd-default-relabel.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel relabel CDATA "no">]>\n' + domain('', "  <seclabel type='dynamic' model='selinux'/>\n") },
+	{ name: 'dtd-default-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #FIXED "selinux">]>\n' + domain(disk('file', "<source file='/a.img'><seclabel relabel='no'/><seclabel relabel='no'/></source>"), "  <seclabel type='dynamic'/>\n") },
+	{ name: 'dtd-nmtoken-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model NMTOKEN #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	{ name: 'dtd-cdata-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
 ];
 
 interface Oracle {

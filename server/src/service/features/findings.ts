@@ -5,7 +5,8 @@
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import { siteView } from '../parser/parseSites';
-import { textContent, type XmlElement } from '../parser/xmlParser';
+import type { XmlElement } from '../parser/xmlParser';
+import { libvirtText } from '../parser/dtdSubset';
 import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
@@ -93,7 +94,7 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 			textOf(element) {
 				let value = textCache.get(element);
 				if (value === undefined) {
-					value = textContent(doc.xml.text, element);
+					value = libvirtText(doc.xml, element);
 					textCache.set(element, value);
 				}
 				return value;

@@ -4,6 +4,7 @@
  * rule, completion and hover reads this instead of walking XML.
  */
 import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
+import { applyInternalSubset } from './dtdSubset';
 
 /**
  * True when the element is in no XML namespace, the only elements libvirt's XPath queries
@@ -197,6 +198,10 @@ export function parseSeclabelDocument(text: string): SeclabelDocument {
 
 export function buildModel(xml: XmlDocument): SeclabelDocument {
 	const root = xml.root;
+	// A DOCTYPE with an internal subset changes attribute values and text as libxml2 reads them.
+	if (root && xml.text.lastIndexOf('<!DOCTYPE', root.start) >= 0) {
+		applyInternalSubset(xml);
+	}
 	let domain: XmlElement | null = null;
 	let kind: DocumentKind = 'inactive';
 	if (root?.name === 'domain') {
