@@ -200,6 +200,8 @@ test('every parse site: libvirt reads a seclabel exactly where the project says,
 			}));
 			const report = await lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', oracle.version]);
 			const byName = new Map(report.files.map((file) => [path.basename(file.path), file.diagnostics.filter((d) => d.stage === 'define')]));
+			const refused = [...verdicts.values()].filter((verdict) => !verdict.accepted).length;
+			assert.ok(refused >= 20 && verdicts.size - refused >= 15, `libvirt ${oracle.version} refused ${refused} of ${verdicts.size} cases: both verdicts should be common`);
 			const crossCheck = !verdicts.get(CONTROL)!.accepted;
 			let count = 0;
 			for (const entry of cases) {
