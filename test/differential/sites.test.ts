@@ -9,7 +9,8 @@
  * A seclabel is probed with two override seclabels for the same model, which every release refuses
  * with the same words ("seclabel for model selinux is already provided") wherever it reads them, so
  * the probe says "read here" or "not read here" without depending on messages that differ between
- * releases. Cases about validation (whether a console that aliases the serial port is validated)
+ * releases. libxml2's own refusals (an undefined entity, UTF-16 and Latin-1 bytes) are compared
+ * with its whole message as libvirt prints it, context line and caret included. Cases about validation (whether a console that aliases the serial port is validated)
  * need libvirt's override cross-check (E8) to be observable; they are compared on the releases that
  * refuse the plain control case, which the oracle itself decides.
  */
@@ -42,6 +43,8 @@ const nvram = (inner: string) => `\n    <loader readonly='yes' type='pflash'>/us
 interface Case {
 	readonly name: string;
 	readonly xml: string;
+	/** The file's bytes, when they are not the XML in UTF-8. */
+	readonly bytes?: Uint8Array;
 	/** Compared only on releases where the control case shows libvirt's override cross-check. */
 	readonly needsCrossCheck?: boolean;
 }
@@ -122,7 +125,20 @@ const cases: Case[] = [
 	{ name: 'dtd-default-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #FIXED "selinux">]>\n' + domain(disk('file', "<source file='/a.img'><seclabel relabel='no'/><seclabel relabel='no'/></source>"), "  <seclabel type='dynamic'/>\n") },
 	{ name: 'dtd-nmtoken-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model NMTOKEN #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
 	{ name: 'dtd-cdata-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	// libxml2's own refusals: an undefined entity, and bytes libvirt reads as a UTF-8 C string.
+	{ name: 'undefined-entity-attribute.xml', xml: domain('', "  <seclabel type='x&nope;y' model='selinux'/>\n") },
+	{ name: 'undefined-entity-label.xml', xml: domain('', "  <seclabel type='static' model='selinux'>\n\t<label>\u00e9&nope;</label></seclabel>\n") },
+	latin1('latin1-declared.xml', "<?xml version='1.0' encoding='ISO-8859-1'?>\n"),
+	latin1('latin1-undeclared.xml', ''),
+	{ name: 'utf16le-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(domain(''), 'utf16le')]) },
+	{ name: 'utf16be-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(domain(''), 'utf16le').swap16()]) },
+	{ name: 'utf16le-no-bom.xml', xml: '', bytes: Buffer.from(domain(''), 'utf16le') },
 ];
+
+function latin1(name: string, declaration: string): Case {
+	const xml = declaration + domain('', "  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:s0\u00e9</label></seclabel>\n");
+	return { name, xml, bytes: Buffer.from(xml, 'latin1') };
+}
 
 interface Oracle {
 	readonly version: string;
@@ -185,7 +201,7 @@ test('every parse site: libvirt reads a seclabel exactly where the project says,
 	const temp = temporaryDirectory('libvirt-seclabel-sites-');
 	try {
 		for (const entry of cases) {
-			fs.writeFileSync(path.join(temp.dir, entry.name), entry.xml);
+			fs.writeFileSync(path.join(temp.dir, entry.name), entry.bytes ?? entry.xml);
 		}
 		const failures: string[] = [];
 		const compared: string[] = [];
@@ -217,7 +233,7 @@ test('every parse site: libvirt reads a seclabel exactly where the project says,
 				} else if (!ours.some((d) => d.libvirtMessage === verdict.message)) {
 					why = "libvirt's message is not among the project's";
 				} else {
-					const first = firstInParseOrder(entry.xml, ours);
+					const first = entry.bytes ? undefined : firstInParseOrder(entry.xml, ours);
 					if (first && first.libvirtMessage !== verdict.message) {
 						why = `libvirt reports ${verdict.message} first, the project's parse order puts ${first.code} first`;
 					}

@@ -263,7 +263,8 @@ export function formatText(report: JsonReport): string {
 	const lines: string[] = [];
 	for (const file of report.files) {
 		for (const d of file.diagnostics) {
-			const head = d.libvirtMessage ?? d.message;
+			// libxml2's messages run over several lines (context and caret); the headline keeps the first.
+			const head = (d.libvirtMessage ?? d.message).split('\n')[0];
 			lines.push(`${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${head} [${d.code}]`);
 			lines.push(`    ${d.stage === 'define' ? 'refused by libvirt' : d.stage === 'start' ? 'fails at start' : d.stage === 'ignored' ? 'ignored by libvirt' : 'advice'}: ${d.libvirtMessage ? d.message : ''}`.replace(/: $/, ''));
 			for (const related of d.related) {

@@ -64,6 +64,13 @@ function decodeForDisplay(bytes: Uint8Array): ReadResult & { declared?: string }
 	if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
 		return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), declared: 'utf-16be' };
 	}
+	// UTF-16 without a byte order mark: '<' (or the declaration's '<') with a NUL beside it.
+	if (bytes.length >= 4 && bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) {
+		return { text: new TextDecoder('utf-16le').decode(bytes), declared: 'utf-16le' };
+	}
+	if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] !== 0) {
+		return { text: new TextDecoder('utf-16be').decode(bytes), declared: 'utf-16be' };
+	}
 	let body = bytes;
 	if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
 		body = bytes.subarray(3);

@@ -89,3 +89,25 @@ export function libxmlByteError(file: Uint8Array): LibxmlError | undefined {
 	const shown = Array.from({ length: 4 }, (_, k) => `0x${(bytes[bad + k] ?? 0).toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
 	return { line: lineOf(bytes, bad), message: `Input is not proper UTF-8, indicate encoding !\nBytes: ${shown}\n`, ...contextAt(bytes, bad), byteOffset: bad };
 }
+
+/** A libxml2 error at a character offset of decoded text (where libxml2's input pointer stood). */
+export function libxmlErrorInText(text: string, offset: number, message: string): LibxmlError {
+	let line = 1;
+	let lineStart = 0;
+	for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+		line++;
+		lineStart = i + 1;
+	}
+	const carriage = text.lastIndexOf('\r', offset - 1);
+	if (carriage >= lineStart) {
+		lineStart = carriage + 1;
+	}
+	let lineEnd = lineStart;
+	while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+	let pointer = '';
+	const encoder = new TextEncoder();
+	for (const char of text.slice(lineStart, Math.min(offset, lineEnd))) {
+		pointer += char === '\t' ? '\t' : '-'.repeat(encoder.encode(char).length);
+	}
+	return { line, message, context: text.slice(lineStart, lineEnd), pointer: pointer + '^', byteOffset: encoder.encode(text.slice(0, offset)).length };
+}
