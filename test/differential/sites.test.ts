@@ -96,6 +96,8 @@ const cases: Case[] = [
 	// A file/dev/pipe/unix chardev without a path: validation, after every parse error.
 	{ name: 'chardev-no-path.xml', xml: domain(chardev('serial', 'file', `<source>${OVERRIDE}</source>`)) },
 	{ name: 'chardev-no-path-after-parse.xml', xml: domain(`${chardev('serial', 'unix', "<source mode='connect'/>")}\n${chardev('channel', 'file', `<source path='/c'>${DUP}</source>`, "<target type='virtio' name='x'/>")}`) },
+	{ name: 'channel-unix-virtio-no-path.xml', xml: domain(chardev('channel', 'unix', '', "<target type='virtio' name='org.qemu.guest_agent.0'/>")) },
+	{ name: 'channel-unix-guestfwd-no-path.xml', xml: domain(chardev('channel', 'unix', '', "<target type='guestfwd' address='10.0.2.1' port='4600'/>")) },
 	// Console aliasing: a serial-target console whose source differs from the serial's is replaced by
 	// a copy of the serial after parsing; its own seclabels are parsed but never validated.
 	{ name: CONTROL, needsCrossCheck: true, xml: domain(chardev('serial', 'file', `<source path='/var/log/s.log'>${OVERRIDE}</source>`), NONE) },

@@ -1,13 +1,22 @@
-import { getAttribute } from '../parser/xmlParser';
+import { firstChild, getAttribute } from '../parser/xmlParser';
+import type { ChardevModel } from '../parser/seclabelModel';
 import { nameSpan, type Rule } from './rule';
 
 /**
  * A file, dev, pipe or unix character device without a `path`: libvirt refuses it when it
  * validates the device (virDomainChrSourceDefValidate), after every device is parsed, so a
- * malformed seclabel anywhere in the devices is reported before it. An empty `path=''` passes.
+ * malformed seclabel anywhere in the devices is reported before it. An empty `path=''` passes, and
+ * so does a UNIX channel with a virtio or xen target (libvirt makes its socket path).
  * Checked with `virsh -c test:///default define` (9.0.0).
  */
 const NEEDS_PATH = ['file', 'dev', 'pipe', 'unix'];
+
+/** A UNIX-socket channel with a virtio or xen target may leave the path to libvirt (guest agent channels). */
+function generatesPath(chardev: ChardevModel): boolean {
+	const target = chardev.kind === 'channel' && chardev.type === 'unix' ? firstChild(chardev.element, 'target') : undefined;
+	const type = target ? getAttribute(target, 'type')?.value : undefined;
+	return type === 'virtio' || type === 'xen';
+}
 
 export const rule: Rule = {
 	id: 'chardev-source-path-missing',
@@ -20,7 +29,7 @@ export const rule: Rule = {
 	example: "<serial type='file'>\n  <source>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n</serial>",
 	check(context) {
 		for (const chardev of context.doc.chardevs) {
-			if (!NEEDS_PATH.includes(chardev.type) || (chardev.source && getAttribute(chardev.source, 'path'))) {
+			if (!NEEDS_PATH.includes(chardev.type) || (chardev.source && getAttribute(chardev.source, 'path')) || generatesPath(chardev)) {
 				continue;
 			}
 			context.report({
