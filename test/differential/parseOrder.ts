@@ -13,7 +13,7 @@
  *    character device the `<source>` count before its seclabels; in each seclabel the duplicate
  *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks; a
  *    backing store's type, format and source before the seclabels of that layer;
- * 4. validation after everything is parsed: disks before character devices, and in a vhost-user
+ * 4. the console compatibility step (a second serial console), then validation after everything is parsed: disks before character devices, and in a vhost-user
  *    disk the readonly/shareable/transient check before the seclabel cross-check, and a
  *    character device's missing path before its seclabel cross-check.
  */
@@ -72,6 +72,10 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 	if (seclabel && DEVICE_SECLABEL_RULES.includes(code)) {
 		const siblings = seclabel.element.parent ? seclabel.element.parent.children : [];
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, depthOf(seclabel), siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
+	}
+	if (code === 'console-serial-not-first') {
+		// The console compatibility step runs after parsing and before validation.
+		return [3, -1, device.start];
 	}
 	if (VALIDATION_RULES.includes(code)) {
 		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(code), depthOf(seclabel), seclabel ? seclabel.element.start : 0];

@@ -107,6 +107,10 @@ const cases: Case[] = [
 	{ name: 'console-alias-pty.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-alias-type-differs.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-virtio.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/other'>${OVERRIDE}</source>`, "<target type='virtio' port='0'/>")}`, NONE) },
+	{ name: 'console-second-serial.xml', xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target port='1'/>")}`) },
+	{ name: 'console-second-serial-after-parse.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='virtio' port='0'/>")}\n${chardev('console', 'file', `<source path='/x'>${DUP}</source>`, "<target type='serial' port='0'/>")}`) },
+	{ name: 'console-second-serial-before-path.xml', xml: domain(`${chardev('serial', 'file', '')}\n${chardev('console', 'pty', '', "<target type='serial'/>")}\n${chardev('console', 'pty', '', "<target type='serial'/>")}`) },
+	{ name: 'console-second-virtio.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target type='virtio' port='1'/>")}`) },
 	{ name: 'nvram-not-cross-checked.xml', needsCrossCheck: true, xml: domain('', NONE, nvram(`<nvram type='file'><source file='/n.fd'>${OVERRIDE}</source></nvram>`)) },
 	// XML as libxml2 reads it: an attribute is looked up by its local name when its prefix is bound.
 	{ name: 'prefixed-model-bound.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><seclabel x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },

@@ -18,6 +18,7 @@ import { rule as modelMissingMultiple } from './model-missing-multiple';
 import { rule as chardevSourceCount } from './chardev-source-count';
 import { rule as storageSourceInvalid } from './storage-source-invalid';
 import { rule as chardevSourcePathMissing } from './chardev-source-path-missing';
+import { rule as consoleSerialNotFirst } from './console-serial-not-first';
 import { rule as deviceDuplicateModel } from './device-duplicate-model';
 import { rule as labelskipInvalid } from './labelskip-invalid';
 import { rule as deviceLabelRelabelNo } from './device-label-relabel-no';
@@ -55,6 +56,7 @@ export const coreRules: readonly Rule[] = [
 	chardevSourceCount,
 	storageSourceInvalid,
 	chardevSourcePathMissing,
+	consoleSerialNotFirst,
 	deviceDuplicateModel,
 	labelskipInvalid,
 	deviceLabelRelabelNo,
