@@ -295,8 +295,9 @@ class XmlParser {
 		if (subsetStart >= 0) {
 			const entity = text.slice(subsetStart, i).search(/<!ENTITY/);
 			if (entity >= 0) {
-				// Entities are never expanded here, which is what keeps "billion laughs" harmless; a
-				// libvirt domain never needs them, and libvirt itself does not substitute them.
+				// Entities are never expanded here, which is what keeps "billion laughs" harmless.
+				// dtdSubset.ts then applies what libxml2 does with them for libvirt (and drops this
+				// problem), within a fixed budget, once the tree is built.
 				this.problem(subsetStart + entity, subsetStart + entity + 8,
 					'Entity declarations are not expanded; libvirt domain XML should not declare entities.');
 			}
