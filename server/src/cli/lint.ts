@@ -7,7 +7,8 @@
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
-import { computeFindings, type RuleFinding } from '../service/features/findings';
+import { computeFindings, resolveSettings, type RuleFinding } from '../service/features/findings';
+import { formatLibxmlError, type LibxmlError } from '../service/parser/libxmlErrors';
 import { allRules } from '../service/rules';
 import { workspaceRules } from '../service/rules/workspaceRules';
 import { defaultSeverity } from '../service/rules/rule';
@@ -75,7 +76,7 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 }
 
 /** Checks one text as a file; `named` files get a diagnostic when they are not XML at all. */
-export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string }): JsonFile {
+export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string; libxml2?: LibxmlError }): JsonFile {
 	const document = TextDocument.create(filePath, 'xml', 0, text);
 	const doc = parseSeclabelText(text);
 	const diagnostics = computeFindings(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
@@ -83,6 +84,9 @@ export function lintText(text: string, filePath: string, settings: LanguageSetti
 		const at = document.positionAt(encodingProblem.offset);
 		const rule = allRules.find((candidate) => candidate.id === 'xml-not-well-formed')!;
 		diagnostics.unshift({ code: rule.id, stage: 'define', severity: (settings.rules?.[rule.id] as SeverityName | undefined) ?? defaultSeverity(rule), message: encodingProblem.message, range: { start: at, end: document.positionAt(encodingProblem.offset + 1) }, related: [] });
+		if (encodingProblem.libxml2) {
+			diagnostics[0].libvirtMessage = formatLibxmlError(encodingProblem.libxml2, resolveSettings(settings).version);
+		}
 	}
 	return { path: filePath, diagnostics };
 }

@@ -72,7 +72,8 @@ export function formatText(report: JsonReport): string {
 	for (const file of report.files) {
 		for (const d of file.diagnostics) {
 			const at = place(file.path, d.range);
-			lines.push(`${at}: ${d.severity}: ${oneLine(d.libvirtMessage ?? d.message)} [${d.code}]`);
+			// libxml2's messages run over several lines (the context line and a caret); the headline keeps the first.
+			lines.push(`${at}: ${d.severity}: ${oneLine((d.libvirtMessage ?? d.message).split('\n')[0])} [${d.code}]`);
 			lines.push(`${at}: note: ${d.libvirtMessage ? `${STAGE_NOTE[d.stage]}: ${oneLine(d.message)}` : STAGE_ONLY[d.stage]}`);
 			for (const related of d.related) {
 				lines.push(`${place(related.path, related.range)}: note: ${oneLine(related.message)}`);

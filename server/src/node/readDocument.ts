@@ -11,6 +11,7 @@
  * system, and read in chunks with a bound on bytes and on time.
  */
 import * as fs from 'fs';
+import { libxmlByteError, type LibxmlError } from '../service/parser/libxmlErrors';
 
 /** Larger files are refused with a message: no libvirt domain comes near this. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -18,7 +19,7 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export interface ReadResult {
 	readonly text: string;
 	/** A problem with the bytes themselves (invalid UTF-8), at a character offset of `text`. */
-	readonly encodingProblem?: { readonly offset: number; readonly message: string };
+	readonly encodingProblem?: { readonly offset: number; readonly message: string; readonly libxml2?: LibxmlError };
 }
 
 export class UnreadableFileError extends Error {}
@@ -215,13 +216,38 @@ export function readDocumentFile(file: string | Buffer): ReadResult {
 	return decodeBytes(readRegularFileSync(file));
 }
 
-/** Decodes bytes as libxml2 would: BOM first, then the XML declaration's encoding, else UTF-8. */
+/**
+ * Decodes bytes for display (BOM first, then the XML declaration's encoding, else UTF-8), and says
+ * when libvirt cannot read them: it gets the file as a C string that libxml2 reads as UTF-8, so
+ * UTF-16 and non-UTF-8 bytes are refused even when the declaration names their encoding.
+ */
 export function decodeBytes(bytes: Uint8Array): ReadResult {
+	const decoded = decodeForDisplay(bytes);
+	const libxml2 = libxmlByteError(bytes);
+	if (!libxml2 || decoded.encodingProblem && !decoded.declared) {
+		return decoded.encodingProblem ? { text: decoded.text, encodingProblem: { ...decoded.encodingProblem, ...(libxml2 ? { libxml2 } : {}) } } : { text: decoded.text };
+	}
+	const utf16 = bytes.length >= 2 && (bytes[0] === 0xff || bytes[0] === 0xfe) || bytes.includes(0);
+	const offset = decoded.declared ? new TextDecoder(decoded.declared).decode(bytes.subarray(0, libxml2.byteOffset)).length : 0;
+	const message = utf16
+		? 'libvirt reads the file as a C string, which ends at its first NUL byte: a UTF-16 file is cut short. Save it as UTF-8.'
+		: `libvirt reads domain XML as UTF-8 whatever the XML declaration says (libxml2 2.9 ignores it for an in-memory document): these bytes are not UTF-8. Save the file as UTF-8.`;
+	return { text: decoded.text, encodingProblem: { offset: utf16 ? 0 : offset, message, libxml2 } };
+}
+
+function decodeForDisplay(bytes: Uint8Array): ReadResult & { declared?: string } {
 	if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-		return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
+		return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), declared: 'utf-16le' };
 	}
 	if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-		return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
+		return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), declared: 'utf-16be' };
+	}
+	// UTF-16 without a byte order mark: '<' (or the declaration's '<') with a NUL beside it.
+	if (bytes.length >= 4 && bytes[0] === 0x3c && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) {
+		return { text: new TextDecoder('utf-16le').decode(bytes), declared: 'utf-16le' };
+	}
+	if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x3c && bytes[2] === 0 && bytes[3] !== 0) {
+		return { text: new TextDecoder('utf-16be').decode(bytes), declared: 'utf-16be' };
 	}
 	let body = bytes;
 	if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -231,7 +257,7 @@ export function decodeBytes(bytes: Uint8Array): ReadResult {
 	const declared = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
 	if (declared && declared !== 'utf-8' && declared !== 'utf8') {
 		try {
-			return { text: new TextDecoder(declared).decode(body) };
+			return { text: new TextDecoder(declared).decode(body), declared };
 		} catch {
 			// An encoding Node does not know: fall through to UTF-8 and report what breaks.
 		}
