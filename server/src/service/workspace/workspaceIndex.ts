@@ -38,6 +38,7 @@ function addEntries<T extends { uri: string }>(map: Map<string, T[]>, key: strin
 	}
 }
 
+/** Removes one document's entries under one key: one pass over the key's list, however many entries the document has there. */
 function removeEntries<T extends { uri: string }>(map: Map<string, T[]>, key: string, uri: string): void {
 	const list = map.get(key);
 	if (!list) {
@@ -49,6 +50,11 @@ function removeEntries<T extends { uri: string }>(map: Map<string, T[]>, key: st
 	} else {
 		map.set(key, kept);
 	}
+}
+
+/** The distinct keys of a list, in order: a domain with 10,000 disks on one image has one key, not 10,000. */
+function distinctKeys<T>(items: readonly T[], keyOf: (item: T) => string): string[] {
+	return [...new Set(items.map(keyOf))];
 }
 
 export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
@@ -94,6 +100,19 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 
 	/** The levels other guests of the document's host run at, for picking a pair nobody uses. */
 	usedLevels(exceptUri?: string): ReadonlySet<string> {
+		// Asked once per colliding guest: cached per generation, so a fleet of colliding guests costs one walk, not one each.
+		const cacheKey = exceptUri ?? '\0all';
+		if (this.usedLevelsCache?.generation === this.changes && this.usedLevelsCache.key === cacheKey) {
+			return this.usedLevelsCache.used;
+		}
+		const used = this.computeUsedLevels(exceptUri);
+		this.usedLevelsCache = { generation: this.changes, key: cacheKey, used };
+		return used;
+	}
+
+	private usedLevelsCache: { generation: number; key: string; used: ReadonlySet<string> } | undefined;
+
+	private computeUsedLevels(exceptUri?: string): ReadonlySet<string> {
 		const host = exceptUri !== undefined ? this.hostOf(exceptUri) : undefined;
 		const used = new Set<string>();
 		for (const summary of this.summaries.values()) {
@@ -157,11 +176,11 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	}
 
 	private unlink(summary: GuestSummary): void {
-		for (const disk of summary.disks) {
-			removeEntries(this.byResource, disk.resourceKey, summary.uri);
+		for (const key of distinctKeys(summary.disks, (disk) => disk.resourceKey)) {
+			removeEntries(this.byResource, key, summary.uri);
 		}
-		for (const use of summary.levels) {
-			removeEntries(this.byLevel, levelKey(summary.hostKey, use.level), summary.uri);
+		for (const level of distinctKeys(summary.levels, (use) => use.level)) {
+			removeEntries(this.byLevel, levelKey(summary.hostKey, level), summary.uri);
 		}
 	}
 
@@ -169,13 +188,13 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	private sharers(uri: string, summaries: GuestSummary[]): Set<string> {
 		const affected = new Set<string>();
 		for (const summary of summaries) {
-			for (const disk of summary.disks) {
-				for (const use of this.diskUses(disk.resourceKey)) {
+			for (const key of distinctKeys(summary.disks, (disk) => disk.resourceKey)) {
+				for (const use of this.diskUses(key)) {
 					affected.add(use.uri);
 				}
 			}
-			for (const level of summary.levels) {
-				for (const use of this.levelUses(summary.hostKey, level.level)) {
+			for (const level of distinctKeys(summary.levels, (use) => use.level)) {
+				for (const use of this.levelUses(summary.hostKey, level)) {
 					affected.add(use.uri);
 				}
 			}
