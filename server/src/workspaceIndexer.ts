@@ -14,8 +14,10 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeclabelDocument } from './service/parser/seclabelModel';
 import { parseSeclabelText } from './service/seclabelLanguageService';
-import { WorkspaceIndex } from './service/workspace/workspaceIndex';
+import { WorkspaceIndex, type UpdateOptions } from './service/workspace/workspaceIndex';
 import { listXmlFiles, readDomainText } from './node/workspaceScanner';
+
+const NO_AFFECTED: UpdateOptions = { affected: false };
 
 export interface WorkspaceIndexerHooks {
 	/** The parse of an open document (the server's cache). */
@@ -145,7 +147,8 @@ export class WorkspaceIndexer {
 				if (this.documents.get(uri)) {
 					continue;
 				}
-				const changed = text === undefined ? this.index.remove(uri) : this.index.update(uri, parseSeclabelText(text));
+				// Every open document is rechecked after the scan, so the affected ones need not be collected.
+				const changed = text === undefined ? this.index.remove(uri, NO_AFFECTED) : this.index.update(uri, parseSeclabelText(text), '', NO_AFFECTED);
 				changed.forEach((other) => affected.add(other));
 			}
 			for (const uri of this.scanned) {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
+import type { SeclabelDocument } from '../service/parser/seclabelModel';
 import { computeFindings, type RuleFinding } from '../service/features/findings';
 import { allRules } from '../service/rules';
 import { defaultSeverity } from '../service/rules/rule';
@@ -208,9 +209,9 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 }
 
 /** Checks one text as a file; `named` files get a diagnostic when they are not XML at all. */
-export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string }): JsonFile {
+export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string }, parsed?: SeclabelDocument): JsonFile {
 	const document = TextDocument.create(filePath, 'xml', 0, text);
-	const doc = parseSeclabelText(text);
+	const doc = parsed ?? parseSeclabelText(text);
 	const diagnostics = computeFindings(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
 	if (encodingProblem && (doc.domain || named) && settings.rules?.['xml-not-well-formed'] !== 'off') {
 		const at = document.positionAt(encodingProblem.offset);
@@ -219,6 +220,9 @@ export function lintText(text: string, filePath: string, settings: LanguageSetti
 	}
 	return { path: filePath, diagnostics };
 }
+
+/** Text kept with parsed trees between the CLI's two passes, in UTF-16 code units. */
+const KEEP_TREES_BYTES = 64 * 1024 * 1024;
 
 export interface LintOutcome { report: JsonReport; unreadable: { path: string; reason: string }[] }
 
@@ -234,7 +238,11 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 	// First every guest goes into the index, then each file is checked against the others. The
 	// index keeps summaries, not trees, so only the texts stay in memory between the two passes.
 	const workspace = new WorkspaceIndex();
-	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile> }[] = [];
+	// Each file is parsed once: its tree is kept for the second pass while the kept texts stay under
+	// KEEP_TREES_BYTES; past that (a fleet of huge files) trees are dropped and parsed again, so
+	// memory stays bounded by the texts.
+	let keptBytes = 0;
+	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile>; doc?: SeclabelDocument }[] = [];
 	for (const { file, named, root } of files) {
 		let read;
 		try {
@@ -243,12 +251,17 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 			unreadable.push({ path: file, reason: error instanceof UnreadableFileError ? error.message : String(error) });
 			continue;
 		}
-		readFiles.push({ file, named, read });
-		workspace.update(file, parseSeclabelText(read.text), options.perHost ? root : '');
+		const doc = parseSeclabelText(read.text);
+		keptBytes += read.text.length;
+		readFiles.push({ file, named, read, doc: keptBytes <= KEEP_TREES_BYTES ? doc : undefined });
+		workspace.update(file, doc, options.perHost ? root : '', { affected: false });
 	}
-	for (const { file, named, read } of readFiles) {
-		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file }, named, read.encodingProblem);
-		if (named || result.diagnostics.length > 0 || parseSeclabelText(read.text).domain) {
+	for (const entry of readFiles) {
+		const { file, named, read } = entry;
+		const doc = entry.doc ?? parseSeclabelText(read.text);
+		entry.doc = undefined;
+		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file }, named, read.encodingProblem, doc);
+		if (named || result.diagnostics.length > 0 || doc.domain) {
 			report.files.push(result);
 		}
 	}

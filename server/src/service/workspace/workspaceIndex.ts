@@ -57,6 +57,16 @@ function distinctKeys<T>(items: readonly T[], keyOf: (item: T) => string): strin
 	return [...new Set(items.map(keyOf))];
 }
 
+export interface UpdateOptions {
+	/**
+	 * False when the caller does not need the affected documents (the CLI, a first scan that
+	 * rechecks every open document anyway): n guests sharing one image then cost n, not n².
+	 */
+	readonly affected?: boolean;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
 export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	private readonly summaries = new Map<string, GuestSummary>();
 	/** The serialised summary per document, to skip updates that change nothing. */
@@ -136,13 +146,13 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	 * other documents whose cross-guest findings may have changed: those that share a resource or a
 	 * level with the old or the new version of this one.
 	 */
-	update(uri: string, doc: SeclabelDocument, hostKey = ''): ReadonlySet<string> {
+	update(uri: string, doc: SeclabelDocument, hostKey = '', options: UpdateOptions = {}): ReadonlySet<string> {
 		const summary = summarizeGuest(uri, doc, hostKey);
-		return summary ? this.replace(uri, summary) : this.remove(uri);
+		return summary ? this.replace(uri, summary, options) : this.remove(uri, options);
 	}
 
 	/** Drops a document (deleted, renamed away, or no longer a domain); returns the documents it affected. */
-	remove(uri: string): ReadonlySet<string> {
+	remove(uri: string, options: UpdateOptions = {}): ReadonlySet<string> {
 		const old = this.summaries.get(uri);
 		if (!old) {
 			return new Set();
@@ -151,10 +161,10 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 		this.summaries.delete(uri);
 		this.fingerprints.delete(uri);
 		this.changes++;
-		return this.sharers(uri, [old]);
+		return options.affected === false ? NONE : this.sharers(uri, [old]);
 	}
 
-	private replace(uri: string, summary: GuestSummary): ReadonlySet<string> {
+	private replace(uri: string, summary: GuestSummary, options: UpdateOptions): ReadonlySet<string> {
 		const fingerprint = fingerprintOf(summary);
 		if (this.fingerprints.get(uri) === fingerprint) {
 			return new Set();
@@ -172,7 +182,7 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 			addEntries(this.byLevel, levelKey(summary.hostKey, use.level), use);
 		}
 		this.changes++;
-		return this.sharers(uri, old ? [old, summary] : [summary]);
+		return options.affected === false ? NONE : this.sharers(uri, old ? [old, summary] : [summary]);
 	}
 
 	private unlink(summary: GuestSummary): void {
