@@ -15,6 +15,8 @@ import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSetting
 import { WorkspaceIndexer } from './workspaceIndexer';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
+import { readParseLimits, sameLimits } from './limitsSettings';
+import { DEFAULT_PARSE_LIMITS } from './service/parser/xmlParser';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
 	const service = getSeclabelLanguageService();
@@ -25,6 +27,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
 	let supportsWorkspaceFolders = false;
+	// libvirtSeclabel.limits.*: window-wide bounds on a parse; a change drops the cached parses.
+	let parseLimits = DEFAULT_PARSE_LIMITS;
+	function useLimits(client: unknown): void {
+		const limits = readParseLimits(client);
+		if (!sameLimits(limits, parseLimits)) {
+			parseLimits = limits;
+			parsed.clear();
+		}
+	}
 	// The other guests of the workspace, for the cross-guest rules: open documents and files on disk.
 	const indexer = new WorkspaceIndexer(connection, documents, {
 		parse,
@@ -46,7 +57,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		if (cached && cached.version === document.version) {
 			return cached.doc;
 		}
-		const doc = service.parseDocument(document);
+		const doc = service.parseDocument(document, parseLimits);
 		parsed.set(document.uri, { version: document.version, doc });
 		return doc;
 	}
@@ -63,6 +74,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 						client = initializationSettings;
 					}
 				}
+				useLimits(client);
 				const resolved = readSettings(client);
 				resolved.policy = policyForRoot(resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT);
 				resolved.workspace = indexer.index;
@@ -134,6 +146,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	connection.onInitialize((params): InitializeResult => {
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
+		useLimits(initializationSettings);
 		indexer.initialize(params);
 		supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
 		return {

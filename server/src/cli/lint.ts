@@ -252,6 +252,10 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 			continue;
 		}
 		const doc = parseSeclabelText(read.text);
+		if (doc.xml.limit) {
+			// Reported as a diagnostic too; the run ends with status 2, as for a file it cannot read.
+			unreadable.push({ path: file, reason: `not checked: ${doc.xml.limit.message}` });
+		}
 		keptBytes += read.text.length;
 		readFiles.push({ file, named, read, doc: keptBytes <= KEEP_TREES_BYTES ? doc : undefined });
 		workspace.update(file, doc, options.perHost ? root : '', { affected: false });

@@ -5,7 +5,7 @@
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildModel, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
-import { parseXml } from './parser/xmlParser';
+import { DEFAULT_PARSE_LIMITS, parseXml, type ParseLimits } from './parser/xmlParser';
 import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
 import { doComplete } from './features/completion';
@@ -13,8 +13,8 @@ import { doHover } from './features/hover';
 import type { LanguageSettings } from './types';
 
 export interface SeclabelLanguageService {
-	/** Parses a document; cheap for XML that is not a libvirt domain. */
-	parseDocument(document: TextDocument): SeclabelDocument;
+	/** Parses a document; cheap for XML that is not a libvirt domain. Past a limit the document is empty but for why. */
+	parseDocument(document: TextDocument, limits?: ParseLimits): SeclabelDocument;
 	doValidation(document: TextDocument, doc: SeclabelDocument, settings?: LanguageSettings, options?: ValidationOptions): Diagnostic[];
 	doCodeActions(document: TextDocument, range: Range, context: CodeActionContext, doc: SeclabelDocument, settings?: LanguageSettings): CodeAction[];
 	doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings?: LanguageSettings): CompletionList;
@@ -25,12 +25,12 @@ export interface SeclabelLanguageService {
  * Parses text into the seclabel model. XML whose root is another element (a network, a pool) is
  * not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
  */
-export function parseSeclabelText(text: string): SeclabelDocument {
+export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): SeclabelDocument {
 	const root = rootElementName(text);
 	if (root !== undefined && root !== 'domain' && root !== 'domstatus') {
 		return otherXml(text);
 	}
-	return buildModel(parseXml(text));
+	return buildModel(parseXml(text, limits));
 }
 
 function otherXml(text: string): SeclabelDocument {
@@ -39,7 +39,7 @@ function otherXml(text: string): SeclabelDocument {
 
 export function getSeclabelLanguageService(): SeclabelLanguageService {
 	return {
-		parseDocument: (document) => parseSeclabelText(document.getText()),
+		parseDocument: (document, limits) => parseSeclabelText(document.getText(), limits),
 		doValidation,
 		doCodeActions,
 		doComplete,

@@ -61,6 +61,14 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
 	const findings: RuleFinding[] = [];
 	const overrides = resolved.settings.rules ?? {};
+	if (doc.xml.limit) {
+		// Past a parse limit nothing was built to check: one finding says why.
+		const tooLarge = allRules.find((rule) => rule.id === 'document-too-large');
+		if (tooLarge && overrides[tooLarge.id] !== 'off') {
+			findings.push({ rule: tooLarge, stage: tooLarge.stage, severity: overrides[tooLarge.id] as SeverityName ?? defaultSeverity(tooLarge), span: { start: doc.xml.limit.start, end: doc.xml.limit.end }, message: doc.xml.limit.message });
+		}
+		return findings;
+	}
 	if (!doc.domain) {
 		const notADomain = allRules.find((rule) => rule.id === 'not-a-domain');
 		if (resolved.settings.reportNonDomain && !doc.xml.root && !doc.otherRoot && notADomain && overrides['not-a-domain'] !== 'off') {
