@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'baselabel-ignored',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: "A `<baselabel>` without an explicit `type='dynamic'`.",
 	reference: 'B10, A5',
 	versions: "libvirt's documentation says a baselabel without a type implies `dynamic`; since libvirt started reading `type` with virXMLPropEnum (before 9.0.0) that is no longer true: the baselabel is dropped.",

@@ -10,6 +10,7 @@ export const rule: Rule = {
 	stage: 'advice',
 	severity: 'warning',
 	scope: 'parser',
+	extent: { unit: 'document' },
 	title: 'The document is past a size limit and is not checked.',
 	description: 'A libvirt domain has a few elements per device and nests a few levels deep. A document with more than `libvirtSeclabel.limits.maxElements` elements (default 1,000,000), nested deeper than `libvirtSeclabel.limits.maxDepth` (default 1,000), or longer than `libvirtSeclabel.limits.maxBytes` (default 64 MiB) is not checked, so that a generated or damaged file cannot exhaust the editor\'s memory. Raise the limit in the settings to check it anyway. The command line reports such a file and exits with status 2.',
 	example: "<domain type='kvm'>\n  <a><a><a><a>…(more than 1,000 deep)…</a></a></a></a>\n</domain>",

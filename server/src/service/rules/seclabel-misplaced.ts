@@ -7,6 +7,7 @@ export const rule: Rule = {
 	id: 'seclabel-misplaced',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'document' },
 	title: 'A `<seclabel>` where libvirt never looks for one.',
 	reference: 'E (where device seclabels are parsed)',
 	description: "libvirt reads `<seclabel>` in exactly three places: directly under `<domain>`, inside a disk's (or backing store's) `<source>`, and inside a character device's first `<source>`. Anywhere else, for example directly inside `<disk>` or `<devices>`, it is silently ignored, and so is whatever it was meant to do.",

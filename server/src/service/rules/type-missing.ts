@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'type-missing',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'A domain seclabel without a `type`.',
 	reference: 'A5',
 	versions: 'libvirt before the switch to virXMLPropEnum treated a missing type as `dynamic`, as the documentation still says; 9.0.0 and 10.7.0 store it as an internal `default` type.',
