@@ -9,6 +9,7 @@ import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
 import { NEWEST_VERSION, parseVersion, type Version } from '../version';
+import { runIncrementally } from './incrementalFindings';
 
 export interface RuleFinding extends Finding {
 	readonly rule: Rule;
@@ -53,9 +54,18 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	if (cached && cached.key === key) {
 		return cached.findings;
 	}
-	const findings = runRules(doc, resolveSettings(settings));
+	const resolved = resolveSettings(settings);
+	// An editor's document (it has a URI) keeps the findings of devices an edit did not touch.
+	const findings = settings.documentUri !== undefined && doc.domain && !doc.xml.limit
+		? runIncrementally(doc, resolved, key, settings.documentUri)
+		: runRules(doc, resolved);
 	cache.set(doc, { key, findings });
 	return findings;
+}
+
+/** Orders findings by position; the sort is stable, so ties keep catalogue and report order. */
+export function sortFindings(findings: RuleFinding[]): RuleFinding[] {
+	return findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }
 
 function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
@@ -78,8 +88,27 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 		}
 		return findings;
 	}
+	findings.push(...runRuleSet(doc, resolved, allRules).findings);
+	return sortFindings(findings);
+}
+
+export interface RuleSetRun {
+	/** In catalogue order, each rule's findings in the order it reported them. */
+	readonly findings: RuleFinding[];
+	/** Rules that reported more than MAX_FINDINGS_PER_RULE (the rest were dropped). */
+	readonly capped: ReadonlySet<string>;
+}
+
+/**
+ * Runs some rules over a document (or a view of it with fewer devices, see
+ * incrementalFindings.ts); applies the settings' overrides and the driver's scope.
+ */
+export function runRuleSet(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[]): RuleSetRun {
+	const findings: RuleFinding[] = [];
+	const capped = new Set<string>();
+	const overrides = resolved.settings.rules ?? {};
 	const textCache = new Map<XmlElement, string>();
-	for (const rule of allRules) {
+	for (const rule of rules) {
 		const override = overrides[rule.id];
 		if (override === 'off' || (rule.scope === 'qemu' && resolved.driver !== 'qemu')) {
 			continue;
@@ -105,6 +134,7 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 			},
 			report(finding) {
 				if (++reported > MAX_FINDINGS_PER_RULE) {
+					capped.add(rule.id);
 					return;
 				}
 				const stage = finding.stage ?? rule.stage;
@@ -119,6 +149,5 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 			findings.push({ rule, stage: 'advice', severity: 'hint', span: { start: 0, end: 0 }, message: `Internal error in rule ${rule.id}: ${String(error)}` });
 		}
 	}
-	findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-	return findings;
+	return { findings, capped };
 }
