@@ -16,6 +16,7 @@ import { WorkspaceIndexer } from './workspaceIndexer';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 import { readParseLimits, sameLimits } from './limitsSettings';
+import { forgetFindings } from './service/features/incrementalFindings';
 import { DEFAULT_PARSE_LIMITS } from './service/parser/xmlParser';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
@@ -188,6 +189,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	documents.onDidChangeContent((change) => scheduleValidation(change.document.uri));
 	documents.onDidClose((event) => {
 		parsed.delete(event.document.uri);
+		forgetFindings(event.document.uri);
 		settingsByUri.delete(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 		void indexer.documentClosed(event.document.uri);

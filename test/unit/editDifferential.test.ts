@@ -11,9 +11,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { computeFindings, type RuleFinding } from '../../server/src/service/features/findings';
-import { incrementalStats } from '../../server/src/service/features/incrementalFindings';
+import { forgetFindings, incrementalStats } from '../../server/src/service/features/incrementalFindings';
 import type { LanguageSettings } from '../../server/src/service/types';
 import { CORPUS_DIR } from '../support/corpus';
+import { WorkspaceIndex } from '../../server/src/service/workspace/workspaceIndex';
 import { fileDisk, guestXml } from '../workspace/guests';
 
 /** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
@@ -109,13 +110,24 @@ function edit(text: string, next: () => number): string {
 	return text.slice(0, at) + swapped + text.slice(at + 1);
 }
 
-function runSequence(name: string, base: string, seed: number, steps: number, settings: LanguageSettings): void {
+/**
+ * With `index`, the document is indexed at every step as the server does (so the index generation
+ * moves with every edit) and checked against the other guests in it, fresh run included.
+ */
+function runSequence(name: string, base: string, seed: number, steps: number, settings: LanguageSettings, index?: WorkspaceIndex): void {
 	const next = random(seed);
 	const uri = `file:///differential/${seed}/${name}`;
 	let text = base;
 	for (let step = 0; step <= steps; step++) {
-		const incremental = computeFindings(parseSeclabelText(text), { ...settings, documentUri: uri }).map(key);
-		const fresh = computeFindings(parseSeclabelText(text), { ...settings }).map(key);
+		const doc = parseSeclabelText(text);
+		index?.update(uri, doc);
+		const incremental = computeFindings(doc, { ...settings, workspace: index, documentUri: uri }).map(key);
+		// From scratch: without a URI nothing is kept; the cross-guest rules need the URI, so then the
+		// document's kept findings are dropped first (the next edit starts from this full run).
+		if (index) {
+			forgetFindings(uri);
+		}
+		const fresh = computeFindings(parseSeclabelText(text), index ? { ...settings, workspace: index, documentUri: uri } : { ...settings }).map(key);
 		if (JSON.stringify(incremental) !== JSON.stringify(fresh)) {
 			assert.deepEqual(incremental, fresh, `${name}, seed ${seed}, after edit ${step}: the incremental findings differ from a fresh run`);
 		}
@@ -173,7 +185,13 @@ test('edit differential on generated domains with many labelled devices', () => 
 			disks.push(fileDisk(`/var/lib/libvirt/images/g${d}-${i}.img`, { target: `vd${i}`, sourceContent: labels[(i + d) % labels.length] || undefined, readonly: i % 7 === 0, shareable: i % 5 === 0 }));
 		}
 		const serial = "    <serial type='file'>\n      <source path='/var/log/serial.log'><seclabel model='selinux' relabel='no'/></source>\n    </serial>";
-		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {});
+		// Another guest writes two of the images and runs at the static level: cross-guest findings come and go too.
+		const index = new WorkspaceIndex();
+		index.update('file:///differential/other.xml', parseSeclabelText(guestXml('other', {
+			disks: [fileDisk(`/var/lib/libvirt/images/g${d}-1.img`), fileDisk(`/var/lib/libvirt/images/g${d}-5.img`, { target: 'vdb', shareable: true })],
+			seclabel: "  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c100,c200</label>\n  </seclabel>",
+		})));
+		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {}, index);
 	}
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 2000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept`);
 });

@@ -47,6 +47,11 @@ function cacheKey(settings: LanguageSettings): string {
 	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source, settings.documentUri, settings.workspace?.generation]);
 }
 
+/** What device rules read of the settings: all of it but the workspace, which only workspace rules read. */
+function rulesKey(settings: LanguageSettings): string {
+	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source]);
+}
+
 /** All findings for a document, cached per parsed document and settings. */
 export function computeFindings(doc: SeclabelDocument, settings: LanguageSettings = {}): RuleFinding[] {
 	const key = cacheKey(settings);
@@ -57,7 +62,7 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	const resolved = resolveSettings(settings);
 	// An editor's document (it has a URI) keeps the findings of devices an edit did not touch.
 	const findings = settings.documentUri !== undefined && doc.domain && !doc.xml.limit
-		? runIncrementally(doc, resolved, key, settings.documentUri)
+		? runIncrementally(doc, resolved, rulesKey(settings), settings.documentUri)
 		: runRules(doc, resolved);
 	cache.set(doc, { key, findings });
 	return findings;

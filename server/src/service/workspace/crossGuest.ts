@@ -144,6 +144,16 @@ function addShareableFix(doc: SeclabelDocument, diskIndex: number): Fix | undefi
 	};
 }
 
+/** Whether a use list names another document than this one; groups are built only then. */
+function usedByOthers(uses: readonly { readonly uri: string }[], uri: string): boolean {
+	for (const use of uses) {
+		if (use.uri !== uri) {
+			return true;
+		}
+	}
+	return false;
+}
+
 interface DiskViews {
 	readonly all: SharerView<DiskUse>;
 	readonly writersUnshared: SharerView<DiskUse>;
@@ -153,11 +163,16 @@ interface DiskViews {
 function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: GuestLookup): CrossGuestFinding[] {
 	const findings: CrossGuestFinding[] = [];
 	// Disks of one document on one image share their view of the other guests.
-	const views = new Map<string, DiskViews>();
+	const views = new Map<string, DiskViews | null>();
 	const ownNames = [guestLabel(self)];
 	for (const disk of self.disks) {
 		let view = views.get(disk.resourceKey);
-		if (!view) {
+		if (view === undefined) {
+			if (!usedByOthers(lookup.diskUses(disk.resourceKey), self.uri)) {
+				// The common case, an image of this guest alone: no group to build.
+				views.set(disk.resourceKey, null);
+				continue;
+			}
 			const groups = diskGroups(lookup, disk.resourceKey);
 			view = {
 				all: viewFrom(groups.all, self, ownNames, MAX_LISTED),
@@ -166,7 +181,7 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 			};
 			views.set(disk.resourceKey, view);
 		}
-		if (view.all.count === 0) {
+		if (view === null || view.all.count === 0) {
 			continue;
 		}
 		if (disk.writable) {
@@ -250,6 +265,9 @@ function privateCategoryFindings(disk: DiskUse, view: SharerView<DiskUse>, findi
 function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: GuestLookup, findings: CrossGuestFinding[]): void {
 	// A level without categories isolates nothing by design; it is not a pair two guests can collide on.
 	if (level.value.categories.length === 0) {
+		return;
+	}
+	if (!usedByOthers(lookup.levelUses(self.hostKey, level.level), self.uri)) {
 		return;
 	}
 	// Two live dynamic labels come from libvirt's own allocator, which keeps them apart on one daemon.
