@@ -29,8 +29,9 @@ interface DeviceEntry {
 
 interface PreviousRun {
 	readonly settingsKey: string;
-	readonly domainKey: string;
-	readonly devices: Map<string, DeviceEntry>;
+	readonly text: string;
+	/** The previous version's devices by start offset, with what was kept of each. */
+	readonly devices: Map<number, { readonly end: number; readonly entry: DeviceEntry }>;
 }
 
 /** The last run per document URI; a few documents are open at a time. */
@@ -49,11 +50,11 @@ const ruleOrder = new Map(allRules.map((rule, index) => [rule, index]));
 interface Device {
 	readonly span: Span;
 	/**
-	 * The device's text with the rest of its first and last lines: fixes take their indentation
-	 * and line breaks from there (the edit-differential test found that). Null when those lines
-	 * are too long to serve as a key (a one-line document): the device is then always rerun.
+	 * The device with the rest of its first and last lines: fixes take their indentation and line
+	 * breaks from there (the edit-differential test found that), so a device is unchanged only when
+	 * all of this is. Null when those lines are too long (a one-line document): it is always rerun.
 	 */
-	readonly key: string | null;
+	readonly lines: Span | null;
 	readonly disk?: DiskModel;
 	readonly chardev?: ChardevModel;
 }
@@ -61,7 +62,7 @@ interface Device {
 /** How much of the device's first and last lines a key may carry besides the device. */
 const MAX_LINE_CONTEXT = 240;
 
-function deviceKey(text: string, span: Span): string | null {
+function linesOf(text: string, span: Span): Span | null {
 	let lineStart = span.start;
 	while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) {
 		if (span.start - --lineStart > MAX_LINE_CONTEXT) return null;
@@ -70,31 +71,37 @@ function deviceKey(text: string, span: Span): string | null {
 	while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10) {
 		if (++lineEnd - span.end > MAX_LINE_CONTEXT) return null;
 	}
-	return `${span.start - lineStart}\u0000${text.slice(lineStart, lineEnd)}`;
+	return { start: lineStart, end: lineEnd };
 }
 
 function devicesOf(doc: SeclabelDocument): Device[] {
 	const text = doc.xml.text;
 	const devices: Device[] = [];
 	for (const disk of doc.disks) {
-		devices.push({ span: disk.element, key: deviceKey(text, disk.element), disk });
+		devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
 	}
 	for (const chardev of doc.chardevs) {
-		devices.push({ span: chardev.element, key: deviceKey(text, chardev.element), chardev });
+		devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
 	}
 	return devices.sort((a, b) => a.span.start - b.span.start);
 }
 
-/** The document with its devices cut out: what `reads: ['domain']` rules see besides their device. */
-function domainKeyOf(text: string, devices: readonly Device[]): string {
-	const parts: string[] = [];
+/** Characters compared at a time when looking for the common prefix and suffix of two versions. */
+const CHUNK = 4096;
+
+/** The length of the common prefix of two texts, at most `limit`: native comparisons chunk by chunk. */
+function commonPrefix(a: string, b: string, limit: number): number {
 	let at = 0;
-	for (const device of devices) {
-		parts.push(text.slice(at, device.span.start));
-		at = device.span.end;
-	}
-	parts.push(text.slice(at));
-	return parts.join('\u0000');
+	while (at + CHUNK <= limit && a.slice(at, at + CHUNK) === b.slice(at, at + CHUNK)) at += CHUNK;
+	while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+	return at;
+}
+
+function commonSuffix(a: string, b: string, limit: number): number {
+	let at = 0;
+	while (at + CHUNK <= limit && a.slice(a.length - at - CHUNK, a.length - at) === b.slice(b.length - at - CHUNK, b.length - at)) at += CHUNK;
+	while (at < limit && a.charCodeAt(a.length - 1 - at) === b.charCodeAt(b.length - 1 - at)) at++;
+	return at;
 }
 
 /** The device whose span holds the span, by binary search over the sorted devices. */
@@ -202,18 +209,58 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 	return { outside, perDevice, kept, capped: run.capped.size > 0 };
 }
 
+/**
+ * Documents checked once so far: the first check of a URI is a plain run with nothing kept, since
+ * most documents (every file of a CLI run, a workspace scan) are never checked again; the second
+ * (an edit) starts keeping.
+ */
+const seenOnce = new Set<string>();
+
 export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettings, settingsKey: string, uri: string): RuleFinding[] {
+	if (!previousRuns.has(uri) && !seenOnce.has(uri)) {
+		seenOnce.add(uri);
+		if (seenOnce.size > 4096) {
+			seenOnce.clear();
+		}
+		return sortFindings(runRuleSet(doc, resolved, allRules).findings);
+	}
+	seenOnce.delete(uri);
+	const text = doc.xml.text;
 	const devices = devicesOf(doc);
-	const domainKey = domainKeyOf(doc.xml.text, devices);
 	const previous = previousRuns.get(uri);
 	// Fixes write the document's line ending, so it is part of what the kept findings assumed.
-	const stateKey = `${settingsKey}\u0000${doc.xml.text.includes('\r\n') ? 'crlf' : 'lf'}`;
+	const stateKey = `${settingsKey}\u0000${text.includes('\r\n') ? 'crlf' : 'lf'}`;
 	const usable = previous && previous.settingsKey === stateKey ? previous : undefined;
-	const sameDomain = usable?.domainKey === domainKey;
-	const entryOf = (index: number) => {
-		const key = devices[index].key;
-		return key === null ? undefined : usable?.devices.get(key);
+	// What changed: everything between the common prefix and the common suffix of the two versions.
+	let prefix = 0;
+	let suffix = 0;
+	if (usable) {
+		const limit = Math.min(text.length, usable.text.length);
+		prefix = commonPrefix(usable.text, text, limit);
+		suffix = commonSuffix(usable.text, text, limit - prefix);
+	}
+	const delta = usable ? text.length - usable.text.length : 0;
+	const changedEnd = text.length - suffix;
+	/** The previous version's entry of a device whose lines lie wholly before or after the change. */
+	const entryOf = (index: number): DeviceEntry | undefined => {
+		const lines = devices[index].lines;
+		if (!usable || !lines) {
+			return undefined;
+		}
+		const span = devices[index].span;
+		const before = lines.end < prefix;
+		const after = lines.start > changedEnd;
+		if (!before && !after) {
+			return undefined;
+		}
+		const old = usable.devices.get(before ? span.start : span.start - delta);
+		return old && old.end === (before ? span.end : span.end - delta) ? old.entry : undefined;
 	};
+	// The domain part is unchanged when the change lies inside one device, in both versions.
+	const changedDevice = usable ? deviceIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
+	const sameDomain = changedDevice >= 0 && devices[changedDevice].span.start < prefix && changedEnd < devices[changedDevice].span.end
+		&& usable!.devices.get(devices[changedDevice].span.start)?.end === devices[changedDevice].span.end - delta
+		|| (!!usable && prefix === text.length && delta === 0);
 	const pure = runClass(doc, resolved, pureRules, devices, (index) => entryOf(index)?.pure ?? undefined);
 	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain ? entryOf(index)?.withDomain ?? undefined : undefined);
 	const others = runRuleSet(doc, resolved, otherRules).findings;
@@ -248,16 +295,14 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 	}
 
-	const entries = new Map<string, DeviceEntry>();
+	const entries = new Map<number, { end: number; entry: DeviceEntry }>();
 	if (!capped) {
 		devices.forEach((device, index) => {
-			if (device.key !== null) {
-				entries.set(device.key, { pure: pure.kept[index], withDomain: withDomain.kept[index] });
-			}
+			entries.set(device.span.start, { end: device.span.end, entry: { pure: pure.kept[index], withDomain: withDomain.kept[index] } });
 		});
 	}
 	previousRuns.delete(uri);
-	previousRuns.set(uri, { settingsKey: stateKey, domainKey, devices: entries });
+	previousRuns.set(uri, { settingsKey: stateKey, text, devices: entries });
 	if (previousRuns.size > MAX_DOCUMENTS) {
 		previousRuns.delete(previousRuns.keys().next().value!);
 	}
@@ -267,4 +312,29 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 /** Forgets a document's kept findings (closed, or no longer checked). */
 export function forgetFindings(uri: string): void {
 	previousRuns.delete(uri);
+	seenOnce.delete(uri);
+}
+
+/**
+ * Runs `run` as if the document had never been checked, then puts its kept findings back: how a
+ * test compares an incremental result with a from-scratch one under the same URI (the cross-guest
+ * rules need the URI).
+ */
+export function asIfFresh<T>(uri: string, run: () => T): T {
+	const previous = previousRuns.get(uri);
+	const seen = seenOnce.has(uri);
+	previousRuns.delete(uri);
+	seenOnce.delete(uri);
+	try {
+		return run();
+	} finally {
+		previousRuns.delete(uri);
+		seenOnce.delete(uri);
+		if (previous) {
+			previousRuns.set(uri, previous);
+		}
+		if (seen) {
+			seenOnce.add(uri);
+		}
+	}
 }
