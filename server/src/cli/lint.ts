@@ -9,6 +9,7 @@ import { parseSeclabelText } from '../service/seclabelLanguageService';
 import type { SeclabelDocument } from '../service/parser/seclabelModel';
 import { computeFindings, type RuleFinding } from '../service/features/findings';
 import { allRules } from '../service/rules';
+import { workspaceRules } from '../service/rules/workspaceRules';
 import { defaultSeverity } from '../service/rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, RuleSetting, SeverityName, Stage } from '../service/types';
 import { KNOWN_VERSIONS, NEWEST_VERSION, parseVersion } from '../service/version';
@@ -17,6 +18,8 @@ import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
 import { listXmlFiles } from '../node/workspaceScanner';
+import { attachToDirective } from '../service/features/attachTarget';
+import { directiveTarget, HOTPLUG_USAGE, parseHotplugOption, readHostDocuments, readLabelsFor, resolveAttachTarget, type HotplugOptions } from './hotplugOptions';
 
 export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
 
@@ -40,6 +43,7 @@ Options:
                              of them; a file named directly is a host of its own
   --rule ID=LEVEL            report rule ID as error, warning, information or hint, or not at all
                              (off); repeatable; the ids are the codes in the output and in docs/rules.md
+${HOTPLUG_USAGE}
   --help                     show this help
   --version                  show the version
 
@@ -57,6 +61,8 @@ export interface LintOptions {
 	perHost?: boolean;
 	/** Where the host's SELinux policy is read from (default /etc/selinux). */
 	selinuxRoot?: string;
+	/** --connect, --attach-to, --read-image-labels (cli/hotplugOptions.ts). */
+	hotplug?: HotplugOptions;
 }
 
 export interface JsonPosition { line: number; character: number }
@@ -74,6 +80,9 @@ export interface JsonFile { path: string; diagnostics: JsonDiagnostic[] }
 export interface JsonReport { version: 1; files: JsonFile[] }
 
 export class UsageError extends Error {}
+
+/** The rules reported in a --connect host's own guests: the cross-guest and on-disk ones. */
+const HOST_RULES = new Set(workspaceRules.map((rule) => rule.id));
 
 export function parseArguments(argv: string[]): LintOptions | 'help' | 'version' {
 	const options: LintOptions = { format: 'text', settings: {}, paths: [] };
@@ -144,14 +153,20 @@ export function parseArguments(argv: string[]): LintOptions | 'help' | 'version'
 				options.paths.push(...argv.slice(i + 1));
 				i = argv.length;
 				break;
-			default:
+			default: {
+				const last = parseHotplugOption(flag, inline, argv, i, options, (message) => { throw new UsageError(message); });
+				if (last !== undefined) {
+					i = last;
+					break;
+				}
 				if (arg.startsWith('-') && arg !== '-') {
 					throw new UsageError(`unknown option '${arg}'`);
 				}
 				options.paths.push(arg);
+			}
 		}
 	}
-	if (options.paths.length === 0) {
+	if (options.paths.length === 0 && !options.hotplug?.connect) {
 		throw new UsageError('no PATH given');
 	}
 	return options;
@@ -242,7 +257,7 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 	// KEEP_TREES_BYTES; past that (a fleet of huge files) trees are dropped and parsed again, so
 	// memory stays bounded by the texts.
 	let keptBytes = 0;
-	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile>; doc?: SeclabelDocument }[] = [];
+	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile>; host?: boolean; doc?: SeclabelDocument }[] = [];
 	for (const { file, named, root } of files) {
 		let read;
 		try {
@@ -260,12 +275,42 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 		readFiles.push({ file, named, read, doc: keptBytes <= KEEP_TREES_BYTES ? doc : undefined });
 		workspace.update(file, doc, options.perHost ? root : '', { affected: false });
 	}
+	const hotplug = options.hotplug ?? {};
+	if (hotplug.connect) {
+		// The host's guests join the one host the files describe (or, with --per-host, a host of their own).
+		for (const guest of await readHostDocuments(hotplug.connect, (p, reason) => unreadable.push({ path: p, reason }))) {
+			const doc = parseSeclabelText(guest.text);
+			readFiles.push({ file: guest.path, named: true, read: { text: guest.text }, host: true, doc });
+			workspace.update(guest.path, doc, options.perHost ? hotplug.connect : '', { affected: false });
+		}
+	}
+	if (hotplug.attachTo) {
+		const target = resolveAttachTarget(hotplug.attachTo, readFiles.map(({ file, read }) => ({ path: file, text: read.text })), hotplug.connect);
+		if (typeof target === 'string') {
+			unreadable.push({ path: hotplug.attachTo, reason: target.replace(/^--attach-to [^:]*: /, '') });
+		} else {
+			settings.attachTarget = target;
+		}
+	}
+	if (hotplug.readImageLabels) {
+		await readLabelsFor(readFiles.map(({ file, read }) => ({ path: file, text: read.text })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
+	}
+	const documents = readFiles.map(({ file, read }) => ({ path: file, text: read.text }));
 	for (const entry of readFiles) {
-		const { file, named, read } = entry;
-		const doc = entry.doc ?? parseSeclabelText(read.text);
+		const { file, named, read, host } = entry;
+		const parsedDoc = entry.doc ?? parseSeclabelText(read.text);
 		entry.doc = undefined;
-		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file }, named, read.encodingProblem, doc);
-		if (named || result.diagnostics.length > 0 || doc.domain) {
+		const directive = !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
+		const attachTarget = directive ? directiveTarget(directive, documents, workspace) : undefined;
+		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file, ...(attachTarget ? { attachTarget } : {}) }, named, read.encodingProblem, parsedDoc);
+		if (host) {
+			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.
+			result.diagnostics = result.diagnostics.filter((diagnostic) => HOST_RULES.has(diagnostic.code));
+			if (result.diagnostics.length === 0) {
+				continue;
+			}
+		}
+		if (named || result.diagnostics.length > 0 || parsedDoc.domain || parsedDoc.fragment) {
 			report.files.push(result);
 		}
 	}

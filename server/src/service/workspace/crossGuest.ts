@@ -9,11 +9,11 @@ import { freshCategoryPair } from '../features/freshLevel';
 import { insertChild } from '../rules/edits';
 import type { Finding, Fix, RelatedLocation, RuleContext } from '../rules/rule';
 import { dominates } from '../selinux/context';
-import { guestLabel, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
+import { guestLabel, guestWithLabel, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
 import type { GuestLookup } from './workspaceIndex';
-import { diskGroups, levelGroups, levelName, viewFrom, type Sharer, type SharerView } from './sharers';
+import { describeDisk, describeUse, diskGroups, levelGroups, relabelledContent, viewFrom, type Sharer, type SharerView } from './sharers';
 
-export type CrossGuestRuleId = 'shared-image-not-shareable' | 'shareable-mismatch' | 'mcs-level-collision' | 'shared-image-private-categories';
+export type CrossGuestRuleId = 'shared-image-not-shareable' | 'shareable-mismatch' | 'mcs-level-collision' | 'shared-image-private-categories' | 'shared-image-readonly-relabel';
 
 export interface CrossGuestFinding extends Finding {
 	readonly ruleId: CrossGuestRuleId;
@@ -81,6 +81,18 @@ function listNames<U>(view: SharerView<U>): string {
 	return view.nameCount > MAX_LISTED ? `${shown} and ${view.nameCount - MAX_LISTED} more` : shown;
 }
 
+/**
+ * Other guests named with what they run as, each guest once: a guest seen in its config and its
+ * live dump is named by the live one, whose label is the one it really runs with.
+ */
+function namesWithLabels(view: SharerView<DiskUse>): string {
+	const shown = view.names.map((name) => {
+		const entries = view.entriesNamed(name);
+		return guestWithLabel((entries.find((entry) => entry.guest.live) ?? entries[0]).guest);
+	}).join(', ');
+	return view.nameCount > MAX_LISTED ? `${shown} and ${view.nameCount - MAX_LISTED} more` : shown;
+}
+
 /** Names for a message, each once: several files (copies, live dumps) can describe one name. */
 function listPlainNames(names: string[]): string {
 	const unique = [...new Set(names)];
@@ -95,10 +107,6 @@ function relatedList<U>(view: SharerView<U>, make: (other: Sharer<U>) => Related
 
 function openFixes<U extends { uri: string }>(view: SharerView<U>): Fix[] {
 	return view.first.slice(0, MAX_OPEN_FIXES).map((other) => openFix(other.use.uri));
-}
-
-function describeDisk(disk: DiskUse): string {
-	return disk.targetDev ? `disk '${disk.targetDev}'` : 'a disk';
 }
 
 function openFix(uri: string): Fix {
@@ -158,13 +166,13 @@ interface DiskViews {
 	readonly all: SharerView<DiskUse>;
 	readonly writersUnshared: SharerView<DiskUse>;
 	readonly writersShared: SharerView<DiskUse>;
+	readonly readersRelabelled: SharerView<DiskUse>;
 }
 
 function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: GuestLookup): CrossGuestFinding[] {
 	const findings: CrossGuestFinding[] = [];
 	// Disks of one document on one image share their view of the other guests.
 	const views = new Map<string, DiskViews | null>();
-	const ownNames = [guestLabel(self)];
 	for (const disk of self.disks) {
 		let view = views.get(disk.resourceKey);
 		if (view === undefined) {
@@ -175,9 +183,10 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 			}
 			const groups = diskGroups(lookup, disk.resourceKey);
 			view = {
-				all: viewFrom(groups.all, self, ownNames, MAX_LISTED),
-				writersUnshared: viewFrom(groups.writersUnshared, self, ownNames, MAX_LISTED),
-				writersShared: viewFrom(groups.writersShared, self, ownNames, MAX_LISTED),
+				all: viewFrom(groups.all, self, MAX_LISTED),
+				writersUnshared: viewFrom(groups.writersUnshared, self, MAX_LISTED),
+				writersShared: viewFrom(groups.writersShared, self, MAX_LISTED),
+				readersRelabelled: viewFrom(groups.readersRelabelled, self, MAX_LISTED),
 			};
 			views.set(disk.resourceKey, view);
 		}
@@ -185,8 +194,9 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 			continue;
 		}
 		if (disk.writable) {
-			sharedImageFindings(disk, view, doc, findings);
+			sharedImageFindings(self, disk, view, doc, findings);
 		}
+		readonlyRelabelFindings(self, disk, view, findings);
 		privateCategoryFindings(disk, view.all, findings);
 	}
 	for (const level of self.levels) {
@@ -195,17 +205,19 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 	return findings;
 }
 
-function sharedImageFindings(disk: DiskUse, views: DiskViews, doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
+function sharedImageFindings(self: GuestSummary, disk: DiskUse, views: DiskViews, doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
 	const empty = views.writersUnshared.count === 0 && views.writersShared.count === 0;
 	const unshared = disk.shareable ? undefined : views.writersUnshared;
 	const mismatched = disk.shareable ? views.writersUnshared : views.writersShared;
 	const shareFix = disk.shareable || empty ? undefined : addShareableFix(doc, disk.at.start);
 	if (unshared && unshared.count > 0) {
-		const names = listNames(unshared);
+		const names = namesWithLabels(unshared);
 		// libvirt labels only local storage (rules reference J1): a network volume has no label to fight over, only two writers.
 		const consequence = disk.network
 			? 'libvirt neither labels network storage nor notices, so both guests write the volume at once and corrupt any file system on it that is not made for sharing'
-			: 'the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk';
+			: self.fragment
+				? 'attaching this disk is refused (the image is in use with another label), or, where libvirt cannot remember labels (NFS, remember_owner=0, the session daemon, libvirt before 5.6), it relabels the image with the categories of the guest it is attached to, and the other guest is denied its own disk at once'
+				: 'the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk';
 		findings.push({
 			ruleId: 'shared-image-not-shareable',
 			span: disk.at,
@@ -226,6 +238,47 @@ function sharedImageFindings(disk: DiskUse, views: DiskViews, doc: SeclabelDocum
 			message,
 			related: relatedList(mismatched, (other) => related(other.use.uri, other.use.at, other.use.shareable ? `${guestLabel(other.guest)} shares this image (<shareable/>)` : `${guestLabel(other.guest)} uses this image without <shareable/>`)),
 			fixes: [...(shareFix ? [shareFix] : []), ...openFixes(mismatched)],
+		});
+	}
+}
+
+/**
+ * libvirt's SELinux driver (virSecuritySELinuxSetImageLabelInternal) labels a `<readonly/>` disk and
+ * every layer below the top of a chain `virt_content_t:s0`, without remembering the owner and so
+ * without the "already in use" check that protects writable images: a read-only or backing use of
+ * another guest's writable image silently takes that guest's write access away.
+ */
+function readonlyRelabelFindings(self: GuestSummary, disk: DiskUse, views: DiskViews, findings: CrossGuestFinding[]): void {
+	if (disk.network) {
+		return;
+	}
+	const when = self.fragment ? 'when this device is attached' : 'when this guest starts';
+	if (relabelledContent(disk, self)) {
+		const writers = views.writersUnshared;
+		if (writers.count > 0) {
+			const names = namesWithLabels(writers);
+			findings.push({
+				ruleId: 'shared-image-readonly-relabel',
+				span: disk.at,
+				message: `${disk.resource} is a writable image of ${names}. This guest uses it ${describeUse(disk)}, so ${when} libvirt relabels it system_u:object_r:virt_content_t:s0 (read-only content) without checking who holds it: the other guest loses write access to its own disk, or, when it starts later, relabels the image with its categories and this guest is denied it. Use a copy (or an overlay over a copy) instead of the other guest's image.`,
+				related: relatedList(writers, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} writes this image (${describeDisk(other.use)})`)),
+				fixes: openFixes(writers),
+			});
+		}
+		return;
+	}
+	if (!disk.writable || disk.shareable) {
+		return;
+	}
+	const readers = views.readersRelabelled;
+	if (readers.count > 0) {
+		const names = listNames(readers);
+		findings.push({
+			ruleId: 'shared-image-readonly-relabel',
+			span: disk.at,
+			message: `${disk.resource} is this guest's writable image, and ${names} also ${readers.count > 1 ? 'use' : 'uses'} it: when ${readers.count > 1 ? 'one of them starts' : 'it starts'} (or the disk is hot-plugged), libvirt relabels the image system_u:object_r:virt_content_t:s0 with no "already in use" check, and this guest is denied its writes.`,
+			related: relatedList(readers, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses this image ${describeUse(other.use)}`)),
+			fixes: openFixes(readers),
 		});
 	}
 }
@@ -272,8 +325,7 @@ function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: Gue
 	}
 	// Two live dynamic labels come from libvirt's own allocator, which keeps them apart on one daemon.
 	const groups = levelGroups(lookup, self.hostKey, level.level);
-	const label = guestLabel(self);
-	const colliding = viewFrom(level.kind === 'live' ? groups.notLive : groups.all, self, [levelName(label, 'static'), levelName(label, 'live')], MAX_LISTED);
+	const colliding = viewFrom(level.kind === 'live' ? groups.notLive : groups.all, self, MAX_LISTED);
 	if (colliding.count === 0) {
 		return;
 	}

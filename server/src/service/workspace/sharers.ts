@@ -20,6 +20,8 @@ export interface SharerGroup<U> {
 	readonly entries: readonly Sharer<U>[];
 	/** Entry indexes per name as messages print it. */
 	readonly byName: ReadonlyMap<string, readonly number[]>;
+	/** Entry indexes per guest label (`'name'` or the URI): where a guest's copies are found. */
+	readonly byGuest: ReadonlyMap<string, readonly number[]>;
 	/** Entry index per document. */
 	readonly byUri: ReadonlyMap<string, number>;
 }
@@ -35,67 +37,62 @@ export interface SharerView<U> {
 	readonly nameCount: number;
 	/** Every other guest's entry; walks the group, for the rare finding that must filter them all. */
 	all(): Sharer<U>[];
+	/** The other guests' entries under one of `names`. */
+	entriesNamed(name: string): Sharer<U>[];
 }
 
-function buildGroup<U extends { readonly uri: string }>(uses: readonly U[], lookup: GuestLookup, keep: (use: U) => boolean, nameOf: (sharer: Sharer<U>) => string): SharerGroup<U> {
+function push(map: Map<string, number[]>, key: string, index: number): void {
+	const list = map.get(key);
+	if (list) {
+		list.push(index);
+	} else {
+		map.set(key, [index]);
+	}
+}
+
+function buildGroup<U extends { readonly uri: string }>(uses: readonly U[], lookup: GuestLookup, keep: (use: U, guest: GuestSummary) => boolean, nameOf: (sharer: Sharer<U>) => string): SharerGroup<U> {
 	const entries: Sharer<U>[] = [];
 	const byName = new Map<string, number[]>();
+	const byGuest = new Map<string, number[]>();
 	const byUri = new Map<string, number>();
 	for (const use of uses) {
-		if (byUri.has(use.uri) || !keep(use)) {
+		if (byUri.has(use.uri)) {
 			continue;
 		}
 		const guest = lookup.guest(use.uri);
-		if (!guest) {
+		if (!guest || !keep(use, guest)) {
 			continue;
 		}
 		const index = entries.length;
 		const sharer = { guest, use };
 		entries.push(sharer);
 		byUri.set(use.uri, index);
-		const name = nameOf(sharer);
-		const list = byName.get(name);
-		if (list) {
-			list.push(index);
-		} else {
-			byName.set(name, [index]);
-		}
+		push(byName, nameOf(sharer), index);
+		push(byGuest, guestLabel(guest), index);
 	}
-	return { entries, byName, byUri };
+	return { entries, byName, byGuest, byUri };
 }
 
 /**
- * The group seen from one guest: without the guest's own document and its copies. The left-out
- * entries all carry a name among `ownNames` (the guest's copies share its name) or sit at its own
- * URI, so they are found through the maps, not by walking the group.
+ * The group seen from one guest: without the guest's own document and its copies (the same name on
+ * the same host, see sameGuest). Those all carry the guest's label or sit at its URI, so they are
+ * found through the maps, not by walking the group.
  */
-export function viewFrom<U>(group: SharerGroup<U>, self: GuestSummary, ownNames: readonly string[], limit: number): SharerView<U> {
+export function viewFrom<U>(group: SharerGroup<U>, self: GuestSummary, limit: number): SharerView<U> {
 	const excluded = new Set<number>();
 	const own = group.byUri.get(self.uri);
 	if (own !== undefined) {
 		excluded.add(own);
 	}
-	const nameIndex = nameIndexOf(group);
-	const candidates = new Set(ownNames);
-	if (own !== undefined) {
-		// The index may hold an older version of this document, under another name.
-		candidates.add(nameIndex[own]);
+	for (const index of group.byGuest.get(guestLabel(self)) ?? []) {
+		if (sameGuest(self, group.entries[index].guest)) {
+			excluded.add(index);
+		}
 	}
+	const nameIndex = nameIndexOf(group);
 	let removedNames = 0;
-	for (const name of candidates) {
-		const indexes = group.byName.get(name);
-		if (!indexes) {
-			continue;
-		}
-		let remaining = 0;
-		for (const index of indexes) {
-			if (index === own || sameGuest(self, group.entries[index].guest)) {
-				excluded.add(index);
-			} else {
-				remaining++;
-			}
-		}
-		if (remaining === 0) {
+	for (const name of new Set([...excluded].map((index) => nameIndex[index]))) {
+		if (group.byName.get(name)!.every((index) => excluded.has(index))) {
 			removedNames++;
 		}
 	}
@@ -123,6 +120,7 @@ export function viewFrom<U>(group: SharerGroup<U>, self: GuestSummary, ownNames:
 		names,
 		nameCount,
 		all: () => group.entries.filter((_, index) => !excluded.has(index)),
+		entriesNamed: (name) => (group.byName.get(name) ?? []).filter((index) => !excluded.has(index)).map((index) => group.entries[index]),
 	};
 }
 
@@ -150,6 +148,8 @@ export interface DiskGroups {
 	readonly writersUnshared: SharerGroup<DiskUse>;
 	/** Those whose first disk on it writes it with <shareable/>. */
 	readonly writersShared: SharerGroup<DiskUse>;
+	/** Those whose first disk on it is content libvirt relabels read-only (a read-only disk, a backing layer). */
+	readonly readersRelabelled: SharerGroup<DiskUse>;
 }
 
 export interface LevelGroups {
@@ -184,6 +184,26 @@ export function levelNameOf(sharer: Sharer<LevelUse>): string {
 	return levelName(guestLabel(sharer.guest), sharer.use.kind);
 }
 
+/** Whether libvirt relabels this use of an image read-only content: a `<readonly/>` or CD-ROM top, or a backing layer. */
+export function relabelledContent(use: DiskUse, guest: GuestSummary): boolean {
+	return !use.writable && !use.shareable && !use.norelabel && !use.network && guest.confinement.kind !== 'unconfined';
+}
+
+export function describeDisk(disk: DiskUse): string {
+	return disk.targetDev ? `disk '${disk.targetDev}'` : 'a disk';
+}
+
+export function describeUse(use: DiskUse): string {
+	if (use.backingDepth !== undefined) {
+		return `as backing layer ${use.backingDepth} of ${describeDisk(use)}`;
+	}
+	return `read-only (${describeDisk(use)})`;
+}
+
+function readerNameOf(sharer: Sharer<DiskUse>): string {
+	return `${guestLabel(sharer.guest)} (${describeUse(sharer.use)})`;
+}
+
 export function levelName(label: string, kind: LevelUse['kind']): string {
 	return `${label} (${kind === 'static' ? 'static label' : 'running with a dynamic label'})`;
 }
@@ -198,6 +218,7 @@ export function diskGroups(lookup: GuestLookup, resourceKey: string): DiskGroups
 			all,
 			writersUnshared: buildGroup(firstUses, lookup, (use) => use.writable && !use.shareable, diskNameOf),
 			writersShared: buildGroup(firstUses, lookup, (use) => use.writable && use.shareable, diskNameOf),
+			readersRelabelled: buildGroup(firstUses, lookup, relabelledContent, readerNameOf),
 		};
 		cache.disks.set(resourceKey, groups);
 	}
