@@ -97,6 +97,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				if (resolved.libvirtVersion === 'auto') {
 					detectedVersion ??= runtime.detectLibvirtVersion();
 					resolved.libvirtVersion = await detectedVersion;
+					resolved.libvirtVersionSource = resolved.libvirtVersion ? 'auto' : 'auto-unavailable';
 				}
 				return resolved;
 			})();

@@ -33,6 +33,11 @@ export interface LanguageSettings {
 	/** The libvirt version whose rules apply, `X.Y.Z`; defaults to the newest the rules know. */
 	libvirtVersion?: string;
 	/**
+	 * Where `libvirtVersion` came from, for hovers: the user's setting, `auto` (virsh answered, or
+	 * did not), or nothing (the default target). Unset means the setting when a version is given.
+	 */
+	libvirtVersionSource?: 'setting' | 'auto' | 'auto-unavailable' | 'default';
+	/**
 	 * `qemu` (default): a real host, with the QEMU driver's define-time checks and a default
 	 * security model. `test`: libvirt's test driver (`test:///default`), which has neither; the
 	 * differential tests use it to compare with `virsh -c test:///default define`.

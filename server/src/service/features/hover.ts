@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeAt } from '../parser/nodeAt';
 import type { DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
 import { describeOwner } from '../parser/seclabelModel';
+import { versionLine } from './hoverVersion';
 import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
 import { domainRelabel, modelOf } from '../rules/semantics';
 import { drawableValueSpan } from '../rules/rule';
@@ -86,6 +87,7 @@ function hoverElement(document: TextDocument, doc: SeclabelDocument, element: Xm
 			vocabulary.DOMAIN_SECLABEL_DOC,
 			domainSeclabelEffect(doc, site.seclabel, settings, catalogueOf(settings)),
 			model === null && doc.seclabels.length === 1 ? `No \`model\`: this seclabel is for the host's primary security driver (\`${settings.hostSecurityModel ?? 'selinux'}\` here).` : undefined,
+			versionLine(settings),
 			DOCS_LINK,
 		]);
 	}
