@@ -16,6 +16,9 @@ import { WorkspaceIndexer } from './workspaceIndexer';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
+import { readParseLimits, sameLimits } from './limitsSettings';
+import { forgetFindings } from './service/features/incrementalFindings';
+import { DEFAULT_PARSE_LIMITS } from './service/parser/xmlParser';
 import { HotplugSupport, REFRESH_HOST_COMMAND } from './hotplugServer';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
@@ -29,6 +32,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
 	let supportsWorkspaceFolders = false;
+	// libvirtSeclabel.limits.*: window-wide bounds on a parse; a change drops the cached parses.
+	let parseLimits = DEFAULT_PARSE_LIMITS;
+	function useLimits(client: unknown): void {
+		const limits = readParseLimits(client);
+		if (!sameLimits(limits, parseLimits)) {
+			parseLimits = limits;
+			parsed.clear();
+		}
+	}
 	// The other guests of the workspace, for the cross-guest rules: open documents and files on disk.
 	const indexer = new WorkspaceIndexer(connection, documents, {
 		parse,
@@ -61,7 +73,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		if (cached && cached.version === document.version) {
 			return cached.doc;
 		}
-		const doc = service.parseDocument(document);
+		const doc = service.parseDocument(document, parseLimits);
 		parsed.set(document.uri, { version: document.version, doc });
 		return doc;
 	}
@@ -78,6 +90,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 						client = initializationSettings;
 					}
 				}
+				useLimits(client);
 				const resolved = readSettings(client);
 				resolved.policy = policyForRoot(resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT);
 				resolved.workspace = indexer.index;
@@ -159,6 +172,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		service = getSeclabelLanguageService({ clientCapabilities: params.capabilities ?? {} });
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
+		useLimits(initializationSettings);
 		indexer.initialize(params);
 		supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
 		return {
@@ -211,6 +225,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	documents.onDidChangeContent((change) => scheduleValidation(change.document.uri));
 	documents.onDidClose((event) => {
 		parsed.delete(event.document.uri);
+		forgetFindings(event.document.uri);
 		settingsByUri.delete(event.document.uri);
 		publisher.forget(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

@@ -28,13 +28,15 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SeclabelDocument } from './service/parser/seclabelModel';
 import { parseSeclabelText } from './service/seclabelLanguageService';
-import { WorkspaceIndex } from './service/workspace/workspaceIndex';
+import { WorkspaceIndex, type UpdateOptions } from './service/workspace/workspaceIndex';
 import { isInside, listXmlFiles, readDomainFile, readDomainFileSync } from './node/workspaceScanner';
 import { DEFAULT_INDEX_LIMITS, type IndexLimits } from './settings';
 
 export interface IndexSettings extends IndexLimits {
 	readonly extraDomainDirs: string[];
 }
+
+const NO_AFFECTED: UpdateOptions = { affected: false };
 
 export interface WorkspaceIndexerHooks {
 	/** The parse of an open document (the server's cache). */
@@ -287,12 +289,13 @@ export class WorkspaceIndexer {
 					continue;
 				}
 				if (file.text === undefined) {
-					this.index.remove(uri).forEach((other) => affected.add(other));
+					this.index.remove(uri, NO_AFFECTED).forEach((other) => affected.add(other));
 					continue;
 				}
 				found.add(uri);
 				domains++;
-				this.index.update(uri, parseSeclabelText(file.text)).forEach((other) => affected.add(other));
+				// Every open document is rechecked after the scan, so the affected ones need not be collected.
+				this.index.update(uri, parseSeclabelText(file.text), '', NO_AFFECTED).forEach((other) => affected.add(other));
 			}
 			if (this.stopped) {
 				return;

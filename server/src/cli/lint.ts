@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
+import type { SeclabelDocument } from '../service/parser/seclabelModel';
 import { computeFindings, resolveSettings, type RuleFinding } from '../service/features/findings';
 import { formatLibxmlError, type LibxmlError } from '../service/parser/libxmlErrors';
 import { allRules } from '../service/rules';
@@ -76,9 +77,9 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 }
 
 /** Checks one text as a file; `named` files get a diagnostic when they are not XML at all. */
-export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string; libxml2?: LibxmlError }): JsonFile {
+export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string; libxml2?: LibxmlError }, parsed?: SeclabelDocument): JsonFile {
 	const document = TextDocument.create(filePath, 'xml', 0, text);
-	const doc = parseSeclabelText(text);
+	const doc = parsed ?? parseSeclabelText(text);
 	const diagnostics = computeFindings(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
 	if (encodingProblem && (doc.domain || named) && settings.rules?.['xml-not-well-formed'] !== 'off') {
 		const at = document.positionAt(encodingProblem.offset);
@@ -90,6 +91,9 @@ export function lintText(text: string, filePath: string, settings: LanguageSetti
 	}
 	return { path: filePath, diagnostics };
 }
+
+/** Text kept with parsed trees between the CLI's two passes, in UTF-16 code units. */
+const KEEP_TREES_BYTES = 64 * 1024 * 1024;
 
 export interface LintOutcome {
 	report: JsonReport;
@@ -117,7 +121,11 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	// First every guest goes into the index, then each file is checked against the others. The
 	// index keeps summaries, not trees, so only the texts stay in memory between the two passes.
 	const workspace = new WorkspaceIndex();
-	const readFiles: { file: InputFile; read: ReadResult; host?: boolean }[] = [];
+	// Each file is parsed once: its tree is kept for the second pass while the kept texts stay under
+	// KEEP_TREES_BYTES; past that (a fleet of huge files) trees are dropped and parsed again, so
+	// memory stays bounded by the texts.
+	let keptBytes = 0;
+	const readFiles: { file: InputFile; read: ReadResult; host?: boolean; doc?: SeclabelDocument }[] = [];
 	for (const file of files) {
 		let read: ReadResult;
 		try {
@@ -126,16 +134,23 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 			unreadable.push({ path: file.name, reason: describeFsError(error) });
 			continue;
 		}
-		readFiles.push({ file, read });
+		const doc = parseSeclabelText(read.text);
+		if (doc.xml.limit) {
+			// Reported as a diagnostic too; the run ends with status 2, as for a file it cannot read.
+			unreadable.push({ path: file.name, reason: `not checked: ${doc.xml.limit.message}` });
+		}
+		keptBytes += read.text.length;
+		readFiles.push({ file, read, doc: keptBytes <= KEEP_TREES_BYTES ? doc : undefined });
 		rawNames.set(file.name, file.raw ?? Buffer.from(file.name, 'utf8'));
-		workspace.update(file.name, parseSeclabelText(read.text), options.perHost ? file.root : '');
+		workspace.update(file.name, doc, options.perHost ? file.root : '', { affected: false });
 	}
 	const hotplug = options.hotplug ?? {};
 	if (hotplug.connect) {
 		// The host's guests join the one host the files describe (or, with --per-host, a host of their own).
 		for (const guest of await readHostDocuments(hotplug.connect, (p, reason) => unreadable.push({ path: p, reason }))) {
-			readFiles.push({ file: { name: guest.path, named: true, root: hotplug.connect }, read: { text: guest.text }, host: true });
-			workspace.update(guest.path, parseSeclabelText(guest.text), options.perHost ? hotplug.connect : '');
+			const doc = parseSeclabelText(guest.text);
+			readFiles.push({ file: { name: guest.path, named: true, root: hotplug.connect }, read: { text: guest.text }, host: true, doc });
+			workspace.update(guest.path, doc, options.perHost ? hotplug.connect : '', { affected: false });
 		}
 	}
 	const documents = readFiles.map(({ file, read }) => ({ path: file.name, text: read.text }));
@@ -150,11 +165,13 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	if (hotplug.readImageLabels) {
 		await readLabelsFor(documents, workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
 	}
-	for (const { file, read, host } of readFiles) {
-		const parsedDoc = parseSeclabelText(read.text);
+	for (const entry of readFiles) {
+		const { file, read, host } = entry;
+		const parsedDoc = entry.doc ?? parseSeclabelText(read.text);
+		entry.doc = undefined;
 		const directive = !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
 		const attachTarget = directive ? directiveTarget(directive, documents, workspace) : undefined;
-		const result = lintText(read.text, file.name, { ...settings, workspace, documentUri: file.name, ...(attachTarget ? { attachTarget } : {}) }, file.named, read.encodingProblem);
+		const result = lintText(read.text, file.name, { ...settings, workspace, documentUri: file.name, ...(attachTarget ? { attachTarget } : {}) }, file.named, read.encodingProblem, parsedDoc);
 		if (host) {
 			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.
 			result.diagnostics = result.diagnostics.filter((diagnostic) => HOST_RULES.has(diagnostic.code));

@@ -5,7 +5,7 @@
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
-import { parseXml } from './parser/xmlParser';
+import { DEFAULT_PARSE_LIMITS, parseXml, type ParseLimits } from './parser/xmlParser';
 import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
 import { doComplete } from './features/completion';
@@ -14,8 +14,8 @@ import type { ClientCapabilities, LanguageSettings } from './types';
 import { clientFormats } from './features/clientFormats';
 
 export interface SeclabelLanguageService {
-	/** Parses a document; cheap for XML that is not a libvirt domain. */
-	parseDocument(document: TextDocument): SeclabelDocument;
+	/** Parses a document; cheap for XML that is not a libvirt domain. Past a limit the document is empty but for why. */
+	parseDocument(document: TextDocument, limits?: ParseLimits): SeclabelDocument;
 	doValidation(document: TextDocument, doc: SeclabelDocument, settings?: LanguageSettings, options?: ValidationOptions): Diagnostic[];
 	doCodeActions(document: TextDocument, range: Range, context: CodeActionContext, doc: SeclabelDocument, settings?: LanguageSettings): CodeAction[];
 	doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings?: LanguageSettings): CompletionList;
@@ -26,12 +26,12 @@ export interface SeclabelLanguageService {
  * Parses text into the seclabel model. XML whose root is another element than a domain or an
  * attach-device fragment (a network, a pool) is not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
  */
-export function parseSeclabelText(text: string): SeclabelDocument {
+export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): SeclabelDocument {
 	const root = rootElementName(text);
 	if (root !== undefined && root !== 'domain' && root !== 'domstatus' && !FRAGMENT_ELEMENTS.includes(root)) {
 		return otherXml(text);
 	}
-	return buildModel(parseXml(text));
+	return buildModel(parseXml(text, limits));
 }
 
 function otherXml(text: string): SeclabelDocument {
@@ -49,7 +49,7 @@ export interface LanguageServiceOptions {
 export function getSeclabelLanguageService(options: LanguageServiceOptions = {}): SeclabelLanguageService {
 	const formats = clientFormats(options.clientCapabilities);
 	return {
-		parseDocument: (document) => parseSeclabelText(document.getText()),
+		parseDocument: (document, limits) => parseSeclabelText(document.getText(), limits),
 		doValidation: (document, doc, settings, options = {}) => doValidation(document, doc, settings,
 			{ ...options, relatedInformation: options.relatedInformation ?? formats.relatedInformation, codeDescription: options.codeDescription ?? formats.codeDescription }),
 		doCodeActions,

@@ -11,6 +11,7 @@ import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
 import { NEWEST_VERSION, parseVersion, type Version } from '../version';
+import { runIncrementally } from './incrementalFindings';
 import { composeWithTarget, findingInFragment } from './attachTarget';
 
 export interface RuleFinding extends Finding {
@@ -49,6 +50,11 @@ function cacheKey(settings: LanguageSettings): string {
 	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source, settings.documentUri, settings.workspace?.generation, settings.attachTarget?.uri, settings.attachTarget?.text, settings.imageLabels?.generation]);
 }
 
+/** What device rules read of the settings: all of it but the workspace, which only workspace rules read. */
+function rulesKey(settings: LanguageSettings): string {
+	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source, settings.attachTarget?.uri, settings.attachTarget?.text, settings.imageLabels?.generation]);
+}
+
 /** All findings for a document, cached per parsed document and settings. */
 export function computeFindings(doc: SeclabelDocument, settings: LanguageSettings = {}): RuleFinding[] {
 	const key = cacheKey(settings);
@@ -56,9 +62,18 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	if (cached && cached.key === key) {
 		return cached.findings;
 	}
-	const findings = runRules(doc, resolveSettings(settings));
+	const resolved = resolveSettings(settings);
+	// An editor's document (it has a URI) keeps the findings of devices an edit did not touch.
+	const findings = settings.documentUri !== undefined && doc.domain && !doc.xml.limit
+		? runIncrementally(siteView(doc, resolved.version), resolved, rulesKey(settings), settings.documentUri)
+		: runRules(doc, resolved);
 	cache.set(doc, { key, findings });
 	return findings;
+}
+
+/** Orders findings by position; the sort is stable, so ties keep catalogue and report order. */
+export function sortFindings(findings: RuleFinding[]): RuleFinding[] {
+	return findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
 }
 
 function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
@@ -66,6 +81,14 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 	// The seclabels the target release reads (some sites are read only by newer releases).
 	const doc = siteView(parsed, resolved.version);
 	const overrides = resolved.settings.rules ?? {};
+	if (doc.xml.limit) {
+		// Past a parse limit nothing was built to check: one finding says why.
+		const tooLarge = allRules.find((rule) => rule.id === 'document-too-large');
+		if (tooLarge && overrides[tooLarge.id] !== 'off') {
+			findings.push({ rule: tooLarge, stage: tooLarge.stage, severity: overrides[tooLarge.id] as SeverityName ?? defaultSeverity(tooLarge), span: { start: doc.xml.limit.start, end: doc.xml.limit.end }, message: doc.xml.limit.message });
+		}
+		return findings;
+	}
 	const target = resolved.settings.attachTarget;
 	if (doc.fragment && target) {
 		// An attach-device fragment with a known guest: checked as that guest's last device.
@@ -84,8 +107,27 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 		}
 		return findings;
 	}
+	findings.push(...runRuleSet(doc, resolved, allRules).findings);
+	return sortFindings(findings);
+}
+
+export interface RuleSetRun {
+	/** In catalogue order, each rule's findings in the order it reported them. */
+	readonly findings: RuleFinding[];
+	/** Rules that reported more than MAX_FINDINGS_PER_RULE (the rest were dropped). */
+	readonly capped: ReadonlySet<string>;
+}
+
+/**
+ * Runs some rules over a document (or a view of it with fewer devices, see
+ * incrementalFindings.ts); applies the settings' overrides and the driver's scope.
+ */
+export function runRuleSet(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[]): RuleSetRun {
+	const findings: RuleFinding[] = [];
+	const capped = new Set<string>();
+	const overrides = resolved.settings.rules ?? {};
 	const textCache = new Map<XmlElement, string>();
-	for (const rule of allRules) {
+	for (const rule of rules) {
 		const override = overrides[rule.id];
 		if (override === 'off' || (rule.scope === 'qemu' && resolved.driver !== 'qemu')) {
 			continue;
@@ -112,6 +154,7 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 			},
 			report(finding) {
 				if (++reported > MAX_FINDINGS_PER_RULE) {
+					capped.add(rule.id);
 					return;
 				}
 				const stage = finding.stage ?? rule.stage;
@@ -126,6 +169,5 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 			findings.push({ rule, stage: 'advice', severity: 'hint', span: { start: 0, end: 0 }, message: `Internal error in rule ${rule.id}: ${String(error)}` });
 		}
 	}
-	findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-	return findings;
+	return { findings, capped };
 }

@@ -57,8 +57,21 @@ export function freshCategoryPair(used: ReadonlySet<string>, random: () => numbe
 	throw new Error(`Every category pair in ${window.sensitivity}:c${window.min}.c${window.max} is in use`);
 }
 
-/** Every level a used entry stands for: itself, and both ends when it is a range. */
+/** Taken levels per `used` set: a workspace passes one set (cached per index generation) for every guest it checks. */
+const takenMemo = new WeakMap<ReadonlySet<string>, Set<string>>();
+
 function takenLevels(used: ReadonlySet<string>): Set<string> {
+	const memo = takenMemo.get(used);
+	if (memo) {
+		return memo;
+	}
+	const taken = computeTakenLevels(used);
+	takenMemo.set(used, taken);
+	return taken;
+}
+
+/** Every level a used entry stands for: itself, and both ends when it is a range. */
+function computeTakenLevels(used: ReadonlySet<string>): Set<string> {
 	const taken = new Set<string>();
 	for (const entry of used) {
 		taken.add(entry);

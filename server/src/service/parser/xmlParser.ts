@@ -75,6 +75,44 @@ export interface XmlDocument {
 	readonly root: XmlElement | null;
 	/** Well-formedness problems, in document order. */
 	readonly problems: XmlProblem[];
+	/**
+	 * Set when the text is past a limit (bytes, elements, depth): the document is then not
+	 * checked at all (root null, no problems), and this says why, at the place the limit was hit.
+	 */
+	readonly limit?: XmlProblem;
+}
+
+/**
+ * Bounds on what one parse may build, so that memory stays proportional to a domain, not to
+ * whatever a file holds: 21 million `<a>` elements in 63 MB once took the CLI to a V8 heap abort.
+ * A real domain has a few elements per device; the defaults allow a 35 MB domain of 100,000 disks.
+ */
+export interface ParseLimits {
+	/** Text length in UTF-16 code units. */
+	readonly maxBytes: number;
+	readonly maxElements: number;
+	readonly maxDepth: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 64 * 1024 * 1024, maxElements: 1_000_000, maxDepth: 1_000 };
+
+/** Thrown inside the parser when a limit is hit; never escapes parseXml. */
+class LimitReached {
+	constructor(readonly problem: XmlProblem) {}
+}
+
+/**
+ * Shared by every element without attributes or children: most leaves have no children and many
+ * elements no attributes, and an empty array each costs as much as a small element. Frozen, so a
+ * caller that pushes onto one fails loudly instead of corrupting every other element.
+ */
+const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+
+/** The parser's view of an element: the same object, with the arrays it fills in. */
+interface MutableElement extends XmlElement {
+	attributes: XmlAttribute[];
+	children: XmlElement[];
 }
 
 const enum Ch {
@@ -103,8 +141,22 @@ const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&'
 /** How many problems one document may report; past this the rest of the file is noise. */
 const MAX_PROBLEMS = 100;
 
-export function parseXml(text: string): XmlDocument {
-	return new XmlParser(text).parse();
+export function parseXml(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): XmlDocument {
+	if (text.length > limits.maxBytes) {
+		return limitedDocument(text, { start: 0, end: 0, message: `The document is ${Math.round(text.length / 1024 / 1024)} MiB long, past the limit of ${Math.round(limits.maxBytes / 1024 / 1024)} MiB (libvirtSeclabel.limits.maxBytes): it is not checked.` });
+	}
+	try {
+		return new XmlParser(text, limits).parse();
+	} catch (error) {
+		if (error instanceof LimitReached) {
+			return limitedDocument(text, error.problem);
+		}
+		throw error;
+	}
+}
+
+function limitedDocument(text: string, limit: XmlProblem): XmlDocument {
+	return { text, root: null, problems: [], limit };
 }
 
 /**
@@ -141,8 +193,11 @@ class XmlParser {
 	private readonly lessThans: ForwardSearch;
 	private readonly doubleQuotes: ForwardSearch;
 	private readonly singleQuotes: ForwardSearch;
+	private elementCount = 0;
+	/** Element and attribute names, one string per distinct name instead of one per occurrence. */
+	private readonly names = new Map<string, string>();
 
-	constructor(private readonly text: string) {
+	constructor(private readonly text: string, private readonly limits: ParseLimits = DEFAULT_PARSE_LIMITS) {
 		this.len = text.length;
 		this.ampersands = new ForwardSearch(text, '&');
 		this.lessThans = new ForwardSearch(text, '<');
@@ -184,6 +239,7 @@ class XmlParser {
 		}
 		while (this.stack.length > 0) {
 			const open = this.stack.pop()!;
+			finishChildren(open);
 			open.closed = false;
 			open.end = this.len;
 			this.problem(open.start, open.nameEnd, `Element '${open.name}' is not closed.`);
@@ -327,19 +383,43 @@ class XmlParser {
 		return i;
 	}
 
+	private intern(name: string): string {
+		const known = this.names.get(name);
+		if (known !== undefined) {
+			return known;
+		}
+		if (this.names.size < 10_000) {
+			this.names.set(name, name);
+		}
+		return name;
+	}
+
 	private scanStartTag(): void {
 		const text = this.text;
 		const start = this.pos;
 		const nameEnd = this.scanName(start + 1);
-		const name = text.slice(start + 1, nameEnd);
+		const name = this.intern(text.slice(start + 1, nameEnd));
 		const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null;
-		const element: XmlElement = {
+		if (++this.elementCount > this.limits.maxElements) {
+			throw new LimitReached({ start, end: nameEnd, message: `The document has more than ${this.limits.maxElements.toLocaleString('en-US')} elements (libvirtSeclabel.limits.maxElements): it is not checked. A libvirt domain has a few elements per device.` });
+		}
+		if (this.stack.length >= this.limits.maxDepth) {
+			throw new LimitReached({ start, end: nameEnd, message: `Elements are nested more than ${this.limits.maxDepth.toLocaleString('en-US')} deep here (libvirtSeclabel.limits.maxDepth): the document is not checked. A libvirt domain nests a few levels deep.` });
+		}
+		const element: MutableElement = {
 			name, start, nameEnd, startTagEnd: nameEnd, endTagStart: -1, end: nameEnd,
-			selfClosing: false, closed: true, startTagClosed: false, attributes: [], children: [], parent,
+			selfClosing: false, closed: true, startTagClosed: false, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, parent,
 			namespaced: parent ? parent.namespaced : false,
 		};
+		// Attributes are collected here and stored as an exact-size array (or the shared empty one).
+		const attributes: XmlAttribute[] = [];
 		if (parent) {
-			parent.children.push(element);
+			const siblings = (parent as MutableElement).children;
+			if (siblings === NO_CHILDREN) {
+				(parent as MutableElement).children = [element];
+			} else {
+				siblings.push(element);
+			}
 		} else if (!this.root) {
 			this.root = element;
 		} else {
@@ -387,11 +467,11 @@ class XmlParser {
 				this.problem(i, i + 1, `Attributes of '${name}' must be separated by white space.`);
 			}
 			const attrNameEnd = this.scanName(i);
-			const attrName = text.slice(i, attrNameEnd);
-			if (!seen && element.attributes.length >= 16) {
-				seen = new Set(element.attributes.map((attribute) => attribute.name));
+			const attrName = this.intern(text.slice(i, attrNameEnd));
+			if (!seen && attributes.length >= 16) {
+				seen = new Set(attributes.map((attribute) => attribute.name));
 			}
-			if (seen ? seen.has(attrName) : element.attributes.some((attribute) => attribute.name === attrName)) {
+			if (seen ? seen.has(attrName) : attributes.some((attribute) => attribute.name === attrName)) {
 				this.problem(i, attrNameEnd, `Attribute '${attrName}' is given twice.`);
 			}
 			seen?.add(attrName);
@@ -399,7 +479,7 @@ class XmlParser {
 			while (j < this.len && isWhitespace(text.charCodeAt(j))) j++;
 			if (text.charCodeAt(j) !== Ch.Eq) {
 				this.problem(i, attrNameEnd, `Attribute '${attrName}' has no value.`);
-				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: null, valueStart: attrNameEnd, valueEnd: attrNameEnd, quote: null, end: attrNameEnd });
+				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: null, valueStart: attrNameEnd, valueEnd: attrNameEnd, quote: null, end: attrNameEnd });
 				i = attrNameEnd;
 				continue;
 			}
@@ -415,7 +495,7 @@ class XmlParser {
 					let stop = j + 1;
 					while (stop < this.len && text.charCodeAt(stop) !== Ch.LF && text.charCodeAt(stop) !== Ch.Lt && text.charCodeAt(stop) !== Ch.Gt) stop++;
 					this.problem(j, stop, `Value of attribute '${attrName}' is not closed.`);
-					element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeText(text.slice(j + 1, stop)), valueStart: j + 1, valueEnd: stop, quote: q === Ch.DQuote ? '"' : "'", end: stop });
+					attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeText(text.slice(j + 1, stop)), valueStart: j + 1, valueEnd: stop, quote: q === Ch.DQuote ? '"' : "'", end: stop });
 					i = stop;
 					continue;
 				}
@@ -423,15 +503,18 @@ class XmlParser {
 				if (raw.indexOf('&') >= 0) {
 					this.checkReferencesIn(j + 1, close);
 				}
-				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeAttributeValue(raw), valueStart: j + 1, valueEnd: close, quote: q === Ch.DQuote ? '"' : "'", end: close + 1 });
+				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeAttributeValue(raw), valueStart: j + 1, valueEnd: close, quote: q === Ch.DQuote ? '"' : "'", end: close + 1 });
 				i = close + 1;
 			} else {
 				let stop = j;
 				while (stop < this.len && !isWhitespace(text.charCodeAt(stop)) && text.charCodeAt(stop) !== Ch.Gt && text.charCodeAt(stop) !== Ch.Lt && !(text.charCodeAt(stop) === Ch.Slash && text.charCodeAt(stop + 1) === Ch.Gt)) stop++;
 				this.problem(j, Math.max(stop, j + 1), `Value of attribute '${attrName}' must be quoted.`);
-				element.attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: text.slice(j, stop), valueStart: j, valueEnd: stop, quote: null, end: Math.max(stop, attrNameEnd) });
+				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: text.slice(j, stop), valueStart: j, valueEnd: stop, quote: null, end: Math.max(stop, attrNameEnd) });
 				i = stop;
 			}
+		}
+		if (attributes.length > 0) {
+			element.attributes = attributes.slice();
 		}
 		element.end = element.startTagEnd;
 		this.pos = element.startTagEnd;
@@ -452,6 +535,7 @@ class XmlParser {
 
 	private popElement(): XmlElement {
 		const element = this.stack.pop()!;
+		finishChildren(element);
 		this.openNames.set(element.name, this.openNames.get(element.name)! - 1);
 		return element;
 	}
@@ -513,6 +597,14 @@ class XmlParser {
 		if (element === this.root) {
 			this.rootClosed = true;
 		}
+	}
+}
+
+/** Trims a closed element's child list to its exact size: growth leaves up to half again as spare capacity. */
+function finishChildren(element: XmlElement): void {
+	const mutable = element as MutableElement;
+	if (mutable.children.length > 1) {
+		mutable.children = mutable.children.slice();
 	}
 }
 

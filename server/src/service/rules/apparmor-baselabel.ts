@@ -7,6 +7,7 @@ export const rule: Rule = {
 	id: 'apparmor-baselabel',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'domain' },
 	title: "A `<baselabel>` in a `model='apparmor'` seclabel.",
 	libvirtMessage: 'unsupported configuration: Cannot set a base label with AppArmor',
 	reference: 'L1',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'apparmor-label-format',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'domain' },
 	title: 'An AppArmor label that cannot be a profile name (an SELinux context, or whitespace).',
 	reference: 'L1, H3',
 	description: [

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'baselabel-ignored',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: "A `<baselabel>` without an explicit `type='dynamic'`.",
 	reference: 'B10, A5',
 	versions: "libvirt's documentation says a baselabel without a type implies `dynamic`. That holds before 8.0.0 (7.0.0) and again from 12.0.0 (12.9.0); from 8.0.0 to 11.x (9.0.0, 11.3.0), where virXMLPropEnum reads the missing type as `default`, the baselabel is dropped.",

@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'baselabel-only-type',
 	stage: 'advice',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A `<baselabel>` whose user, role or level libvirt replaces.',
 	reference: 'I4; selinux-semantics §4.4, §8.2',
 	description: [

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'chardev-seclabel-dropped',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: 'A seclabel in a character device that has no file to label (tcp, udp, …).',
 	reference: 'D4',
 	description: 'libvirt labels only character devices backed by a file, device node, pipe, pty or UNIX socket. For other types (tcp, udp, spicevmc, …) the override is parsed but dropped from the saved config and never used.',

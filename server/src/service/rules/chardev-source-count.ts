@@ -12,6 +12,7 @@ export const rule: Rule = {
 	id: 'chardev-source-count',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: 'A character device with more `<source>` elements than its type takes.',
 	libvirtMessage: 'XML error: only one source element is allowed for character device',
 	reference: 'D4',

@@ -16,6 +16,7 @@ export const rule: Rule = {
 	id: 'chardev-udp-source-seclabel',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: "A bad seclabel in the second `<source>` of a UDP character device, for libvirt before 8.0.0.",
 	libvirtMessage: 'XML error: invalid security relabel value <value>',
 	reference: 'E1, E3, E6',

@@ -5,6 +5,7 @@
 import type { Rule } from './rule';
 import { rule as xmlNotWellFormed } from './xml-not-well-formed';
 import { rule as notADomain } from './not-a-domain';
+import { rule as documentTooLarge } from './document-too-large';
 import { rule as seclabelTypeInvalid } from './seclabel-type-invalid';
 import { rule as relabelInvalid } from './relabel-invalid';
 import { rule as dynamicRelabelNo } from './dynamic-relabel-no';
@@ -45,6 +46,7 @@ import { rule as seclabelUnknownAttribute } from './seclabel-unknown-attribute';
 export const coreRules: readonly Rule[] = [
 	xmlNotWellFormed,
 	notADomain,
+	documentTooLarge,
 	seclabelTypeInvalid,
 	relabelInvalid,
 	dynamicRelabelNo,

@@ -34,6 +34,7 @@ export const rule: Rule = {
 	id: 'dac-label-syntax',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: "A `model='dac'` label that is not `user:group` or `+uid:+gid`.",
 	libvirtMessage: "invalid argument: Failed to parse uid and gid from '<label>'",
 	reference: 'H6, K1',

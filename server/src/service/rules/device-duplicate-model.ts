@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'device-duplicate-model',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: 'Two device seclabels for the same model in one `<source>`.',
 	libvirtMessage: 'seclabel for model <model> is already provided',
 	reference: 'E1',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'device-label-relabel-no',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: "A device seclabel with both `relabel='no'` and a `<label>`.",
 	libvirtMessage: 'XML error: Cannot specify a label if relabelling is turned off. model=<model>',
 	reference: 'E6',

@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'device-model-missing',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: 'A device seclabel without `model` has no effect.',
 	reference: 'E2',
 	description: "libvirt's security drivers look a device override up by their exact model name, so an override without `model` is kept in the XML but never used: the image is labelled as if it were not there. Write `model='selinux'` (or `dac`).",

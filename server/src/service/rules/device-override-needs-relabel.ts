@@ -8,6 +8,7 @@ export const rule: Rule = {
 	id: 'device-override-needs-relabel',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A device seclabel for a model whose domain seclabel has relabelling off.',
 	libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
 	reference: 'E8',

@@ -8,6 +8,7 @@ export const rule: Rule = {
 	id: 'device-relabel-without-label',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: "A device seclabel with `relabel='yes'` written out and no `<label>`.",
 	libvirtMessage: 'XML error: Cannot specify relabel if label is missing. model=<model>',
 	reference: 'E7',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'device-seclabel-no-op',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A device seclabel that neither turns relabelling off nor gives a label.',
 	reference: 'D3, E5',
 	description: "An override such as `<seclabel model='selinux'/>` (or one whose `<label>` is empty) asks for the default, which is what happens without it: libvirt drops it from the saved config. Give it a `<label>`, or `relabel='no'` to leave the image's label alone, or remove it.",

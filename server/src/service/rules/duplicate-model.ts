@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'duplicate-model',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'Two domain seclabels for the same security model.',
 	libvirtMessage: 'seclabel for model <model> is already provided',
 	reference: 'C1',

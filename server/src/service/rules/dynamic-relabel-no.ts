@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'dynamic-relabel-no',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: "`type='dynamic'` with `relabel='no'`.",
 	libvirtMessage: 'unsupported configuration: dynamic label type must use resource relabeling',
 	reference: 'B4',

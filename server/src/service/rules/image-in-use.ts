@@ -13,6 +13,7 @@ export const rule: Rule = {
 	id: 'image-in-use',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'workspace', reads: ['domain'] },
 	title: 'An image another running guest holds (its reference count on disk), which libvirt refuses to relabel (reads image labels).',
 	libvirtMessage: 'Requested operation is not valid: Setting different SELinux label on <path> which is already in use',
 	reference: 'H5, O4; security_util.c virSecuritySetRememberedLabel',

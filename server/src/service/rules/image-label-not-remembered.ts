@@ -11,6 +11,7 @@ export const rule: Rule = {
 	stage: 'advice',
 	severity: 'warning',
 	scope: 'runtime',
+	extent: { unit: 'document' },
 	title: 'A writable image on a network file system, where libvirt cannot tell that another guest holds it (reads image labels).',
 	reference: 'H5, J1; security_util.c',
 	description: [

@@ -19,6 +19,7 @@ export const rule: Rule = {
 	id: 'image-label-prelabel-mismatch',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'document' },
 	title: "An image libvirt does not relabel whose label on disk the guest's context may not use (reads image labels).",
 	reference: 'O2; selinux-semantics §6',
 	description: [

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'imagelabel-ignored',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'An `<imagelabel>` that libvirt never reads.',
 	reference: 'B9, D2',
 	description: "`<imagelabel>` is output-only: libvirt computes it at start (the image type from `virtual_image_context` with the process label's MCS level) and ignores it in define-time XML. In live XML it is read only when relabelling is on and the type is not `none`, and only the first one. To give one disk a custom label, put `<seclabel model='selinux'><label>…</label></seclabel>` in that disk's `<source>`.",

@@ -8,6 +8,7 @@ export const rule: Rule = {
 	id: 'imagelabel-missing',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'Live XML of a relabelling seclabel without `<imagelabel>`.',
 	libvirtMessage: 'XML error: security imagelabel is missing',
 	reference: 'B9',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'label-ignored',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'A `<label>` that libvirt never reads.',
 	reference: 'B8, D2',
 	description: [

@@ -17,6 +17,7 @@ export const rule: Rule = {
 	id: 'label-missing',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'A seclabel that needs a `<label>` has none (or an empty or over-long one).',
 	libvirtMessage: 'XML error: security label is missing',
 	reference: 'B7',

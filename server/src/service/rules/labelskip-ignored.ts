@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'labelskip-ignored',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: '`labelskip` in define-time XML.',
 	reference: 'E4, D3',
 	description: "`labelskip` is an output-only marker of live XML (it tells libvirt not to restore an image's label at shutdown). In define-time XML libvirt ignores it, whatever its value, and an override with only `labelskip` disappears from the saved config. To stop libvirt from labelling an image, use `relabel='no'`.",

@@ -7,6 +7,7 @@ export const rule: Rule = {
 	id: 'labelskip-invalid',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: "Live XML with a `labelskip` that is not `yes` or `no`.",
 	libvirtMessage: "XML error: Invalid value for attribute 'labelskip' in element 'seclabel': '<value>'.",
 	reference: 'E4',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	stage: 'advice',
 	severity: 'warning',
 	scope: 'runtime',
+	extent: { unit: 'workspace', reads: ['domain'] },
 	title: 'Two guests on one host run at the same MCS level, and at least one of them has a static label (cross-guest).',
 	reference: 'selinux-semantics.md §4.3, §4.4',
 	description: [

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'model-missing-multiple',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'Several domain seclabels, one of them without `model`.',
 	libvirtMessage: 'XML error: missing security model when using multiple labels',
 	reference: 'C3',

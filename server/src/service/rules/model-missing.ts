@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'model-missing',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'A lone seclabel without `model` where libvirt cannot pick the host default.',
 	libvirtMessage: 'XML error: missing security model in domain seclabel',
 	reference: 'C2',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'model-none-type',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: "`model='none'` with a type other than `none`.",
 	libvirtMessage: "unsupported configuration: unsupported type='<type>' to model 'none'",
 	reference: 'B6',

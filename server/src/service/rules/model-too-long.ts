@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'model-too-long',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'A domain seclabel `model` longer than 256 bytes.',
 	reference: 'B1',
 	description: 'libvirt reads at most 256 bytes (UTF-8, so fewer characters when they are not ASCII) of a domain seclabel\'s `model`; a longer value is silently treated as absent, so the seclabel gets the host\'s default model (or "missing security model" errors follow).',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'model-unavailable',
 	stage: 'start',
 	scope: 'qemu',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A seclabel for a security model the host does not run.',
 	libvirtMessage: "unsupported configuration: Security driver model '<model>' is not available",
 	reference: 'H1, A2, O7',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'none-relabel-yes',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: "`type='none'` with `relabel='yes'`.",
 	libvirtMessage: "unsupported configuration: resource relabeling is not compatible with 'none' label type",
 	reference: 'B5',

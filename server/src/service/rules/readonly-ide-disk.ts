@@ -16,6 +16,7 @@ export const rule: Rule = {
 	id: 'readonly-ide-disk',
 	stage: 'define',
 	scope: 'qemu',
+	extent: { unit: 'device' },
 	title: 'A read-only IDE or SATA hard disk (QEMU driver).',
 	libvirtMessage: 'unsupported configuration: readonly ide disks are not supported',
 	reference: 'G5',

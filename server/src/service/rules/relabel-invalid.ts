@@ -14,6 +14,7 @@ export const rule: Rule = {
 	id: 'relabel-invalid',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: "A seclabel's `relabel` is not `yes` or `no`.",
 	libvirtMessage: "XML error: Invalid value for attribute 'relabel' in element 'seclabel': '<value>'.",
 	reference: 'B3, E3',

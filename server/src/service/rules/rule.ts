@@ -79,12 +79,40 @@ export type RuleScope =
 	/** Nothing at parse time: the effect shows at start, or never. */
 	| 'runtime';
 
+/**
+ * What a rule's findings depend on, so that a pipeline can keep them per element and recompute
+ * only where an edit lands (docs/benchmarks.md, "How the pipeline works"):
+ * - `document`: anything in the document; rerun on every change.
+ * - `domain`: the document outside `<devices>` (the root's attributes, the domain seclabels, name,
+ *   uuid); an edit inside one device never changes them.
+ * - `device`: findings inside a device (a `<disk>` with its backing chain, a character device)
+ *   depend only on that device, findings outside every device only on the domain part.
+ * - `workspace`: this guest against the other guests of the index (cross-guest rules).
+ * `reads: ['domain']` says that the rule also reads the domain part (a device rule that compares
+ * with the domain seclabels, or reads whether the XML is live): a change there reruns it everywhere.
+ */
+export type RuleUnit = 'document' | 'domain' | 'device' | 'workspace';
+
+export interface RuleExtent {
+	readonly unit: RuleUnit;
+	readonly reads?: readonly 'domain'[];
+}
+
+/** A rule without a declared extent is taken to read the whole document, which is always safe. */
+export const DOCUMENT_EXTENT: RuleExtent = { unit: 'document' };
+
+export function extentOf(rule: Rule): RuleExtent {
+	return rule.extent ?? DOCUMENT_EXTENT;
+}
+
 export interface Rule {
 	readonly id: string;
 	readonly stage: Stage;
 	/** Defaults to error for define and start, warning for ignored, information for advice. */
 	readonly severity?: SeverityName;
 	readonly scope: RuleScope;
+	/** What its findings depend on (see RuleExtent); `document` when absent. */
+	readonly extent?: RuleExtent;
 	/** One line: what the rule finds. */
 	readonly title: string;
 	/** Markdown: why it matters, what libvirt does, how to fix it. */

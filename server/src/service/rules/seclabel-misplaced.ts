@@ -13,6 +13,7 @@ export const rule: Rule = {
 	id: 'seclabel-misplaced',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'document' },
 	title: 'A `<seclabel>` where libvirt never looks for one.',
 	reference: 'E (where device seclabels are parsed)',
 	description: [

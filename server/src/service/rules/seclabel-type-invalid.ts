@@ -14,6 +14,7 @@ export const rule: Rule = {
 	id: 'seclabel-type-invalid',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: "A domain seclabel's `type` is not `dynamic`, `static` or `none`.",
 	libvirtMessage: "XML error: Invalid value for attribute 'type' in element 'seclabel': '<value>'.",
 	reference: 'B2',

@@ -30,6 +30,7 @@ export const rule: Rule = {
 	id: 'seclabel-unknown-attribute',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An attribute or child element that `<seclabel>` does not have.',
 	description: "libvirt silently ignores unknown attributes and children of `<seclabel>`, so a typo such as `relable='no'` or `<lable>` quietly loses what it meant. A domain seclabel has `type`, `model`, `relabel` and `<label>`, `<imagelabel>`, `<baselabel>`; a device seclabel has `model`, `relabel`, `labelskip` and `<label>`. libvirt ignores namespace prefixes when it looks an attribute up, so a prefixed `x:relabel` (its prefix declared) is read as `relabel` when it comes before a plain one, and the later one is ignored.",
 	example: "<seclabel type='static' model='selinux' relable='yes'>…",

@@ -7,6 +7,7 @@ export const rule: Rule = {
 	id: 'seclabel-unused-storage',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: 'A seclabel on storage that libvirt never labels (network, NVMe, vhost-user, vDPA, directory).',
 	reference: 'J1, N2',
 	description: "libvirt labels only local files and block devices. An override in the `<source>` of a network disk (iSCSI, RBD, NBD, …), an NVMe or vhost-user disk has no effect (and libvirt's schema does not allow it there); `type='dir'` disks are skipped with a warning in the log.",

@@ -43,6 +43,7 @@ export const rule: Rule = {
 	id: 'selinux-context-syntax',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An SELinux label that is not a well-formed context (user:role:type:level).',
 	libvirtMessage: 'XML error: Invalid security label <label>',
 	reference: 'H3; selinux-semantics §1.1-1.2',

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'selinux-level-missing',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An SELinux label without a level on an MCS/MLS policy.',
 	reference: 'selinux-semantics §1.1, §8.1',
 	description: [

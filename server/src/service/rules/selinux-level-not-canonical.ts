@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'selinux-level-not-canonical',
 	stage: 'advice',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An SELinux level that works but is not written the way the kernel prints it.',
 	reference: 'selinux-semantics §1.5',
 	description: [

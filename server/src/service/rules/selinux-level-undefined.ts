@@ -9,6 +9,7 @@ export const rule: Rule = {
 	id: 'selinux-level-undefined',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An SELinux level that names a sensitivity or category the policy does not define.',
 	reference: 'selinux-semantics §1.2, §1.6',
 	description: [

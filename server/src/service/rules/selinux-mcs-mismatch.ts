@@ -7,6 +7,7 @@ export const rule: Rule = {
 	id: 'selinux-mcs-mismatch',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: "An image or device label whose MCS level the guest's own label does not cover.",
 	reference: 'O1; selinux-semantics §1.4, §4.4',
 	description: [

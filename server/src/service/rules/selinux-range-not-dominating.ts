@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'selinux-range-not-dominating',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An SELinux range whose high level does not dominate its low level.',
 	reference: 'selinux-semantics §1.3-1.4',
 	description: [

@@ -63,6 +63,7 @@ export const rule: Rule = {
 	id: 'selinux-role-type-mismatch',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A process label with a file role or type, or an image label with a process role or type.',
 	reference: 'selinux-semantics §1.3, §2, §8.3',
 	description: [

@@ -8,6 +8,7 @@ export const rule: Rule = {
 	id: 'selinux-type-unknown',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'An SELinux user, role or type the policy does not define.',
 	reference: 'selinux-semantics §1.3, §3.4, §8.12',
 	description: [

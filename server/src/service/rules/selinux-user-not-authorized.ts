@@ -11,6 +11,7 @@ export const rule: Rule = {
 	id: 'selinux-user-not-authorized',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: "A process label whose SELinux user may not take its role or its level.",
 	reference: 'selinux-semantics §1.3, §1.6, §8.6',
 	description: [

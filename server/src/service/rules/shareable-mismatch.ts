@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'shareable-mismatch',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'workspace', reads: ['domain'] },
 	title: 'A writable image is `<shareable/>` in one guest but not in another that also writes it (cross-guest).',
 	reference: 'G6, G7, H5, J2',
 	description: [

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'shareable-non-raw',
 	stage: 'define',
 	scope: 'qemu',
+	extent: { unit: 'device' },
 	title: '`<shareable/>` on a writable disk whose format is not raw (QEMU driver).',
 	libvirtMessage: "unsupported configuration: shared access for disk '<target>' requires use of supported storage format",
 	reference: 'G3',

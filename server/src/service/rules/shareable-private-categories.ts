@@ -7,6 +7,7 @@ export const rule: Rule = {
 	stage: 'advice',
 	severity: 'warning',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A device label with private MCS categories on a `<shareable/>` disk.',
 	reference: 'G7, J2; selinux-semantics §4.5',
 	description: [

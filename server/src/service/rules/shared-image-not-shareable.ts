@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'shared-image-not-shareable',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'workspace', reads: ['domain'] },
 	title: 'The same writable image is used by two guests, and neither disk is `<shareable/>` (cross-guest).',
 	libvirtMessage: 'Requested operation is not valid: Setting different SELinux label on <path> which is already in use',
 	reference: 'H5, J3, O4',

@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'shared-image-private-categories',
 	stage: 'start',
 	scope: 'runtime',
+	extent: { unit: 'workspace', reads: ['domain'] },
 	title: 'A device label gives an image that another guest also uses categories that guest does not run with (cross-guest).',
 	reference: 'J2, H5; selinux-semantics.md §4.5',
 	description: [

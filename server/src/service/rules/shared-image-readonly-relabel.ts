@@ -12,6 +12,7 @@ export const rule: Rule = {
 	stage: 'start',
 	severity: 'warning',
 	scope: 'runtime',
+	extent: { unit: 'workspace', reads: ['domain'] },
 	title: "A read-only or backing-layer use of another guest's writable image, which libvirt relabels read-only (cross-guest).",
 	reference: 'J3, O4; security_selinux.c virSecuritySELinuxSetImageLabelInternal',
 	description: [

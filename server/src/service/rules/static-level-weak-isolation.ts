@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'static-level-weak-isolation',
 	stage: 'advice',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A static SELinux label with fewer than two categories, which other guests dominate.',
 	reference: 'selinux-semantics §4.3, §8.7',
 	description: [

@@ -13,6 +13,7 @@ export const rule: Rule = {
 	id: 'static-relabel-no-prelabel',
 	stage: 'advice',
 	scope: 'runtime',
+	extent: { unit: 'document' },
 	title: "A static SELinux label with relabel off: each image must already carry a label the guest can use.",
 	reference: 'O2; selinux-semantics §6',
 	description: [

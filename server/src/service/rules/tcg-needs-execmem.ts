@@ -8,6 +8,7 @@ export const rule: Rule = {
 	stage: 'advice',
 	severity: 'warning',
 	scope: 'qemu',
+	extent: { unit: 'domain' },
 	title: "A TCG guest (`<domain type='qemu'>`) on a policy without a TCG guest type.",
 	reference: 'I4; selinux-semantics §3.3, §8.9',
 	description: [

@@ -6,6 +6,7 @@ export const rule: Rule = {
 	id: 'type-missing',
 	stage: 'ignored',
 	scope: 'parser',
+	extent: { unit: 'domain' },
 	title: 'A domain seclabel without a `type`.',
 	reference: 'A5',
 	versions: "A missing type means `dynamic`, as the documentation says, before 8.0.0 (7.0.0) and again from 12.0.0 (12.9.0 refuses a type-less `relabel='no'` as dynamic); from 8.0.0 to 11.x (9.0.0, 10.7.0, 11.3.0) virXMLPropEnum resets it to an internal `default` type, which is never written back.",

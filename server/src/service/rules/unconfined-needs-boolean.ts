@@ -6,6 +6,7 @@ export const rule: Rule = {
 	stage: 'advice',
 	severity: 'warning',
 	scope: 'runtime',
+	extent: { unit: 'device', reads: ['domain'] },
 	title: 'A guest label in `unconfined_t`, which needs the `virt_transition_userdomain` boolean.',
 	reference: 'selinux-semantics §3.5-3.6, §6',
 	description: [

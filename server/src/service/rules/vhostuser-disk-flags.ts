@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'vhostuser-disk-flags',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: '`<readonly/>`, `<shareable/>` or `<transient/>` on a vhost-user disk.',
 	libvirtMessage: 'unsupported configuration: shareable is not supported with vhostuser disk',
 	reference: 'G4',

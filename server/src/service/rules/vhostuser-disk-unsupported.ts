@@ -10,6 +10,7 @@ export const rule: Rule = {
 	id: 'vhostuser-disk-unsupported',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: "A `<disk type='vhostuser'>` for a libvirt older than 7.1.0.",
 	libvirtMessage: "unsupported configuration: unknown disk type 'vhostuser'",
 	reference: 'G4',

@@ -5,6 +5,7 @@ export const rule: Rule = {
 	id: 'xml-not-well-formed',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'document' },
 	title: 'The document is not well-formed XML.',
 	description: 'libvirt parses domain XML with libxml2 and refuses a document that is not well-formed before it looks at any label. Each problem is reported where it is; everything that could still be read is checked as usual.',
 	example: "<domain type='kvm'>\n  <seclabel type='dynamic' model='selinux'>\n</domain>",

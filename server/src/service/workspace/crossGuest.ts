@@ -4,13 +4,14 @@
  * text as typed; the other side comes from the index. Each cross-guest rule file reports its share.
  */
 import { stringSeededRandom } from '../util/random';
-import type { SeclabelDocument } from '../parser/seclabelModel';
+import type { DiskModel, SeclabelDocument } from '../parser/seclabelModel';
 import { freshCategoryPair } from '../features/freshLevel';
 import { insertChild } from '../rules/edits';
 import type { Finding, Fix, RelatedLocation, RuleContext } from '../rules/rule';
 import { dominates } from '../selinux/context';
-import { guestLabel, guestWithLabel, sameGuest, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
+import { guestLabel, guestWithLabel, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
 import type { GuestLookup } from './workspaceIndex';
+import { describeDisk, describeUse, diskGroups, levelGroups, relabelledContent, viewFrom, type Sharer, type SharerView } from './sharers';
 
 export type CrossGuestRuleId = 'shared-image-not-shareable' | 'shareable-mismatch' | 'mcs-level-collision' | 'shared-image-private-categories' | 'shared-image-readonly-relabel';
 
@@ -52,24 +53,6 @@ export function crossGuestFindings(uri: string, doc: SeclabelDocument, lookup: G
 	return findings;
 }
 
-/** The guests, other than this one, that use the same resource, each with its first such disk. */
-function otherDiskUses(self: GuestSummary, disk: DiskUse, lookup: GuestLookup): { guest: GuestSummary; use: DiskUse }[] {
-	const result: { guest: GuestSummary; use: DiskUse }[] = [];
-	const seen = new Set<string>();
-	for (const use of lookup.diskUses(disk.resourceKey)) {
-		if (use.uri === self.uri || seen.has(use.uri)) {
-			continue;
-		}
-		const guest = lookup.guest(use.uri);
-		if (!guest || sameGuest(self, guest)) {
-			continue;
-		}
-		seen.add(use.uri);
-		result.push({ guest, use });
-	}
-	return result;
-}
-
 function related(uri: string, at: PlacedSpan, message: string): RelatedLocation {
 	return { uri, span: { start: at.start, end: at.end }, range: at.range, message };
 }
@@ -84,7 +67,6 @@ export function fileName(uri: string): string {
 	}
 }
 
-/** Guest names for a message, each once: several files (copies, live dumps) can describe one name. */
 /**
  * How many other guests a finding names, links and offers to open. A fleet where hundreds of guests
  * share one image would otherwise give every file hundreds of related entries: output that grows
@@ -93,47 +75,71 @@ export function fileName(uri: string): string {
 export const MAX_LISTED = 10;
 const MAX_OPEN_FIXES = 3;
 
+/** The names of a view's guests for a message: the first MAX_LISTED, and how many more. */
+function listNames<U>(view: SharerView<U>): string {
+	const shown = view.names.join(', ');
+	return view.nameCount > MAX_LISTED ? `${shown} and ${view.nameCount - MAX_LISTED} more` : shown;
+}
+
 /**
  * Other guests named with what they run as, each guest once: a guest seen in its config and its
  * live dump is named by the live one, whose label is the one it really runs with.
  */
-function namesWithLabels(others: { guest: GuestSummary }[]): string {
-	const byName = new Map<string, GuestSummary>();
-	for (const { guest } of others) {
-		const key = guestLabel(guest);
-		const known = byName.get(key);
-		if (!known || (guest.live && !known.live)) {
-			byName.set(key, guest);
-		}
-	}
-	return listNames([...byName.values()].map(guestWithLabel));
+function namesWithLabels(view: SharerView<DiskUse>): string {
+	const shown = view.names.map((name) => {
+		const entries = view.entriesNamed(name);
+		return guestWithLabel((entries.find((entry) => entry.guest.live) ?? entries[0]).guest);
+	}).join(', ');
+	return view.nameCount > MAX_LISTED ? `${shown} and ${view.nameCount - MAX_LISTED} more` : shown;
 }
 
-function listNames(names: string[]): string {
+/** Names for a message, each once: several files (copies, live dumps) can describe one name. */
+function listPlainNames(names: string[]): string {
 	const unique = [...new Set(names)];
 	const shown = unique.slice(0, MAX_LISTED).join(', ');
 	return unique.length > MAX_LISTED ? `${shown} and ${unique.length - MAX_LISTED} more` : shown;
 }
 
 /** The first MAX_LISTED related locations. */
-function relatedList<T>(others: T[], make: (other: T) => RelatedLocation): RelatedLocation[] {
-	return others.slice(0, MAX_LISTED).map(make);
+function relatedList<U>(view: SharerView<U>, make: (other: Sharer<U>) => RelatedLocation): RelatedLocation[] {
+	return view.first.slice(0, MAX_LISTED).map(make);
 }
 
-function openFixes(others: { use: { uri: string } }[]): Fix[] {
-	return others.slice(0, MAX_OPEN_FIXES).map((other) => openFix(other.use.uri));
-}
-
-function describeDisk(disk: DiskUse): string {
-	return disk.targetDev ? `disk '${disk.targetDev}'` : 'a disk';
+function openFixes<U extends { uri: string }>(view: SharerView<U>): Fix[] {
+	return view.first.slice(0, MAX_OPEN_FIXES).map((other) => openFix(other.use.uri));
 }
 
 function openFix(uri: string): Fix {
 	return { title: `Open ${fileName(uri)}`, edits: [], command: { title: `Open ${fileName(uri)}`, command: 'vscode.open', arguments: [uri] } };
 }
 
+/** The disks that have a top layer, in document order, per parse: a fix per finding must not search them all. */
+const disksWithSource = new WeakMap<SeclabelDocument, DiskModel[]>();
+
+/** The disk whose element holds an offset, by binary search (disks do not nest and come in document order). */
+function diskAt(doc: SeclabelDocument, offset: number): DiskModel | undefined {
+	let disks = disksWithSource.get(doc);
+	if (!disks) {
+		disks = doc.disks.filter((candidate) => candidate.layers[0]);
+		disksWithSource.set(doc, disks);
+	}
+	let low = 0;
+	let high = disks.length - 1;
+	let found: DiskModel | undefined;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		if (disks[middle].element.start <= offset) {
+			found = disks[middle];
+			low = middle + 1;
+		} else {
+			high = middle - 1;
+		}
+	}
+	return found && offset < found.element.end ? found : undefined;
+}
+
 function addShareableFix(doc: SeclabelDocument, diskIndex: number): Fix | undefined {
-	const model = doc.disks.find((candidate) => candidate.layers[0] && candidate.element.start <= diskIndex && diskIndex < candidate.element.end);
+	const model = diskAt(doc, diskIndex);
 	if (!model) {
 		return undefined;
 	}
@@ -146,18 +152,52 @@ function addShareableFix(doc: SeclabelDocument, diskIndex: number): Fix | undefi
 	};
 }
 
+/** Whether a use list names another document than this one; groups are built only then. */
+function usedByOthers(uses: readonly { readonly uri: string }[], uri: string): boolean {
+	for (const use of uses) {
+		if (use.uri !== uri) {
+			return true;
+		}
+	}
+	return false;
+}
+
+interface DiskViews {
+	readonly all: SharerView<DiskUse>;
+	readonly writersUnshared: SharerView<DiskUse>;
+	readonly writersShared: SharerView<DiskUse>;
+	readonly readersRelabelled: SharerView<DiskUse>;
+}
+
 function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: GuestLookup): CrossGuestFinding[] {
 	const findings: CrossGuestFinding[] = [];
+	// Disks of one document on one image share their view of the other guests.
+	const views = new Map<string, DiskViews | null>();
 	for (const disk of self.disks) {
-		const others = otherDiskUses(self, disk, lookup);
-		if (others.length === 0) {
+		let view = views.get(disk.resourceKey);
+		if (view === undefined) {
+			if (!usedByOthers(lookup.diskUses(disk.resourceKey), self.uri)) {
+				// The common case, an image of this guest alone: no group to build.
+				views.set(disk.resourceKey, null);
+				continue;
+			}
+			const groups = diskGroups(lookup, disk.resourceKey);
+			view = {
+				all: viewFrom(groups.all, self, MAX_LISTED),
+				writersUnshared: viewFrom(groups.writersUnshared, self, MAX_LISTED),
+				writersShared: viewFrom(groups.writersShared, self, MAX_LISTED),
+				readersRelabelled: viewFrom(groups.readersRelabelled, self, MAX_LISTED),
+			};
+			views.set(disk.resourceKey, view);
+		}
+		if (view === null || view.all.count === 0) {
 			continue;
 		}
 		if (disk.writable) {
-			sharedImageFindings(self, disk, others.filter((other) => other.use.writable), doc, findings);
+			sharedImageFindings(self, disk, view, doc, findings);
 		}
-		readonlyRelabelFindings(self, disk, others, findings);
-		privateCategoryFindings(disk, others, findings);
+		readonlyRelabelFindings(self, disk, view, findings);
+		privateCategoryFindings(disk, view.all, findings);
 	}
 	for (const level of self.levels) {
 		levelCollisionFindings(self, level, lookup, findings);
@@ -165,11 +205,12 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 	return findings;
 }
 
-function sharedImageFindings(self: GuestSummary, disk: DiskUse, writers: { guest: GuestSummary; use: DiskUse }[], doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
-	const unshared = writers.filter((other) => !disk.shareable && !other.use.shareable);
-	const mismatched = writers.filter((other) => disk.shareable !== other.use.shareable);
-	const shareFix = disk.shareable ? undefined : addShareableFix(doc, disk.at.start);
-	if (unshared.length > 0) {
+function sharedImageFindings(self: GuestSummary, disk: DiskUse, views: DiskViews, doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
+	const empty = views.writersUnshared.count === 0 && views.writersShared.count === 0;
+	const unshared = disk.shareable ? undefined : views.writersUnshared;
+	const mismatched = disk.shareable ? views.writersUnshared : views.writersShared;
+	const shareFix = disk.shareable || empty ? undefined : addShareableFix(doc, disk.at.start);
+	if (unshared && unshared.count > 0) {
 		const names = namesWithLabels(unshared);
 		// libvirt labels only local storage (rules reference J1): a network volume has no label to fight over, only two writers.
 		const consequence = disk.network
@@ -186,8 +227,8 @@ function sharedImageFindings(self: GuestSummary, disk: DiskUse, writers: { guest
 			fixes: [...(shareFix ? [shareFix] : []), ...openFixes(unshared)],
 		});
 	}
-	if (mismatched.length > 0) {
-		const names = listNames(mismatched.map((other) => guestLabel(other.guest)));
+	if (mismatched.count > 0) {
+		const names = listNames(mismatched);
 		const message = disk.shareable
 			? `${disk.resource} is <shareable/> here but not in ${names}: that guest labels the image with its own categories and takes an exclusive write lock, so this guest loses access to it (or cannot start). Add <shareable/> to the other guest's disk.`
 			: `${disk.resource} is <shareable/> in ${names} but not here: this guest labels the image with its private categories and takes an exclusive write lock, which cuts the other guest off (or fails to start). Add <shareable/> to this disk.`;
@@ -201,32 +242,20 @@ function sharedImageFindings(self: GuestSummary, disk: DiskUse, writers: { guest
 	}
 }
 
-/** Whether libvirt relabels this use of an image read-only content: a `<readonly/>` or CD-ROM top, or a backing layer. */
-function relabelledContent(guest: GuestSummary, use: DiskUse): boolean {
-	return !use.writable && !use.shareable && !use.norelabel && !use.network && guest.confinement.kind !== 'unconfined';
-}
-
-function describeUse(use: DiskUse): string {
-	if (use.backingDepth !== undefined) {
-		return `as backing layer ${use.backingDepth} of ${describeDisk(use)}`;
-	}
-	return `read-only (${describeDisk(use)})`;
-}
-
 /**
  * libvirt's SELinux driver (virSecuritySELinuxSetImageLabelInternal) labels a `<readonly/>` disk and
  * every layer below the top of a chain `virt_content_t:s0`, without remembering the owner and so
  * without the "already in use" check that protects writable images: a read-only or backing use of
  * another guest's writable image silently takes that guest's write access away.
  */
-function readonlyRelabelFindings(self: GuestSummary, disk: DiskUse, others: { guest: GuestSummary; use: DiskUse }[], findings: CrossGuestFinding[]): void {
+function readonlyRelabelFindings(self: GuestSummary, disk: DiskUse, views: DiskViews, findings: CrossGuestFinding[]): void {
 	if (disk.network) {
 		return;
 	}
 	const when = self.fragment ? 'when this device is attached' : 'when this guest starts';
-	if (relabelledContent(self, disk)) {
-		const writers = others.filter((other) => other.use.writable && !other.use.shareable);
-		if (writers.length > 0) {
+	if (relabelledContent(disk, self)) {
+		const writers = views.writersUnshared;
+		if (writers.count > 0) {
 			const names = namesWithLabels(writers);
 			findings.push({
 				ruleId: 'shared-image-readonly-relabel',
@@ -241,25 +270,25 @@ function readonlyRelabelFindings(self: GuestSummary, disk: DiskUse, others: { gu
 	if (!disk.writable || disk.shareable) {
 		return;
 	}
-	const readers = others.filter((other) => relabelledContent(other.guest, other.use));
-	if (readers.length > 0) {
-		const names = listNames(readers.map((other) => `${guestLabel(other.guest)} (${describeUse(other.use)})`));
+	const readers = views.readersRelabelled;
+	if (readers.count > 0) {
+		const names = listNames(readers);
 		findings.push({
 			ruleId: 'shared-image-readonly-relabel',
 			span: disk.at,
-			message: `${disk.resource} is this guest's writable image, and ${names} also ${readers.length > 1 ? 'use' : 'uses'} it: when ${readers.length > 1 ? 'one of them starts' : 'it starts'} (or the disk is hot-plugged), libvirt relabels the image system_u:object_r:virt_content_t:s0 with no "already in use" check, and this guest is denied its writes.`,
+			message: `${disk.resource} is this guest's writable image, and ${names} also ${readers.count > 1 ? 'use' : 'uses'} it: when ${readers.count > 1 ? 'one of them starts' : 'it starts'} (or the disk is hot-plugged), libvirt relabels the image system_u:object_r:virt_content_t:s0 with no "already in use" check, and this guest is denied its writes.`,
 			related: relatedList(readers, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses this image ${describeUse(other.use)}`)),
 			fixes: openFixes(readers),
 		});
 	}
 }
 
-function privateCategoryFindings(disk: DiskUse, others: { guest: GuestSummary; use: DiskUse }[], findings: CrossGuestFinding[]): void {
+function privateCategoryFindings(disk: DiskUse, view: SharerView<DiskUse>, findings: CrossGuestFinding[]): void {
 	const label = disk.deviceLevel;
 	if (!label || label.value.categories.length === 0) {
 		return;
 	}
-	const denied = others.filter((other) => {
+	const denied = view.all().filter((other) => {
 		const confinement = other.guest.confinement;
 		if (confinement.kind === 'unconfined') {
 			return false;
@@ -269,12 +298,12 @@ function privateCategoryFindings(disk: DiskUse, others: { guest: GuestSummary; u
 	if (denied.length === 0) {
 		return;
 	}
-	const names = listNames(denied.map((other) => guestLabel(other.guest)));
+	const names = listPlainNames(denied.map((other) => guestLabel(other.guest)));
 	findings.push({
 		ruleId: 'shared-image-private-categories',
 		span: label.at,
 		message: `This label gives ${disk.resource} the categories ${label.level}, but ${names} also ${denied.length > 1 ? 'use' : 'uses'} the image and ${denied.length > 1 ? 'run' : 'runs'} without them: SELinux denies ${denied.length > 1 ? 'them' : 'it'} the image once this guest relabels it. A shared image needs a label without private categories (like the s0 label <shareable/> gives it).`,
-		related: relatedList(denied, (other) => {
+		related: denied.slice(0, MAX_LISTED).map((other) => {
 			const confinement = other.guest.confinement;
 			const how = confinement.kind === 'level' ? 'runs at a level that does not include these categories' : 'gets a random category pair at start';
 			return related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses the same image and ${how}`);
@@ -291,34 +320,22 @@ function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: Gue
 	if (level.value.categories.length === 0) {
 		return;
 	}
-	const colliding: { guest: GuestSummary; use: LevelUse }[] = [];
-	const seen = new Set<string>();
-	for (const use of lookup.levelUses(self.hostKey, level.level)) {
-		if (use.uri === self.uri || seen.has(use.uri)) {
-			continue;
-		}
-		// Two live dynamic labels come from libvirt's own allocator, which keeps them apart on one daemon.
-		if (level.kind === 'live' && use.kind === 'live') {
-			continue;
-		}
-		const guest = lookup.guest(use.uri);
-		if (!guest || sameGuest(self, guest)) {
-			continue;
-		}
-		seen.add(use.uri);
-		colliding.push({ guest, use });
-	}
-	if (colliding.length === 0) {
+	if (!usedByOthers(lookup.levelUses(self.hostKey, level.level), self.uri)) {
 		return;
 	}
-	const names = listNames(colliding.map((other) => `${guestLabel(other.guest)} (${other.use.kind === 'static' ? 'static label' : 'running with a dynamic label'})`));
+	// Two live dynamic labels come from libvirt's own allocator, which keeps them apart on one daemon.
+	const groups = levelGroups(lookup, self.hostKey, level.level);
+	const colliding = viewFrom(level.kind === 'live' ? groups.notLive : groups.all, self, MAX_LISTED);
+	if (colliding.count === 0) {
+		return;
+	}
+	const names = listNames(colliding);
 	const fixes: Fix[] = [];
 	if (level.kind === 'static') {
 		// Levels of every guest in the index, all hosts included: a pair nobody uses anywhere also stays free if guests move.
-		const used = new Set(lookup.usedLevels());
-		for (const own of self.levels) {
-			used.add(own.level);
-		}
+		const indexed = lookup.usedLevels();
+		// The index usually holds this document's levels already; only a stale one needs a copy.
+		const used = self.levels.every((own) => indexed.has(own.level)) ? indexed : new Set([...indexed, ...self.levels.map((own) => own.level)]);
 		try {
 			const sensitivity = String(level.value.sensitivity);
 			const pair = freshCategoryPair(used, seededRandom(`${self.uri}\0${level.level}`), { sensitivity, min: 0, max: 1023 });

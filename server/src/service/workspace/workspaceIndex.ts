@@ -38,6 +38,7 @@ function addEntries<T extends { uri: string }>(map: Map<string, T[]>, key: strin
 	}
 }
 
+/** Removes one document's entries under one key: one pass over the key's list, however many entries the document has there. */
 function removeEntries<T extends { uri: string }>(map: Map<string, T[]>, key: string, uri: string): void {
 	const list = map.get(key);
 	if (!list) {
@@ -50,6 +51,21 @@ function removeEntries<T extends { uri: string }>(map: Map<string, T[]>, key: st
 		map.set(key, kept);
 	}
 }
+
+/** The distinct keys of a list, in order: a domain with 10,000 disks on one image has one key, not 10,000. */
+function distinctKeys<T>(items: readonly T[], keyOf: (item: T) => string): string[] {
+	return [...new Set(items.map(keyOf))];
+}
+
+export interface UpdateOptions {
+	/**
+	 * False when the caller does not need the affected documents (the CLI, a first scan that
+	 * rechecks every open document anyway): n guests sharing one image then cost n, not n².
+	 */
+	readonly affected?: boolean;
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	private readonly summaries = new Map<string, GuestSummary>();
@@ -94,6 +110,19 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 
 	/** The levels other guests of the document's host run at, for picking a pair nobody uses. */
 	usedLevels(exceptUri?: string): ReadonlySet<string> {
+		// Asked once per colliding guest: cached per generation, so a fleet of colliding guests costs one walk, not one each.
+		const cacheKey = exceptUri ?? '\0all';
+		if (this.usedLevelsCache?.generation === this.changes && this.usedLevelsCache.key === cacheKey) {
+			return this.usedLevelsCache.used;
+		}
+		const used = this.computeUsedLevels(exceptUri);
+		this.usedLevelsCache = { generation: this.changes, key: cacheKey, used };
+		return used;
+	}
+
+	private usedLevelsCache: { generation: number; key: string; used: ReadonlySet<string> } | undefined;
+
+	private computeUsedLevels(exceptUri?: string): ReadonlySet<string> {
 		const host = exceptUri !== undefined ? this.hostOf(exceptUri) : undefined;
 		const used = new Set<string>();
 		for (const summary of this.summaries.values()) {
@@ -117,14 +146,14 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	 * other documents whose cross-guest findings may have changed: those that share a resource or a
 	 * level with the old or the new version of this one.
 	 */
-	update(uri: string, doc: SeclabelDocument, hostKey = ''): ReadonlySet<string> {
+	update(uri: string, doc: SeclabelDocument, hostKey = '', options: UpdateOptions = {}): ReadonlySet<string> {
 		// An attach-device fragment is a device on its way into a guest, not a guest of its own.
 		const summary = doc.fragment ? null : summarizeGuest(uri, doc, hostKey);
-		return summary ? this.replace(uri, summary) : this.remove(uri);
+		return summary ? this.replace(uri, summary, options) : this.remove(uri, options);
 	}
 
 	/** Drops a document (deleted, renamed away, or no longer a domain); returns the documents it affected. */
-	remove(uri: string): ReadonlySet<string> {
+	remove(uri: string, options: UpdateOptions = {}): ReadonlySet<string> {
 		const old = this.summaries.get(uri);
 		if (!old) {
 			return new Set();
@@ -133,10 +162,10 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 		this.summaries.delete(uri);
 		this.fingerprints.delete(uri);
 		this.changes++;
-		return this.sharers(uri, [old]);
+		return options.affected === false ? NONE : this.sharers(uri, [old]);
 	}
 
-	private replace(uri: string, summary: GuestSummary): ReadonlySet<string> {
+	private replace(uri: string, summary: GuestSummary, options: UpdateOptions): ReadonlySet<string> {
 		const fingerprint = fingerprintOf(summary);
 		if (this.fingerprints.get(uri) === fingerprint) {
 			return new Set();
@@ -154,15 +183,15 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 			addEntries(this.byLevel, levelKey(summary.hostKey, use.level), use);
 		}
 		this.changes++;
-		return this.sharers(uri, old ? [old, summary] : [summary]);
+		return options.affected === false ? NONE : this.sharers(uri, old ? [old, summary] : [summary]);
 	}
 
 	private unlink(summary: GuestSummary): void {
-		for (const disk of summary.disks) {
-			removeEntries(this.byResource, disk.resourceKey, summary.uri);
+		for (const key of distinctKeys(summary.disks, (disk) => disk.resourceKey)) {
+			removeEntries(this.byResource, key, summary.uri);
 		}
-		for (const use of summary.levels) {
-			removeEntries(this.byLevel, levelKey(summary.hostKey, use.level), summary.uri);
+		for (const level of distinctKeys(summary.levels, (use) => use.level)) {
+			removeEntries(this.byLevel, levelKey(summary.hostKey, level), summary.uri);
 		}
 	}
 
@@ -170,13 +199,13 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	private sharers(uri: string, summaries: GuestSummary[]): Set<string> {
 		const affected = new Set<string>();
 		for (const summary of summaries) {
-			for (const disk of summary.disks) {
-				for (const use of this.diskUses(disk.resourceKey)) {
+			for (const key of distinctKeys(summary.disks, (disk) => disk.resourceKey)) {
+				for (const use of this.diskUses(key)) {
 					affected.add(use.uri);
 				}
 			}
-			for (const level of summary.levels) {
-				for (const use of this.levelUses(summary.hostKey, level.level)) {
+			for (const level of distinctKeys(summary.levels, (use) => use.level)) {
+				for (const use of this.levelUses(summary.hostKey, level)) {
 					affected.add(use.uri);
 				}
 			}

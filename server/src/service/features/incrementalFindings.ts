@@ -1,0 +1,341 @@
+/**
+ * Findings kept per device between versions of one document: the pipeline's use of each rule's
+ * declared extent (rules/rule.ts, RuleExtent). An edit inside one disk of 10,000 reruns the device
+ * rules on that disk only; every other disk's findings are taken from the previous version, found
+ * by the disk's text and moved to where the disk is now. A device rule that also reads the domain
+ * part (`reads: ['domain']`) is rerun everywhere when that part changed; document, domain and
+ * workspace rules always run (they read little, or have caches of their own).
+ *
+ * Whatever could make a kept finding differ from a fresh one is a full run instead: a finding with
+ * a span outside its device (a related location, a fix elsewhere) is never kept, a rule that hit
+ * MAX_FINDINGS_PER_RULE is rerun on the whole document, and other settings drop everything. The
+ * edit-differential test (test/unit/editDifferential.test.ts) compares every result with a fresh run.
+ */
+import type { ChardevModel, DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
+import type { Span } from '../parser/xmlParser';
+import { allRules } from '../rules';
+import { extentOf, type Rule } from '../rules/rule';
+import { MAX_FINDINGS_PER_RULE, runRuleSet, sortFindings, type ResolvedSettings, type RuleFinding } from './findings';
+
+/** A device's findings with spans relative to the device's start, or null when they cannot be moved. */
+type Kept = RuleFinding[] | null;
+
+interface DeviceEntry {
+	/** Findings of the device rules that read only the device. */
+	readonly pure: Kept;
+	/** Findings of the device rules that read the domain part too. */
+	readonly withDomain: Kept;
+}
+
+interface PreviousRun {
+	readonly settingsKey: string;
+	readonly text: string;
+	/** The previous version's devices by start offset, with what was kept of each. */
+	readonly devices: Map<number, { readonly end: number; readonly entry: DeviceEntry }>;
+}
+
+/** The last run per document URI; a few documents are open at a time. */
+const previousRuns = new Map<string, PreviousRun>();
+
+/** How many device results were moved from a previous version and how many computed: for tests and the bench. */
+export const incrementalStats = { devicesKept: 0, devicesRun: 0 };
+const MAX_DOCUMENTS = 16;
+
+const deviceRules = allRules.filter((rule) => extentOf(rule).unit === 'device');
+const pureRules = deviceRules.filter((rule) => !extentOf(rule).reads?.includes('domain'));
+const domainReadingRules = deviceRules.filter((rule) => extentOf(rule).reads?.includes('domain'));
+const otherRules = allRules.filter((rule) => extentOf(rule).unit !== 'device');
+const ruleOrder = new Map(allRules.map((rule, index) => [rule, index]));
+
+interface Device {
+	readonly span: Span;
+	/**
+	 * The device with the rest of its first and last lines: fixes take their indentation and line
+	 * breaks from there (the edit-differential test found that), so a device is unchanged only when
+	 * all of this is. Null when those lines are too long (a one-line document): it is always rerun.
+	 */
+	readonly lines: Span | null;
+	readonly disk?: DiskModel;
+	readonly chardev?: ChardevModel;
+}
+
+/** How much of the device's first and last lines a key may carry besides the device. */
+const MAX_LINE_CONTEXT = 240;
+
+function linesOf(text: string, span: Span): Span | null {
+	let lineStart = span.start;
+	while (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 10) {
+		if (span.start - --lineStart > MAX_LINE_CONTEXT) return null;
+	}
+	let lineEnd = span.end;
+	while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10) {
+		if (++lineEnd - span.end > MAX_LINE_CONTEXT) return null;
+	}
+	return { start: lineStart, end: lineEnd };
+}
+
+function devicesOf(doc: SeclabelDocument): Device[] {
+	const text = doc.xml.text;
+	const devices: Device[] = [];
+	for (const disk of doc.disks) {
+		devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+	}
+	for (const chardev of doc.chardevs) {
+		devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
+	}
+	return devices.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Characters compared at a time when looking for the common prefix and suffix of two versions. */
+const CHUNK = 4096;
+
+/** The length of the common prefix of two texts, at most `limit`: native comparisons chunk by chunk. */
+function commonPrefix(a: string, b: string, limit: number): number {
+	let at = 0;
+	while (at + CHUNK <= limit && a.slice(at, at + CHUNK) === b.slice(at, at + CHUNK)) at += CHUNK;
+	while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+	return at;
+}
+
+function commonSuffix(a: string, b: string, limit: number): number {
+	let at = 0;
+	while (at + CHUNK <= limit && a.slice(a.length - at - CHUNK, a.length - at) === b.slice(b.length - at - CHUNK, b.length - at)) at += CHUNK;
+	while (at < limit && a.charCodeAt(a.length - 1 - at) === b.charCodeAt(b.length - 1 - at)) at++;
+	return at;
+}
+
+/** The device whose span holds the span, by binary search over the sorted devices. */
+function deviceIndexOf(devices: readonly Device[], span: Span): number {
+	let low = 0;
+	let high = devices.length - 1;
+	let found = -1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		if (devices[middle].span.start <= span.start) {
+			found = middle;
+			low = middle + 1;
+		} else {
+			high = middle - 1;
+		}
+	}
+	return found >= 0 && span.end <= devices[found].span.end ? found : -1;
+}
+
+function within(span: Span, outer: Span): boolean {
+	return span.start >= outer.start && span.end <= outer.end;
+}
+
+/** True when every offset the finding carries lies inside the device, so that it moves with it. */
+function movable(finding: RuleFinding, outer: Span): boolean {
+	return within(finding.span, outer)
+		&& (finding.related ?? []).every((related) => related.uri !== '' || within(related.span, outer))
+		&& (finding.fixes ?? []).every((fix) => fix.edits.every((edit) => within(edit.span, outer)));
+}
+
+function shiftSpan(span: Span, delta: number): Span {
+	return { start: span.start + delta, end: span.end + delta };
+}
+
+function shift(finding: RuleFinding, delta: number, text: string): RuleFinding {
+	return {
+		...finding,
+		span: shiftSpan(finding.span, delta),
+		related: finding.related?.map((related) => related.uri === '' ? { ...related, span: shiftSpan(related.span, delta), text } : related),
+		fixes: finding.fixes?.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, span: shiftSpan(edit.span, delta) })) })),
+	};
+}
+
+/** The document as device rules see it with only some devices: the rest of the model is shared. */
+function viewWith(doc: SeclabelDocument, devices: readonly Device[]): SeclabelDocument {
+	const disks = new Set(devices.map((device) => device.disk).filter((disk): disk is DiskModel => !!disk));
+	const chardevs = new Set(devices.map((device) => device.chardev).filter((chardev): chardev is ChardevModel => !!chardev));
+	// The NVRAM's seclabels belong to no device (they are in <os>): every view has them, and their findings are outside every device, so always fresh.
+	const ownedByView = (seclabel: DeviceSeclabel) => seclabel.owner.kind === 'disk' ? disks.has(seclabel.owner.disk) : seclabel.owner.kind === 'chardev' ? chardevs.has(seclabel.owner.chardev) : true;
+	return {
+		...doc,
+		disks: doc.disks.filter((disk) => disks.has(disk)),
+		chardevs: doc.chardevs.filter((chardev) => chardevs.has(chardev)),
+		deviceSeclabels: doc.deviceSeclabels.filter(ownedByView),
+	};
+}
+
+interface ClassRun {
+	/** Findings outside every device, fresh. */
+	readonly outside: RuleFinding[];
+	/** Per device index, its findings (absolute), fresh or moved. */
+	readonly perDevice: RuleFinding[][];
+	/** Per device index, what to keep for the next version. */
+	readonly kept: Kept[];
+	readonly capped: boolean;
+}
+
+/**
+ * Runs one class of device rules: on the whole document when every device must run, else on a view
+ * with just the devices whose findings are not kept.
+ */
+function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: readonly Device[], keptOf: (index: number) => Kept | undefined): ClassRun {
+	const text = doc.xml.text;
+	const perDevice: RuleFinding[][] = devices.map(() => []);
+	const kept: Kept[] = devices.map(() => null);
+	const toRun: number[] = [];
+	devices.forEach((device, index) => {
+		const previous = keptOf(index);
+		if (previous) {
+			perDevice[index] = previous.map((finding) => shift(finding, device.span.start, text));
+			kept[index] = previous;
+		} else {
+			toRun.push(index);
+		}
+	});
+	incrementalStats.devicesKept += devices.length - toRun.length;
+	incrementalStats.devicesRun += toRun.length;
+	const view = toRun.length === devices.length ? doc : viewWith(doc, toRun.map((index) => devices[index]));
+	const run = runRuleSet(view, resolved, rules);
+	const outside: RuleFinding[] = [];
+	for (const finding of run.findings) {
+		const index = deviceIndexOf(devices, finding.span);
+		if (index < 0) {
+			outside.push(finding);
+		} else {
+			perDevice[index].push(finding);
+		}
+	}
+	for (const index of toRun) {
+		const device = devices[index];
+		const findings = perDevice[index];
+		kept[index] = findings.every((finding) => movable(finding, device.span))
+			? findings.map((finding) => shift(finding, -device.span.start, ''))
+			: null;
+	}
+	return { outside, perDevice, kept, capped: run.capped.size > 0 };
+}
+
+/**
+ * Documents checked once so far: the first check of a URI is a plain run with nothing kept, since
+ * most documents (every file of a CLI run, a workspace scan) are never checked again; the second
+ * (an edit) starts keeping.
+ */
+const seenOnce = new Set<string>();
+
+export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettings, settingsKey: string, uri: string): RuleFinding[] {
+	if (!previousRuns.has(uri) && !seenOnce.has(uri)) {
+		seenOnce.add(uri);
+		if (seenOnce.size > 4096) {
+			seenOnce.clear();
+		}
+		return sortFindings(runRuleSet(doc, resolved, allRules).findings);
+	}
+	seenOnce.delete(uri);
+	const text = doc.xml.text;
+	const devices = devicesOf(doc);
+	const previous = previousRuns.get(uri);
+	// Fixes write the document's line ending, so it is part of what the kept findings assumed.
+	const stateKey = `${settingsKey}\u0000${text.includes('\r\n') ? 'crlf' : 'lf'}`;
+	const usable = previous && previous.settingsKey === stateKey ? previous : undefined;
+	// What changed: everything between the common prefix and the common suffix of the two versions.
+	let prefix = 0;
+	let suffix = 0;
+	if (usable) {
+		const limit = Math.min(text.length, usable.text.length);
+		prefix = commonPrefix(usable.text, text, limit);
+		suffix = commonSuffix(usable.text, text, limit - prefix);
+	}
+	const delta = usable ? text.length - usable.text.length : 0;
+	const changedEnd = text.length - suffix;
+	/** The previous version's entry of a device whose lines lie wholly before or after the change. */
+	const entryOf = (index: number): DeviceEntry | undefined => {
+		const lines = devices[index].lines;
+		if (!usable || !lines) {
+			return undefined;
+		}
+		const span = devices[index].span;
+		const before = lines.end < prefix;
+		const after = lines.start > changedEnd;
+		if (!before && !after) {
+			return undefined;
+		}
+		const old = usable.devices.get(before ? span.start : span.start - delta);
+		return old && old.end === (before ? span.end : span.end - delta) ? old.entry : undefined;
+	};
+	// The domain part is unchanged when the change lies inside one device, in both versions.
+	const changedDevice = usable ? deviceIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
+	const sameDomain = changedDevice >= 0 && devices[changedDevice].span.start < prefix && changedEnd < devices[changedDevice].span.end
+		&& usable!.devices.get(devices[changedDevice].span.start)?.end === devices[changedDevice].span.end - delta
+		|| (!!usable && prefix === text.length && delta === 0);
+	const pure = runClass(doc, resolved, pureRules, devices, (index) => entryOf(index)?.pure ?? undefined);
+	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain ? entryOf(index)?.withDomain ?? undefined : undefined);
+	const others = runRuleSet(doc, resolved, otherRules).findings;
+
+	// Catalogue order first (stable sort below), each rule's findings in document order of devices.
+	const byRule = new Map<Rule, RuleFinding[]>();
+	const add = (finding: RuleFinding) => {
+		const list = byRule.get(finding.rule);
+		if (list) {
+			list.push(finding);
+		} else {
+			byRule.set(finding.rule, [finding]);
+		}
+	};
+	others.forEach(add);
+	for (const run of [pure, withDomain]) {
+		run.outside.forEach(add);
+		for (const findings of run.perDevice) {
+			findings.forEach(add);
+		}
+	}
+	let capped = pure.capped || withDomain.capped;
+	const findings: RuleFinding[] = [];
+	for (const rule of [...byRule.keys()].sort((a, b) => ruleOrder.get(a)! - ruleOrder.get(b)!)) {
+		const list = byRule.get(rule)!;
+		if (list.length > MAX_FINDINGS_PER_RULE && extentOf(rule).unit === 'device') {
+			// Which findings a capped rule keeps depends on its order over the whole document.
+			capped = true;
+			findings.push(...runRuleSet(doc, resolved, [rule]).findings);
+		} else {
+			findings.push(...list);
+		}
+	}
+
+	const entries = new Map<number, { end: number; entry: DeviceEntry }>();
+	if (!capped) {
+		devices.forEach((device, index) => {
+			entries.set(device.span.start, { end: device.span.end, entry: { pure: pure.kept[index], withDomain: withDomain.kept[index] } });
+		});
+	}
+	previousRuns.delete(uri);
+	previousRuns.set(uri, { settingsKey: stateKey, text, devices: entries });
+	if (previousRuns.size > MAX_DOCUMENTS) {
+		previousRuns.delete(previousRuns.keys().next().value!);
+	}
+	return sortFindings(findings);
+}
+
+/** Forgets a document's kept findings (closed, or no longer checked). */
+export function forgetFindings(uri: string): void {
+	previousRuns.delete(uri);
+	seenOnce.delete(uri);
+}
+
+/**
+ * Runs `run` as if the document had never been checked, then puts its kept findings back: how a
+ * test compares an incremental result with a from-scratch one under the same URI (the cross-guest
+ * rules need the URI).
+ */
+export function asIfFresh<T>(uri: string, run: () => T): T {
+	const previous = previousRuns.get(uri);
+	const seen = seenOnce.has(uri);
+	previousRuns.delete(uri);
+	seenOnce.delete(uri);
+	try {
+		return run();
+	} finally {
+		previousRuns.delete(uri);
+		seenOnce.delete(uri);
+		if (previous) {
+			previousRuns.set(uri, previous);
+		}
+		if (seen) {
+			seenOnce.add(uri);
+		}
+	}
+}
