@@ -22,6 +22,7 @@ export const rule: Rule = {
 	id: 'chardev-source-path-missing',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: "A file, device, pipe or UNIX-socket character device without a `path`.",
 	libvirtMessage: 'internal error: Missing source path attribute for char device',
 	reference: 'D4',

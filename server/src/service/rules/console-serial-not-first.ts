@@ -12,6 +12,8 @@ export const rule: Rule = {
 	id: 'console-serial-not-first',
 	stage: 'define',
 	scope: 'parser',
+	// Compares the consoles with each other and with the first serial.
+	extent: { unit: 'document' },
 	title: 'A second `<console>` with a serial target.',
 	libvirtMessage: 'unsupported configuration: Only the first console can be a serial port',
 	reference: 'D (console aliasing)',

@@ -72,6 +72,7 @@ export const rule: Rule = {
 	id: 'storage-source-invalid',
 	stage: 'define',
 	scope: 'parser',
+	extent: { unit: 'device' },
 	title: 'A disk, backing store or data store that libvirt refuses before it reads the seclabels in it.',
 	libvirtMessage: 'XML error: missing disk backing store format',
 	reference: 'E (storage sources)',
