@@ -15,6 +15,7 @@ import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSetting
 import { WorkspaceIndexer } from './workspaceIndexer';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
+import { documentStatus, StatusReporter } from './status';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
 	const service = getSeclabelLanguageService();
@@ -25,10 +26,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
 	let supportsWorkspaceFolders = false;
+	// What the server works with (version, policy, index), for the client's status display and the log.
+	const status = new StatusReporter(connection, () => indexer.index.size);
 	// The other guests of the workspace, for the cross-guest rules: open documents and files on disk.
 	const indexer = new WorkspaceIndexer(connection, documents, {
 		parse,
 		revalidate: (uri) => scheduleValidation(uri),
+		indexing: (event) => event.phase === 'start' ? status.indexStarted() : event.phase === 'files' ? status.indexProgress(event.done, event.total) : status.indexFinished(event.files),
 		async extraDomainDirs() {
 			if (!canPullConfiguration) {
 				return readExtraDomainDirs(initializationSettings);
@@ -64,6 +68,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 					}
 				}
 				const resolved = readSettings(client);
+				const requestedVersion = resolved.libvirtVersion;
 				resolved.policy = policyForRoot(resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT);
 				resolved.workspace = indexer.index;
 				resolved.documentUri = uri;
@@ -71,6 +76,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 					detectedVersion ??= runtime.detectLibvirtVersion();
 					resolved.libvirtVersion = await detectedVersion;
 				}
+				status.documentSettings(documentStatus(uri, requestedVersion, resolved.libvirtVersion, resolved.policy, resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT, resolved.hostSecurityModel));
 				return resolved;
 			})();
 			settingsByUri.set(uri, settings);
@@ -135,6 +141,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
 		indexer.initialize(params);
+		status.initialize(params);
 		supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
 		return {
 			capabilities: {
@@ -176,6 +183,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	documents.onDidClose((event) => {
 		parsed.delete(event.document.uri);
 		settingsByUri.delete(event.document.uri);
+		status.documentClosed(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 		void indexer.documentClosed(event.document.uri);
 	});

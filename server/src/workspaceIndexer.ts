@@ -24,6 +24,8 @@ export interface WorkspaceIndexerHooks {
 	revalidate(uri: string): void;
 	/** `libvirtSeclabel.extraDomainDirs`, read when a scan starts. */
 	extraDomainDirs(): Promise<string[]>;
+	/** How a scan goes, for the status display (server/src/status.ts): started, files done of total, ended. */
+	indexing?(event: { phase: 'start' } | { phase: 'files'; done: number; total: number } | { phase: 'end'; files?: number }): void;
 }
 
 function toPath(uri: string): string | undefined {
@@ -126,12 +128,16 @@ export class WorkspaceIndexer {
 	private async scanOnce(): Promise<void> {
 		const roots = [...this.folders, ...this.extraDirs];
 		if (roots.length === 0) {
+			this.hooks.indexing?.({ phase: 'end', files: 0 });
 			return;
 		}
+		this.hooks.indexing?.({ phase: 'start' });
+		let listed: number | undefined;
 		const progress = this.supportsProgress ? await this.connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
 		progress?.begin('Indexing libvirt domain XML', 0, 'Looking for *.xml files', false);
 		try {
 			const files = await listXmlFiles(roots);
+			listed = files.length;
 			const found = new Set<string>();
 			const affected = new Set<string>();
 			for (let i = 0; i < files.length; i++) {
@@ -139,6 +145,7 @@ export class WorkspaceIndexer {
 				found.add(uri);
 				if (i % 50 === 0) {
 					progress?.report(Math.floor((i / files.length) * 100), `${i} of ${files.length} files`);
+					this.hooks.indexing?.({ phase: 'files', done: i, total: files.length });
 				}
 				const text = await readDomainText(files[i]);
 				// An open document's text is what the user sees; the file may be older.
@@ -160,6 +167,7 @@ export class WorkspaceIndexer {
 			}
 		} finally {
 			progress?.done();
+			this.hooks.indexing?.({ phase: 'end', files: listed });
 		}
 	}
 
