@@ -1,7 +1,8 @@
 /**
  * What a user sees, through code-server's workbench UI in headless Chromium: the packaged .vsix
  * installed into an empty extensions dir (so it works with nothing else installed), the examples/
- * workspace, the Problems panel, the quick fix menu, a hover on a level and an MCS completion.
+ * workspace, the Problems panel, the quick fix menu, a hover on a level and an MCS completion, the
+ * rule link opening the rules reference at the rule's section, the language status and the log.
  * Screenshots go to test-results/screenshots/; with UPDATE_SCREENSHOTS=1 (`npm run screenshots`) the three the README shows are copied to docs/images/.
  */
 import { test, type TestContext } from 'node:test';
@@ -207,6 +208,69 @@ test('the packaged extension in the code-server workbench', { timeout: 180000 },
 			assert.match(items, /c\d+,c\d+/, items);
 			shots.completion = await shoot(t, activePage, 'completion-mcs.png');
 			await activePage.keyboard.press('Escape');
+		});
+
+		await step('the rule link of a problem opens the rules reference preview at the rule\'s section', async () => {
+			await openFile(activePage, 'dynamic-relabel-no.xml');
+			await activePage.keyboard.press('Control+Shift+M');
+			const row = activePage.locator('.markers-panel .monaco-list-row', { hasText: 'dynamic label type must use resource relabeling' }).first();
+			await row.waitFor({ timeout: 20000 });
+			await row.locator('.code-link .monaco-link', { hasText: 'dynamic-relabel-no' }).first().click();
+			await activePage.locator('.tabs-container .tab.active', { hasText: 'rules.md' }).waitFor({ timeout: 20000 });
+			// The preview is a webview (nested iframes); the rule's heading must be in view, scrolled to, not the top of the page.
+			let seen = 'no frame with the heading';
+			for (const deadline = Date.now() + 20000; ; await activePage.waitForTimeout(200)) {
+				// A string, evaluated in the page: this file is compiled without the DOM types.
+				const probe = `(() => { const heading = document.getElementById('dynamic-relabel-no');
+					return heading ? { top: heading.getBoundingClientRect().top, scrollY: window.scrollY, height: window.innerHeight } : null; })()`;
+				const positions = await Promise.all(activePage.frames().map((frame) =>
+					frame.evaluate(probe).then((value) => value as { top: number; scrollY: number; height: number } | null).catch(() => null)));
+				const position = positions.find((candidate) => candidate !== null);
+				if (position) {
+					seen = JSON.stringify(position);
+					if (position.scrollY > 500 && position.top > -40 && position.top < position.height / 2) {
+						break;
+					}
+				}
+				assert.ok(Date.now() < deadline, `the preview did not scroll to #dynamic-relabel-no: ${seen}`);
+			}
+			await shoot(t, activePage, 'rule-link.png');
+		});
+
+		await step('the language status of a domain file says which rules apply, the policy and the index', async () => {
+			await openFile(activePage, 'dynamic-relabel-no.xml');
+			await activePage.locator('[id="status.languageStatus"]').click();
+			const hover = activePage.locator('.monaco-hover:visible', { has: activePage.locator('.hover-language-status') }).first();
+			await hover.waitFor({ timeout: 20000 });
+			const guests = readdirSync(workspace).filter((name) => name.endsWith('.xml')).length;
+			let text = '';
+			for (const deadline = Date.now() + 20000; !text.includes(`${guests} guests indexed`); await activePage.waitForTimeout(200)) {
+				text = (await hover.innerText()).replace(/\s+/g, ' ');
+				assert.ok(Date.now() < deadline, `the index item never said '${guests} guests indexed': ${text}`);
+			}
+			assert.match(text, /libvirt \d+\.\d+\.\d+/, text);
+			assert.match(text, /the default \(set libvirtSeclabel\.libvirtVersion to change it\)/, text);
+			assert.match(text, /SELinux (policy|catalogue)/, text);
+			await shoot(t, activePage, 'language-status.png');
+			await activePage.keyboard.press('Escape');
+		});
+
+		await step('Show Log opens the output channel with the server\'s log lines', async () => {
+			await activePage.keyboard.press('F1');
+			await activePage.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+			await activePage.keyboard.type('libvirt Security Labels: Show Log');
+			await activePage.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Log' }).first().waitFor({ timeout: 10000 });
+			await activePage.keyboard.press('Enter');
+			const output = activePage.locator('.part.panel .monaco-editor .view-lines').first();
+			await output.waitFor({ timeout: 20000 });
+			let text = '';
+			for (const deadline = Date.now() + 20000; !/Indexed \d+ guests/.test(text); await activePage.waitForTimeout(200)) {
+				text = (await output.innerText()).replace(/\s+/g, ' ');
+				assert.ok(Date.now() < deadline, `the output channel shows no index line: ${text}`);
+			}
+			assert.match(text, /Settings for file:\/\/\S+\.xml: libvirt \d+\.\d+\.\d+/, text);
+			assert.match(await visibleText(activePage, '.part.panel .monaco-select-box, .part.panel select'), /libvirt Security Labels/);
+			await shoot(t, activePage, 'output-channel.png');
 		});
 
 		assert.deepEqual(Object.keys(shots).sort(), ['completion', 'hover', 'problems', 'quickFix']);
