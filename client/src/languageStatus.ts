@@ -56,7 +56,7 @@ export function versionText(status: DocumentStatus): { text: string; detail: str
 			? 'auto: from virsh --version'
 			: status.autoFailed
 				? 'the default: auto is set, but virsh --version gave no version'
-				: 'the default (set libvirtSeclabel.libvirtVersion to change it)';
+				: 'the default';
 	return { text, detail };
 }
 
@@ -69,10 +69,10 @@ export function policyText(status: DocumentStatus): { text: string; detail: stri
 export function indexText(index: IndexStatus): { text: string; detail: string; busy: boolean } {
 	if (index.state === 'indexing') {
 		const files = index.total === undefined ? 'listing XML files' : `${index.done ?? 0}/${index.total} files`;
-		return { text: `indexing ${files}`, detail: `${index.guests} guest${index.guests === 1 ? '' : 's'} so far, for the cross-guest checks`, busy: true };
+		return { text: `indexing ${files}`, detail: `${index.guests} guest${index.guests === 1 ? '' : 's'} so far`, busy: true };
 	}
 	if (index.state === 'indexed') {
-		return { text: `${index.guests} guest${index.guests === 1 ? '' : 's'} indexed`, detail: 'the workspace folders and libvirtSeclabel.extraDomainDirs, for the cross-guest checks', busy: false };
+		return { text: `${index.guests} guest${index.guests === 1 ? '' : 's'} indexed`, detail: 'for the cross-guest checks', busy: false };
 	}
 	return { text: 'not indexed yet', detail: 'the workspace index starts with the server', busy: false };
 }
