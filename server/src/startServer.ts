@@ -130,6 +130,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				return;
 			}
 			indexer.documentChanged(current);
+			status.indexChanged();
 			const diagnostics = service.doValidation(current, parse(current), settings, { rulesDocumentationUri: runtime.rulesDocumentationUri });
 			await connection.sendDiagnostics({ uri, version, diagnostics });
 		} catch (error) {
@@ -165,7 +166,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		void indexer.start().catch((error) => connection.console.error(`Indexing the workspace failed: ${error instanceof Error ? error.stack : String(error)}`));
 	});
 	connection.onDidChangeWatchedFiles((params) => {
-		void indexer.watchedFilesChanged(params);
+		void indexer.watchedFilesChanged(params).then(() => status.indexChanged());
 	});
 
 	connection.onDidChangeConfiguration((change) => {

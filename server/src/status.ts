@@ -168,6 +168,14 @@ export class StatusReporter {
 		this.send({ index: this.index });
 	}
 
+	/** The index changed outside a scan (a file event, an edited document): sends the new guest count. */
+	indexChanged(): void {
+		if (this.index.state === 'indexed' && this.guestCount() !== this.index.guests) {
+			this.index = { state: 'indexed', guests: this.guestCount() };
+			this.send({ index: this.index });
+		}
+	}
+
 	private currentIndex(): IndexStatus {
 		return { ...this.index, guests: this.guestCount() };
 	}

@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import {
-	DidOpenTextDocumentNotification, InitializedNotification, InitializeRequest, LogMessageNotification, NotificationType,
+	DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, FileChangeType, InitializedNotification, InitializeRequest, LogMessageNotification, NotificationType,
 } from 'vscode-languageserver-protocol/node';
 import { VM1, VM2 } from '../workspace/guests';
 import { ROOT, spawnServer, withTimeout, type ServerProcess } from '../support/lspServer';
@@ -94,6 +94,11 @@ test('a client that asks for the status gets the version from the setting, the h
 		assert.deepEqual(document.policy, { source: 'host', root: FEDORA_POLICY, name: 'targeted', dir: path.join(FEDORA_POLICY, 'targeted') });
 		assert.equal(session.statuses.filter((params) => params.document?.uri === uri).length, 1, 'one status per change, not one per validation');
 		assert.ok(session.logs.some((line) => /^Indexed 2 guests from 3 XML files/.test(line)), session.logs.join('\n'));
+		// A guest created on disk (a watched-file event) counts at once.
+		const vm3 = path.join(folder, 'vm3.xml');
+		fs.writeFileSync(vm3, VM2.replace(/<name>[^<]*<\/name>/, '<name>vm3</name>'));
+		await session.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(vm3).href, type: FileChangeType.Created }] });
+		await session.status((params) => params.index.state === 'indexed' && params.index.guests === 3, 'with the new guest counted');
 		assert.ok(session.logs.some((line) => line === describeDocumentStatus(document)), session.logs.join('\n'));
 	} finally {
 		await session.stop();
