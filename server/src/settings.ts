@@ -15,6 +15,10 @@ export interface ClientSettings {
 	rules?: Record<string, string>;
 	selinuxRoot?: string;
 	extraDomainDirs?: string[];
+	/** A libvirt connection URI whose guests join the index (hotplugServer.ts); empty is off. */
+	connect?: string;
+	/** Read the SELinux and remember-owner attributes of local images (hotplugServer.ts). */
+	readImageLabels?: boolean;
 }
 
 /** Settings after reading; `libvirtVersion` may still be `auto` for the caller to resolve. */
@@ -22,6 +26,8 @@ export interface ReadSettings extends LanguageSettings {
 	libvirtVersion?: string;
 	/** `libvirtSeclabel.selinuxRoot`: where the caller reads the host's SELinux policy (absolute paths only). */
 	selinuxRoot?: string;
+	/** `libvirtSeclabel.readImageLabels`: true only when the user turned it on. */
+	readImageLabels?: boolean;
 }
 
 /**
@@ -52,6 +58,9 @@ export function readSettings(client: ClientSettings | undefined | null): ReadSet
 	}
 	if (typeof client.selinuxRoot === 'string' && client.selinuxRoot.startsWith('/')) {
 		settings.selinuxRoot = client.selinuxRoot;
+	}
+	if (client.readImageLabels === true) {
+		settings.readImageLabels = true;
 	}
 	if (client.rules && typeof client.rules === 'object') {
 		const rules: Record<string, RuleSetting> = {};

@@ -13,15 +13,19 @@ import { FIX_ALL_KIND } from './service/features/codeActions';
 import type { LanguageSettings } from './service/types';
 import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
 import { WorkspaceIndexer } from './workspaceIndexer';
+import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerRuntime } from './node/runtime';
 import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 import { documentStatus, StatusReporter } from './status';
+import { HotplugSupport, REFRESH_HOST_COMMAND } from './hotplugServer';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
-	const service = getSeclabelLanguageService();
+	// Replaced in onInitialize by one shaped for what the client declared (snippets, markdown).
+	let service = getSeclabelLanguageService();
 	const documents = new TextDocuments(TextDocument);
 	const parsed = new Map<string, { version: number; doc: SeclabelDocument }>();
 	const settingsByUri = new Map<string, Promise<LanguageSettings>>();
+	const publisher = new DiagnosticsPublisher();
 	let canPullConfiguration = false;
 	let initializationSettings: ClientSettings | undefined;
 	let detectedVersion: Promise<string | undefined> | undefined;
@@ -44,6 +48,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			}
 		},
 	});
+
+	// libvirtSeclabel.connect, readImageLabels and attach-to fragments (all off unless asked for).
+	const hotplug = new HotplugSupport(connection, { index: indexer.index, documents, revalidate: (uri) => scheduleValidation(uri) });
+	async function readConnectSetting(): Promise<void> {
+		let client: ClientSettings | undefined = initializationSettings;
+		if (canPullConfiguration) {
+			client = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION }).catch(() => initializationSettings);
+		}
+		hotplug.setConnect(client?.connect);
+	}
 
 	function parse(document: TextDocument): SeclabelDocument {
 		const cached = parsed.get(document.uri);
@@ -75,6 +89,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				if (resolved.libvirtVersion === 'auto') {
 					detectedVersion ??= runtime.detectLibvirtVersion();
 					resolved.libvirtVersion = await detectedVersion;
+					resolved.libvirtVersionSource = resolved.libvirtVersion ? 'auto' : 'auto-unavailable';
 				}
 				status.documentSettings(documentStatus(uri, requestedVersion, resolved.libvirtVersion, resolved.policy, resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT, resolved.hostSecurityModel));
 				return resolved;
@@ -131,14 +146,23 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			}
 			indexer.documentChanged(current);
 			status.indexChanged();
-			const diagnostics = service.doValidation(current, parse(current), settings, { rulesDocumentationUri: runtime.rulesDocumentationUri });
-			await connection.sendDiagnostics({ uri, version, diagnostics });
+			hotplug.documentChanged(uri);
+			const doc = parse(current);
+			const checked = await hotplug.prepare(current, doc, settings, !!(settings as { readImageLabels?: boolean }).readImageLabels);
+			if (documents.get(uri)?.version !== version) {
+				return;
+			}
+			const diagnostics = service.doValidation(current, doc, checked, { rulesDocumentationUri: runtime.rulesDocumentationUri });
+			if (publisher.claim(uri, version, diagnostics)) {
+				await connection.sendDiagnostics({ uri, version, diagnostics });
+			}
 		} catch (error) {
 			connection.console.error(`Validation of ${uri} failed: ${error instanceof Error ? error.stack : String(error)}`);
 		}
 	}
 
 	connection.onInitialize((params): InitializeResult => {
+		service = getSeclabelLanguageService({ clientCapabilities: params.capabilities ?? {} });
 		canPullConfiguration = !!params.capabilities.workspace?.configuration;
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
 		indexer.initialize(params);
@@ -150,6 +174,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				hoverProvider: true,
 				completionProvider: { triggerCharacters: ["'", '"', ':', ',', '.', '<', ' '] },
 				codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+				executeCommandProvider: { commands: [REFRESH_HOST_COMMAND] },
 				// Folder changes re-scan the workspace index of guests.
 				workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
 			},
@@ -164,7 +189,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			});
 		}
 		void indexer.start().catch((error) => connection.console.error(`Indexing the workspace failed: ${error instanceof Error ? error.stack : String(error)}`));
+		void readConnectSetting();
 	});
+	connection.onExecuteCommand(async (params) => {
+		if (params.command === REFRESH_HOST_COMMAND) {
+			await hotplug.refresh();
+		}
+		return null;
+	});
+
 	connection.onDidChangeWatchedFiles((params) => {
 		void indexer.watchedFilesChanged(params).then(() => status.indexChanged());
 	});
@@ -175,6 +208,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			initializationSettings = change.settings[SETTINGS_SECTION] ?? initializationSettings;
 		}
 		void indexer.settingsChanged();
+		void readConnectSetting();
 		for (const document of documents.all()) {
 			scheduleValidation(document.uri);
 		}
@@ -185,6 +219,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		parsed.delete(event.document.uri);
 		settingsByUri.delete(event.document.uri);
 		status.documentClosed(event.document.uri);
+		publisher.forget(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 		void indexer.documentClosed(event.document.uri);
 	});
@@ -214,8 +249,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		}
 	}
 
-	connection.onHover((params, token) => answer(params, token, null,
-		(document, settings) => service.doHover(document, clampPosition(document, params.position), parse(document), settings)));
+	connection.onHover(async (params, token) => {
+		// Hover shows the image's label on disk: the same preparation as validation.
+		const uri = params?.textDocument?.uri;
+		const document = typeof uri === 'string' ? documents.get(uri) : undefined;
+		const prepared = document ? await settingsFor(document.uri).then((settings) => hotplug.prepare(document, parse(document), settings, !!(settings as { readImageLabels?: boolean }).readImageLabels)).catch(() => undefined) : undefined;
+		return answer(params, token, null,
+			(current, settings) => service.doHover(current, clampPosition(current, params.position), parse(current), prepared ?? settings));
+	});
 	connection.onCompletion((params, token) => answer(params, token, null,
 		(document, settings) => service.doComplete(document, clampPosition(document, params.position), parse(document), settings)));
 	connection.onCodeAction((params, token) => answer(params, token, [],

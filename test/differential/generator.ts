@@ -35,11 +35,52 @@ function levels(spec: Record<string, number>): Level[] {
 }
 
 const DOMAIN_TYPES = { absent: 3, dynamic: 5, static: 4, none: 3, default: 1, empty: 1, Dynamic: 1 };
-const DOMAIN_MODELS = { absent: 3, selinux: 5, dac: 3, apparmor: 1, none: 2, empty: 1, long: 1, wideLong: 1, entity: 1 };
+// exact255/exact256 sit on libvirt's model limit, which moved by one byte in 8.0.0 (see version.ts).
+const DOMAIN_MODELS = { absent: 3, selinux: 5, dac: 3, apparmor: 1, none: 2, empty: 1, long: 1, wideLong: 1, entity: 1, exact255: 1, exact256: 1 };
 const RELABELS = { absent: 8, yes: 4, no: 4, maybe: 1, empty: 1 };
-const DOMAIN_LABELS = { absent: 4, present: 4, empty: 1, two: 1, firstEmpty: 1, blank: 1, long: 1, wideLong: 1, cdata: 1, comment: 1, namespaced: 1 };
+// exact4095/exact4096 sit on libvirt's label limit, which moved by one byte in 8.0.0.
+const DOMAIN_LABELS = { absent: 4, present: 4, empty: 1, two: 1, firstEmpty: 1, blank: 1, long: 1, wideLong: 1, cdata: 1, comment: 1, namespaced: 1, exact4095: 1, exact4096: 1 };
 const DEVICE_MODELS = { absent: 2, selinux: 5, dac: 3, none: 1, empty: 1, entity: 1 };
-const DEVICE_LABELS = { absent: 4, present: 4, empty: 1, two: 1, wideLong: 1, namespaced: 1 };
+const DEVICE_LABELS = { absent: 4, present: 4, empty: 1, two: 1, wideLong: 1, namespaced: 1, exact4096: 1 };
+
+/**
+ * More places where libvirt reads a device seclabel, each with its own factors: the hook for every
+ * parse site the service models beyond the first disk and character device. To reach a new site
+ * (an `<nvram>` or `<dataStore>` source, a `<mirror>`, ...) once the service models it, add an
+ * entry: its factors (named `<prefix>.…`, with the site's own `none` level first so that the
+ * baselines leave it out) and a builder that returns the device XML for a choice, using
+ * deviceSeclabel() for the seclabels so that they vary like everywhere else.
+ */
+interface ExtraSite {
+	readonly factors: readonly Factor[];
+	build(choice: Choice, name: string): string;
+}
+
+const EXTRA_SITES: readonly ExtraSite[] = [
+	{
+		// A seclabel two layers down a backing chain: libvirt reads every layer of a typed chain.
+		factors: [
+			{ name: 'chain', levels: levels({ none: 6, deep: 2 }) },
+			{ name: 'k.model', levels: levels(DEVICE_MODELS) },
+			{ name: 'k.relabel', levels: levels(RELABELS) },
+			{ name: 'k.label', levels: levels({ absent: 3, present: 3, empty: 1 }) },
+		],
+		build(choice, name) {
+			if ((choice.chain ?? 'none') === 'none') {
+				return '';
+			}
+			const image = (layer: string) => `/var/lib/libvirt/images/${name}-chain-${layer}.qcow2`;
+			return `    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      <source file='${image('top')}'/>\n`
+				+ `      <backingStore type='file'><format type='qcow2'/><source file='${image('mid')}'/>`
+				+ `<backingStore type='file'><format type='raw'/><source file='${image('base')}'>${deviceSeclabel(choice, 'k')}</source><backingStore/></backingStore></backingStore>\n`
+				+ `      <target dev='vdy' bus='virtio'/>\n    </disk>\n`;
+		},
+	},
+];
+
+function EXTRA_SITES_FACTORS(): Factor[] {
+	return EXTRA_SITES.flatMap((site) => site.factors);
+}
 
 const FACTORS: readonly Factor[] = [
 	{ name: 'seclabels', levels: levels({ 0: 2, 1: 4, 2: 3 }) },
@@ -78,12 +119,13 @@ const FACTORS: readonly Factor[] = [
 	{ name: 'e.relabel', levels: levels(RELABELS) },
 	{ name: 'e.label', levels: levels({ absent: 3, present: 3, empty: 1 }) },
 	{ name: 'chardev', levels: levels({ none: 3, serial: 4, console: 1, channel: 1, parallel: 1 }) },
-	{ name: 'chardev.type', levels: levels({ pty: 3, file: 3, tcp: 2, udp: 2, unix: 1 }) },
+	{ name: 'chardev.type', levels: levels({ pty: 3, file: 3, tcp: 2, udp: 2, unix: 1, dev: 1, pipe: 1 }) },
 	{ name: 'chardev.seclabels', levels: levels({ 0: 1, 1: 5, 2: 1 }) },
 	{ name: 'c.model', levels: levels(DEVICE_MODELS) },
 	{ name: 'c.relabel', levels: levels(RELABELS) },
 	{ name: 'c.label', levels: levels({ absent: 3, present: 3, empty: 1 }) },
 	{ name: 'c.secondSource', levels: levels({ no: 10, yes: 1 }) },
+	...EXTRA_SITES_FACTORS(),
 ];
 
 /** Valid starting points for the one-factor-at-a-time pass: confined, static, and no domain label. */
@@ -217,6 +259,8 @@ function attribute(name: string, value: string): string {
 	const special: Record<string, string> = {
 		empty: '',
 		long: 'm'.repeat(300),
+		exact255: 'm'.repeat(255),
+		exact256: 'm'.repeat(256),
 		// 129 two-byte characters: 258 bytes, over libvirt's 256-byte model limit in fewer characters.
 		wideLong: '\u00e9'.repeat(129),
 		// A character reference that decodes to 'selinux'.
@@ -237,6 +281,8 @@ function labelElements(tag: string, variant: string, content: string): string {
 		case 'long': return `<${tag}>${'x'.repeat(4097)}</${tag}>`;
 		// 2049 two-byte characters: over libvirt's 4096-byte label limit in fewer characters.
 		case 'wideLong': return `<${tag}>${'\u00e9'.repeat(2049)}</${tag}>`;
+		case 'exact4095': return `<${tag}>${'x'.repeat(4095)}</${tag}>`;
+		case 'exact4096': return `<${tag}>${'x'.repeat(4096)}</${tag}>`;
 		case 'cdata': return `<${tag}><![CDATA[${content}]]></${tag}>`;
 		case 'comment': return `<${tag}><!-- generated --></${tag}>`;
 		// libvirt's XPath matches only elements in no namespace, so this label does not exist for it.
@@ -321,6 +367,8 @@ function chardevXml(choice: Choice, name: string): string {
 		case 'file': source = `<source path='/var/log/libvirt/qemu/${name}-serial.log'>${seclabels}</source>${second}`; break;
 		case 'tcp': source = `<source mode='bind' host='127.0.0.1' service='4555'>${seclabels}</source>${second}<protocol type='raw'/>`; break;
 		case 'udp': source = `<source mode='bind' host='0.0.0.0' service='2445'>${seclabels}</source><source mode='connect' host='192.0.2.1' service='2445'>${strayInSecond}</source>`; break;
+		case 'dev': source = `<source path='/dev/ttyS${name.length % 4}'>${seclabels}</source>${second}`; break;
+		case 'pipe': source = `<source path='/var/lib/libvirt/qemu/${name}.pipe'>${seclabels}</source>${second}`; break;
 		default: source = `<source mode='bind' path='/var/lib/libvirt/qemu/${name}.agent'>${seclabels}</source>${second}`;
 	}
 	const target = element === 'channel' ? "<target type='virtio' name='org.qemu.guest_agent.0'/>" : element === 'console' ? "<target type='serial' port='0'/>" : "<target port='0'/>";
@@ -335,7 +383,8 @@ function chardevXml(choice: Choice, name: string): string {
 export function buildXml(choice: Choice, name: string): string {
 	const count = Number(choice.seclabels);
 	const seclabels = (count >= 1 ? domainSeclabel(choice, 's1') : '') + (count >= 2 ? domainSeclabel(choice, 's2') : '');
-	return `<domain type='kvm'>\n  <name>${name}</name>\n  <memory unit='KiB'>262144</memory>\n  <vcpu>1</vcpu>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${diskXml(choice, name)}${chardevXml(choice, name)}  </devices>\n${seclabels}</domain>\n`;
+	const extra = EXTRA_SITES.map((site) => site.build(choice, name)).join('');
+	return `<domain type='kvm'>\n  <name>${name}</name>\n  <memory unit='KiB'>262144</memory>\n  <vcpu>1</vcpu>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${diskXml(choice, name)}${chardevXml(choice, name)}${extra}  </devices>\n${seclabels}</domain>\n`;
 }
 
 /** The whole stable set: about 600 distinct documents (the seed and size are fixed for stability). */

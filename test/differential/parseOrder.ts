@@ -14,9 +14,16 @@
  *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks;
  * 4. validation after everything is parsed: disks before character devices, and in a vhost-user
  *    disk the readonly/shareable/transient check before the seclabel cross-check.
+ *
+ * One step differs by version: libvirt 7.0.0 walks a character device's children in document
+ * order, parsing each `<source>`'s seclabels as it meets them and refusing an extra `<source>`
+ * only when it reaches it (its virDomainChrSourceDefParseXML); 9.0.0 counts the sources first
+ * (virXPathNodeSet). The rewrite is proven only between those two oracles, so it is placed with
+ * the other XML-parsing rewrites (XML_PROP_PARSING).
  */
 import type { DeviceSeclabel, SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
 import type { XmlElement } from '../../server/src/service/parser/xmlParser';
+import { NEWEST_VERSION, parseVersion, since, XML_PROP_PARSING } from '../../server/src/service/version';
 
 const DOMAIN_SECLABEL_RULES = ['seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'model-none-type', 'label-missing', 'imagelabel-missing', 'duplicate-model'];
 const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
@@ -45,7 +52,8 @@ function depthOf(seclabel: DeviceSeclabel | undefined): number {
  * A sort key for a define-stage diagnostic, or undefined when the rule has no known place in
  * libvirt's order (the caller then does not check which message comes first).
  */
-export function parseOrderKey(doc: SeclabelDocument, code: string, offset: number): number[] | undefined {
+export function parseOrderKey(doc: SeclabelDocument, code: string, offset: number, version: string = NEWEST_VERSION): number[] | undefined {
+	const sourcesCountedFirst = since(parseVersion(version)!, XML_PROP_PARSING);
 	const domainIndex = doc.seclabels.findIndex((seclabel) => contains(seclabel.element, offset));
 	if (domainIndex >= 0 && DOMAIN_SECLABEL_RULES.includes(code)) {
 		return [0, domainIndex, DOMAIN_SECLABEL_RULES.indexOf(code)];
@@ -58,11 +66,24 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return undefined;
 	}
 	const seclabel = deviceSeclabelAt(doc, offset);
+	// A disk type libvirt does not know stops it before anything inside the disk.
+	if (code === 'vhostuser-disk-unsupported') {
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -2, 0, 0];
+	}
+	const chardev = device.name !== 'disk';
+	// 7.0.0 reads the second UDP source's seclabels when it reaches that source.
+	if (code === 'chardev-udp-source-seclabel') {
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, offset, 0, 0];
+	}
 	if (code === 'chardev-source-count') {
-		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -1, 0, 0];
+		// The diagnostic sits on the extra <source>, which the old walk meets after the earlier sources.
+		return sourcesCountedFirst ? [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -1, 0, 0, 0] : [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, offset, -1, 0];
 	}
 	if (seclabel && DEVICE_SECLABEL_RULES.includes(code)) {
 		const siblings = seclabel.element.parent ? seclabel.element.parent.children : [];
+		if (chardev && !sourcesCountedFirst) {
+			return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, seclabel.element.parent?.start ?? 0, siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
+		}
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, depthOf(seclabel), siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
 	}
 	if (VALIDATION_RULES.includes(code)) {

@@ -60,3 +60,50 @@ test('a character device takes one <source>, two for UDP, before libvirt reads i
 	assert.deepEqual(defineMessages(domain('', serial('udp', udpSource(1) + udpSource(2)))), []);
 	assert.deepEqual(defineMessages(domain('', serial('udp', udpSource(1) + udpSource(2) + udpSource(3)))), ['XML error: only two source elements are allowed for character device']);
 });
+
+// Disagreements the differential suite found against the other oracles (7.0.0, 11.3.0, 12.9.0);
+// the verdicts in the comments are what each version's `virsh -c test:///default define` printed.
+
+function defineMessagesFor(xml: string, libvirtVersion: string): string[] {
+	return findings(xml, { driver: 'test', libvirtVersion }).filter((finding) => finding.stage === 'define').map((finding) => finding.libvirtMessage ?? `(${finding.rule.id} without libvirtMessage)`);
+}
+
+test('libvirt 7.0.0 keeps labels of at most 4095 bytes and models of at most 255; 9.0.0 one byte more', () => {
+	const label = (bytes: number) => domain(`  <seclabel type='static' model='selinux'><label>${'x'.repeat(bytes)}</label></seclabel>`);
+	// 7.0.0: "XML error: security label is missing" for 4096 bytes; 9.0.0 accepts 4096 and refuses 4097.
+	assert.deepEqual(defineMessagesFor(label(4095), '7.0.0'), []);
+	assert.deepEqual(defineMessagesFor(label(4096), '7.0.0'), ['XML error: security label is missing']);
+	assert.deepEqual(defineMessagesFor(label(4096), '9.0.0'), []);
+	assert.deepEqual(defineMessagesFor(label(4097), '12.9.0'), ['XML error: security label is missing']);
+	// 7.0.0: "seclabel for model (null) is already provided" for a 256-byte model (dropped); 9.0.0 keeps it.
+	const model = (bytes: number) => domain(`  <seclabel type='dynamic' model='${'m'.repeat(bytes)}'/>\n  <seclabel type='dynamic'/>`);
+	assert.ok(defineMessagesFor(model(256), '7.0.0').includes('seclabel for model (null) is already provided'));
+	assert.deepEqual(defineMessagesFor(model(256), '9.0.0'), ['XML error: missing security model when using multiple labels']);
+	assert.deepEqual(defineMessagesFor(model(255), '7.0.0'), ['XML error: missing security model when using multiple labels']);
+});
+
+test('libvirt 7.0.0 words a bad type and relabel itself, an empty relabel with a trailing space', () => {
+	assert.deepEqual(defineMessagesFor(domain("  <seclabel type='bogus' model='selinux'/>"), '7.0.0'), ["unsupported configuration: invalid security type 'bogus'"]);
+	assert.deepEqual(defineMessagesFor(domain("  <seclabel type='' model='selinux'/>"), '7.0.0'), ["unsupported configuration: invalid security type ''"]);
+	assert.deepEqual(defineMessagesFor(domain("  <seclabel type='dynamic' model='selinux' relabel='maybe'/>"), '7.0.0'), ['XML error: invalid security relabel value maybe']);
+	// virsh prints "invalid security relabel value " with the space: the oracle keeps it.
+	assert.deepEqual(defineMessagesFor(domain('', disk("<seclabel model='selinux' relabel=''/>")), '7.0.0'), ['XML error: invalid security relabel value ']);
+	assert.deepEqual(defineMessagesFor(domain("  <seclabel type='bogus' model='selinux'/>"), '9.0.0'), ["XML error: Invalid value for attribute 'type' in element 'seclabel': 'bogus'."]);
+});
+
+test('a type-less seclabel with relabel=no: refused by 7.0.0 and 12.9.0 as dynamic, accepted by 9.0.0 and 11.3.0', () => {
+	const xml = domain("  <seclabel model='selinux' relabel='no'/>");
+	for (const version of ['7.0.0', '12.9.0']) {
+		assert.deepEqual(defineMessagesFor(xml, version), ['unsupported configuration: dynamic label type must use resource relabeling'], version);
+	}
+	for (const version of ['9.0.0', '11.3.0']) {
+		assert.deepEqual(defineMessagesFor(xml, version), [], version);
+	}
+});
+
+test('12.9.0 accepts a bare relabel=no override under a type=none domain label, which 11.3.0 refuses', () => {
+	// derived/define-dev-relabel-no-domain-none.xml
+	const xml = domain("  <seclabel type='none' model='selinux'/>", disk("<seclabel model='selinux' relabel='no'/>"));
+	assert.deepEqual(defineMessagesFor(xml, '11.3.0'), ['unsupported configuration: label overrides require relabeling to be enabled at the domain level']);
+	assert.deepEqual(defineMessagesFor(xml, '12.9.0'), []);
+});

@@ -8,8 +8,11 @@
  * real QEMU host in two ways that the project expresses itself with `--driver test`: it has no
  * default security model (a lone model-less seclabel keeps a NULL model, so `model-missing` never
  * fires and a model-less device seclabel matches it for `device-override-needs-relabel`), and it
- * has none of the QEMU driver's checks (rules with scope `qemu` do not run). The target version is
- * the installed libvirt's, so version-dependent rules answer for it.
+ * has none of the QEMU driver's checks (rules with scope `qemu` do not run).
+ *
+ * It runs against every oracle version (7.0.0, 9.0.0, 11.3.0, 12.9.0: scripts/setup-libvirt-oracles.sh)
+ * with the CLI's `--libvirt-version` set to that version, so every version-dependent rule answers
+ * for it; a missing oracle fails that version's tests, naming the script.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +22,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonDiagnostic, JsonReport } from '../../server/src/cli/lint';
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { generateCases, type GeneratedCase } from './generator';
-import { defineAll, installedLibvirtVersion, lintJson, temporaryDirectory, type LibvirtVerdict } from './oracle';
+import { since, DEVICE_RELABEL_NEEDS_LABEL, parseVersion } from '../../server/src/service/version';
+import { defineAll, lintJson, ORACLE_VERSIONS, temporaryDirectory, type LibvirtVerdict, type OracleVersion } from './oracle';
 import { compareKeys, parseOrderKey } from './parseOrder';
 
 interface Comparison {
@@ -29,7 +33,7 @@ interface Comparison {
 }
 
 /** Why the two sides disagree on one file, or undefined when they agree. */
-function disagreement({ generated, verdict, defineDiagnostics }: Comparison): string | undefined {
+function disagreement({ generated, verdict, defineDiagnostics }: Comparison, version: string): string | undefined {
 	if (verdict.accepted) {
 		return defineDiagnostics.length === 0 ? undefined : 'libvirt accepts it, but the project reports define-stage diagnostics';
 	}
@@ -41,7 +45,7 @@ function disagreement({ generated, verdict, defineDiagnostics }: Comparison): st
 	}
 	const document = TextDocument.create('file:///generated.xml', 'xml', 0, generated.xml);
 	const doc = parseSeclabelText(generated.xml);
-	const keyed = defineDiagnostics.map((diagnostic) => ({ diagnostic, key: parseOrderKey(doc, diagnostic.code, document.offsetAt(diagnostic.range.start)) }));
+	const keyed = defineDiagnostics.map((diagnostic) => ({ diagnostic, key: parseOrderKey(doc, diagnostic.code, document.offsetAt(diagnostic.range.start), version) }));
 	const unordered = keyed.filter((entry) => !entry.key);
 	if (unordered.length > 0) {
 		return `no known place in libvirt's parse order for ${unordered.map((entry) => entry.diagnostic.code).join(', ')}`;
@@ -67,9 +71,8 @@ function describe(comparison: Comparison, why: string): string {
 	].join('\n');
 }
 
-/** Both sides over the generated set, computed once for the tests below. */
-async function compareGenerated(): Promise<{ version: string; comparisons: Comparison[]; report: JsonReport }> {
-	const version = installedLibvirtVersion();
+/** Both sides over the generated set for one libvirt version. */
+async function compareGenerated(version: OracleVersion): Promise<{ version: string; comparisons: Comparison[]; report: JsonReport }> {
 	const cases = generateCases();
 	const temp = temporaryDirectory('libvirt-seclabel-differential-');
 	try {
@@ -78,7 +81,7 @@ async function compareGenerated(): Promise<{ version: string; comparisons: Compa
 		}
 		const files = cases.map((generated) => path.join(temp.dir, generated.name));
 		const [verdicts, report] = await Promise.all([
-			defineAll(files),
+			defineAll(files, version),
 			lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', version]),
 		]);
 		const byName = new Map(report.files.map((file) => [path.basename(file.path), file]));
@@ -93,40 +96,52 @@ async function compareGenerated(): Promise<{ version: string; comparisons: Compa
 	}
 }
 
-let shared: ReturnType<typeof compareGenerated> | undefined;
-function comparedOnce(): ReturnType<typeof compareGenerated> {
-	shared ??= compareGenerated();
-	return shared;
+/**
+ * Every version's comparison, started together on first use so that the four oracles and CLI runs
+ * overlap; each test awaits its own version's, so a missing oracle fails only that version's tests.
+ */
+let shared: Map<OracleVersion, ReturnType<typeof compareGenerated>> | undefined;
+function comparedOnce(version: OracleVersion): ReturnType<typeof compareGenerated> {
+	if (!shared) {
+		shared = new Map(ORACLE_VERSIONS.map((each) => {
+			const pending = compareGenerated(each);
+			pending.catch(() => undefined);
+			return [each, pending];
+		}));
+	}
+	return shared.get(version)!;
 }
 
-test('libvirt refuses a generated domain exactly when the project reports a define-stage diagnostic, with libvirt\'s first message', { timeout: 300000 }, async () => {
-	const { version, comparisons } = await comparedOnce();
-	assert.ok(comparisons.length >= 300, `the generator made only ${comparisons.length} documents`);
-	const failures = comparisons.map((comparison) => ({ comparison, why: disagreement(comparison) })).filter((entry) => entry.why !== undefined);
-	const shown = failures.slice(0, 8).map((entry) => describe(entry.comparison, entry.why!)).join('\n\n');
-	assert.equal(failures.length, 0, `libvirt ${version} and the project disagree on ${failures.length} of ${comparisons.length} generated domains:\n\n${shown}`);
-});
+for (const oracleVersion of ORACLE_VERSIONS) {
+	test(`libvirt ${oracleVersion} refuses a generated domain exactly when the project reports a define-stage diagnostic, with libvirt's first message`, { timeout: 600000 }, async () => {
+		const { version, comparisons } = await comparedOnce(oracleVersion);
+		assert.ok(comparisons.length >= 300, `the generator made only ${comparisons.length} documents`);
+		const failures = comparisons.map((comparison) => ({ comparison, why: disagreement(comparison, version) })).filter((entry) => entry.why !== undefined);
+		const shown = failures.slice(0, 8).map((entry) => describe(entry.comparison, entry.why!)).join('\n\n');
+		assert.equal(failures.length, 0, `libvirt ${version} and the project disagree on ${failures.length} of ${comparisons.length} generated domains:\n\n${shown}`);
+	});
 
-test('the generated domains reach every define-time rule the test driver has, both verdicts and many of libvirt\'s messages', { timeout: 300000 }, async () => {
-	const { version, comparisons, report } = await comparedOnce();
-	assert.equal(report.files.length, comparisons.length, 'the CLI reported on every generated file');
-	const refused = comparisons.filter((comparison) => !comparison.verdict.accepted);
-	assert.ok(refused.length >= 150 && comparisons.length - refused.length >= 150, `libvirt refused ${refused.length} and accepted ${comparisons.length - refused.length}: the set should be balanced`);
-	const messages = new Set(refused.map((comparison) => comparison.verdict.message));
-	assert.ok(messages.size >= 15, `libvirt gave only ${messages.size} distinct messages: ${[...messages].join(' | ')}`);
-	const codes = new Set(comparisons.flatMap((comparison) => comparison.defineDiagnostics.map((diagnostic) => diagnostic.code)));
-	const expected = [
-		'seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'label-missing', 'duplicate-model',
-		'model-missing-multiple', 'chardev-source-count', 'device-duplicate-model', 'device-label-relabel-no',
-		'device-override-needs-relabel', 'vhostuser-disk-flags',
-	];
-	// 10.7.0 refuses relabel='yes' without a label in a device seclabel; 9.0.0 drops it silently.
-	if (!version.startsWith('9.')) {
-		expected.push('device-relabel-without-label');
-	}
-	assert.deepEqual(expected.filter((code) => !codes.has(code)), [], 'every define-time rule fired on some generated domain');
-	// The test driver has no default model and no QEMU checks: these must never fire with --driver test.
-	for (const code of ['model-missing', 'shareable-non-raw', 'readonly-ide-disk']) {
-		assert.ok(!codes.has(code), `${code} fired under --driver test`);
-	}
-});
+	test(`libvirt ${oracleVersion}: the generated domains reach every define-time rule the test driver has, both verdicts and many of libvirt's messages`, { timeout: 600000 }, async () => {
+		const { comparisons, report } = await comparedOnce(oracleVersion);
+		assert.equal(report.files.length, comparisons.length, 'the CLI reported on every generated file');
+		const refused = comparisons.filter((comparison) => !comparison.verdict.accepted);
+		assert.ok(refused.length >= 150 && comparisons.length - refused.length >= 150, `libvirt refused ${refused.length} and accepted ${comparisons.length - refused.length}: the set should be balanced`);
+		const messages = new Set(refused.map((comparison) => comparison.verdict.message));
+		assert.ok(messages.size >= 15, `libvirt gave only ${messages.size} distinct messages: ${[...messages].join(' | ')}`);
+		const codes = new Set(comparisons.flatMap((comparison) => comparison.defineDiagnostics.map((diagnostic) => diagnostic.code)));
+		const expected = [
+			'seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'label-missing', 'duplicate-model',
+			'model-missing-multiple', 'chardev-source-count', 'device-duplicate-model', 'device-label-relabel-no',
+			'device-override-needs-relabel', 'vhostuser-disk-flags',
+		];
+		// Refused since commit a36318be9d6f; older libvirt drops the override silently.
+		if (since(parseVersion(oracleVersion)!, DEVICE_RELABEL_NEEDS_LABEL)) {
+			expected.push('device-relabel-without-label');
+		}
+		assert.deepEqual(expected.filter((code) => !codes.has(code)), [], 'every define-time rule fired on some generated domain');
+		// The test driver has no default model and no QEMU checks: these must never fire with --driver test.
+		for (const code of ['model-missing', 'shareable-non-raw', 'readonly-ide-disk']) {
+			assert.ok(!codes.has(code), `${code} fired under --driver test`);
+		}
+	});
+}

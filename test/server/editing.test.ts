@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
 	CodeActionKind, CodeActionRequest, CompletionRequest, DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, HoverRequest,
-	InitializedNotification, InitializeRequest, type CodeAction, type CompletionList, type Diagnostic, type TextEdit,
+	InitializedNotification, InitializeRequest, type ClientCapabilities, type CodeAction, type CompletionList, type Diagnostic, type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { domain, disk } from '../support/fixture';
@@ -32,7 +32,9 @@ async function diagnosticsFor(uri: string, version: number): Promise<Diagnostic[
 before(async () => {
 	server = spawnServer({ inheritStderr: true });
 	connection = server.connection;
-	await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+	// What VS Code declares: snippets and markdown (test/server/clients.test.ts covers clients that declare neither).
+	const capabilities: ClientCapabilities = { textDocument: { completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } }, hover: { contentFormat: ['markdown', 'plaintext'] } } };
+	await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities, workspaceFolders: null });
 	await connection.sendNotification(InitializedNotification.type, {});
 	for (const [uri, text] of [[LABELLED_URI, LABELLED], [BROKEN_URI, BROKEN]]) {
 		await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'xml', version: 1, text } });

@@ -5,7 +5,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionItem, CompletionList, Hover, Range, TextEdit } from 'vscode-languageserver-types';
 import { getSeclabelLanguageService, parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
-import type { LanguageSettings } from '../../server/src/service/types';
+import type { ClientCapabilities, LanguageSettings } from '../../server/src/service/types';
 
 export const CURSOR = '|';
 
@@ -27,15 +27,20 @@ export function atCursor(marked: string, uri = 'file:///work/guest.xml'): Cursor
 
 const service = getSeclabelLanguageService();
 
-export function completionsAt(marked: string, settings: LanguageSettings = {}): CompletionList & { cursor: Cursor } {
+/** The service as the server builds it for a client that declared `capabilities` (VS Code's when absent). */
+function serviceFor(capabilities?: ClientCapabilities): typeof service {
+	return capabilities ? getSeclabelLanguageService({ clientCapabilities: capabilities }) : service;
+}
+
+export function completionsAt(marked: string, settings: LanguageSettings = {}, capabilities?: ClientCapabilities): CompletionList & { cursor: Cursor } {
 	const cursor = atCursor(marked);
-	const list = service.doComplete(cursor.document, cursor.document.positionAt(cursor.offset), parseSeclabelText(cursor.text), settings);
+	const list = serviceFor(capabilities).doComplete(cursor.document, cursor.document.positionAt(cursor.offset), parseSeclabelText(cursor.text), settings);
 	return { ...list, cursor };
 }
 
-export function hoverAt(marked: string, settings: LanguageSettings = {}): { hover: Hover | null; cursor: Cursor } {
+export function hoverAt(marked: string, settings: LanguageSettings = {}, capabilities?: ClientCapabilities): { hover: Hover | null; cursor: Cursor } {
 	const cursor = atCursor(marked);
-	return { hover: service.doHover(cursor.document, cursor.document.positionAt(cursor.offset), parseSeclabelText(cursor.text), settings), cursor };
+	return { hover: serviceFor(capabilities).doHover(cursor.document, cursor.document.positionAt(cursor.offset), parseSeclabelText(cursor.text), settings), cursor };
 }
 
 /** The text a range covers. */

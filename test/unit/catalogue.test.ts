@@ -139,9 +139,11 @@ test('the docs script exists and the build does not depend on it', () => {
 test('libvirtSeclabel.rules overrides turn a rule off or change the severity of all its findings', () => {
 	const xml = domain(`  <seclabel model='selinux'/>`, disk(`<seclabel model='selinux' relabel='yes'/>`));
 	const severities = (settings: Parameters<typeof findings>[1]) => findings(xml, settings).map((f) => `${f.rule.id}:${f.stage}:${f.severity}`);
-	assert.deepEqual(severities({}), ['device-relabel-without-label:define:error', 'type-missing:ignored:warning']);
+	// 11.3.0 stores a type-less seclabel as `default` (ignored stage); the default target reads it as dynamic (advice).
+	assert.deepEqual(severities({}), ['device-relabel-without-label:define:error', 'type-missing:advice:information']);
+	assert.deepEqual(severities({ libvirtVersion: '11.3.0' }), ['device-relabel-without-label:define:error', 'type-missing:ignored:warning']);
 	assert.deepEqual(severities({ rules: { 'type-missing': 'off' } }), ['device-relabel-without-label:define:error']);
-	assert.deepEqual(severities({ rules: { 'type-missing': 'error', 'device-relabel-without-label': 'hint' } }), ['device-relabel-without-label:define:hint', 'type-missing:ignored:error']);
+	assert.deepEqual(severities({ libvirtVersion: '11.3.0', rules: { 'type-missing': 'error', 'device-relabel-without-label': 'hint' } }), ['device-relabel-without-label:define:hint', 'type-missing:ignored:error']);
 	// Without an override the severity follows the finding's stage, which may differ by version.
 	assert.deepEqual(severities({ libvirtVersion: '9.0.0' }), ['device-relabel-without-label:ignored:warning', 'type-missing:ignored:warning']);
 	assert.deepEqual(severities({ libvirtVersion: '9.0.0', rules: { 'device-relabel-without-label': 'error' } }), ['device-relabel-without-label:ignored:error', 'type-missing:ignored:warning']);

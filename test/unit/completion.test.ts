@@ -133,7 +133,9 @@ test('device relabel values follow the label: yes with one, no without', () => {
 
 test('contexts by part: users, then process roles in <label>, object_r in <imagelabel>', () => {
 	const user = completionsAt(domain("  <seclabel type='static' model='selinux'><label>sys|</label></seclabel>"));
-	assert.equal(labels(user)[0], 'system_u');
+	// A whole label first (see the whole-label tests), then the users.
+	assert.match(labels(user)[0], /^system_u:system_r:svirt_t:s0:c\d+,c\d+$/);
+	assert.equal(labels(user)[1], 'system_u');
 	assert.equal(replaced(user.cursor, item(user, 'system_u')), 'sys');
 	assert.equal(item(user, 'system_u').textEdit!.newText, 'system_u:');
 	const role = completionsAt(domain("  <seclabel type='static' model='selinux'><label>system_u:|:svirt_t:s0</label></seclabel>"));
@@ -155,7 +157,9 @@ test('types by kind: process types in a domain label, file types in a device lab
 
 test('host policy names replace the built-in ones when the settings carry them', () => {
 	const settings = { policy: { source: '/etc/selinux/targeted', types: ['svirt_t', 'svirt_image_t'], users: ['system_u', 'sysadm_u'] } };
-	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='static' model='selinux'><label>|</label></seclabel>"), settings)), ['system_u', 'sysadm_u']);
+	const [whole, ...users] = labels(completionsAt(domain("  <seclabel type='static' model='selinux'><label>|</label></seclabel>"), settings));
+	assert.match(whole, /^system_u:system_r:svirt_t:s0:c\d+,c\d+$/);
+	assert.deepEqual(users, ['system_u', 'sysadm_u']);
 	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='static' model='selinux'><label>system_u:system_r:|</label></seclabel>"), settings)), ['svirt_t']);
 });
 
@@ -198,8 +202,9 @@ test('categories after the last one written, and the closing part of a range', (
 	assert.equal(item(high, 's0:c0.c1023').detail, 'SystemHigh');
 });
 
-test('DAC labels get no SELinux context completion, and text outside seclabels gets nothing', () => {
-	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='static' model='dac'><label>|</label></seclabel>"))), []);
+test('DAC labels get owners, no SELinux context completion, and text outside seclabels gets nothing', () => {
+	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='static' model='dac'><label>|</label></seclabel>"))), ['+107:+107', '+64055:+64055', '+0:+0']);
+	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='static' model='dac'><label>+107:|</label></seclabel>"))), []);
 	assert.deepEqual(labels(completionsAt(domain('').replace('<name>guest</name>', '<name>gu|est</name>'))), []);
 	assert.deepEqual(labels(completionsAt('<network><name>|</name></network>')), []);
 });
@@ -245,4 +250,51 @@ test('multi-line snippets follow the document: CRLF line ends and tab indentatio
 	const static_ = item(crlf, 'seclabel static');
 	assert.equal(static_.insertTextMode, 1, 'InsertTextMode.asIs: the text is already indented');
 	assert.match(static_.textEdit!.newText, /^<seclabel type='static' model='selinux' relabel='\$\{1\|no,yes\|\}'>\r\n\t\t<label>\$\{2:system_u:system_r:svirt_t:s0:c\d+,c\d+\}<\/label>\r\n\t<\/seclabel>\$0$/);
+});
+
+test('an empty static <label> offers the whole guest label with a fresh pair first, then the users', () => {
+	const used = new Set(['s0:c1,c2']);
+	const workspace: WorkspaceContext = { usedLevels: () => used };
+	const list = completionsAt(domain("  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>|</label>\n  </seclabel>"), { workspace });
+	const [first, second] = labels(list);
+	const match = /^system_u:system_r:svirt_t:(s0:c\d+,c\d+)$/.exec(first);
+	assert.ok(match, first);
+	assertFreshPair(match[1], used);
+	assert.equal(second, 'system_u');
+	assert.equal(item(list, first).preselect, true);
+	const result = accept(list.cursor, item(list, first));
+	assert.deepEqual(coded(result), []);
+	// Typing the user part keeps the whole label on offer, replacing what is typed.
+	const typed = completionsAt(domain("  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>syst|</label>\n  </seclabel>"));
+	assert.equal(replaced(typed.cursor, typed.items[0]), 'syst');
+	assert.match(typed.items[0].label, /^system_u:system_r:svirt_t:s0:c\d+,c\d+$/);
+});
+
+test('a TCG guest is offered svirt_tcg_t first; a baselabel the guest type without a pair', () => {
+	const tcg = completionsAt(domain("  <seclabel type='static' model='selinux' relabel='yes'><label>|</label></seclabel>").replace("<domain type='kvm'", "<domain type='qemu'"));
+	assert.match(labels(tcg)[0], /^system_u:system_r:svirt_tcg_t:s0:c\d+,c\d+$/);
+	assert.match(labels(tcg)[1], /^system_u:system_r:svirt_t:s0:c\d+,c\d+$/);
+	const base = completionsAt(domain("  <seclabel type='dynamic' model='selinux'><baselabel>|</baselabel></seclabel>"));
+	assert.equal(labels(base)[0], 'system_u:system_r:svirt_t:s0');
+});
+
+test("an <imagelabel> and a device <label> get the image context at the guest's own level first", () => {
+	const process = "<label>system_u:system_r:svirt_t:s0:c7,c9</label>";
+	const image = completionsAt(domain(`  <seclabel type='static' model='selinux' relabel='yes'>${process}<imagelabel>|</imagelabel></seclabel>`, '', " id='1'"));
+	assert.equal(labels(image)[0], 'system_u:object_r:svirt_image_t:s0:c7,c9');
+	assert.equal(labels(image)[1], 'system_u');
+	const device = completionsAt(domain(`  <seclabel type='static' model='selinux' relabel='yes'>${process}</seclabel>`, disk("<seclabel model='selinux'><label>|</label></seclabel>")));
+	assert.deepEqual(labels(device).slice(0, 3), ['system_u:object_r:svirt_image_t:s0:c7,c9', 'system_u:object_r:svirt_image_t:s0', 'system_u:object_r:virt_content_t:s0']);
+	const accepted = accept(device.cursor, device.items[0]);
+	assert.deepEqual(coded(accepted).filter((finding) => finding.code.startsWith('selinux-')), []);
+	// A dynamic guest has no level of its own to match: the shared and read-only contexts.
+	const dynamic = completionsAt(domain('', disk("<seclabel model='selinux'><label>|</label></seclabel>")));
+	assert.deepEqual(labels(dynamic).slice(0, 2), ['system_u:object_r:svirt_image_t:s0', 'system_u:object_r:virt_content_t:s0']);
+});
+
+test('a whole DAC owner inserted is a label the DAC rules accept', () => {
+	const list = completionsAt(domain("  <seclabel type='static' model='dac' relabel='no'>\n    <label>|</label>\n  </seclabel>"));
+	for (const owner of list.items) {
+		assert.deepEqual(coded(accept(list.cursor, owner)).filter((finding) => finding.code === 'dac-label-syntax'), [], owner.label);
+	}
 });

@@ -48,9 +48,12 @@ test('a static seclabel without relabelling: the chcon command each image needs'
 });
 
 test('a type-less seclabel says it becomes dynamic at start', () => {
-	const { text } = hovered(domain("  <seclabel| model='selinux'/>"));
-	assert.match(text, /No `type`: libvirt stores `default`, which becomes `dynamic` at start/);
+	const { text } = hovered(domain("  <seclabel| model='selinux'/>"), { libvirtVersion: '11.3.0' });
+	assert.match(text, /No `type`: libvirt 11\.3\.0 stores `default`, which becomes `dynamic` at start/);
 	assert.match(text, /libvirt will generate/);
+	const newest = hovered(domain("  <seclabel| model='selinux'/>")).text;
+	assert.match(newest, /No `type`: libvirt 12\.9\.0 reads it as `dynamic`/);
+	assert.match(newest, /libvirt will generate/);
 });
 
 test('attribute names: meaning, values, default, versions and the documentation link', () => {
@@ -58,7 +61,7 @@ test('attribute names: meaning, values, default, versions and the documentation 
 	assert.equal(range, 'type');
 	assert.match(text, /^\*\*type\*\* \(Domain seclabel\)/);
 	assert.match(text, /- `dynamic`: /);
-	assert.match(text, /\*\*Default:\*\* none written: the internal `default` type/);
+	assert.match(text, /\*\*Default:\*\* none written: `dynamic` \(7\.x, 12\.x\); the internal `default` type in 8\.0\.0 to 11\.x/);
 	assert.match(text, /\*\*Versions:\*\* /);
 	assert.match(text, /libvirt\.org\/formatdomain\.html/);
 	const device = hovered(domain('', disk("<seclabel model='selinux' re|label='yes'><label>system_u:object_r:svirt_image_t:s0</label></seclabel>")));
@@ -153,5 +156,5 @@ test('a baselabel element names the versions that read it differently', () => {
 	const { text, range } = hovered(domain("  <seclabel type='dynamic' model='selinux'><base|label>system_u:system_r:svirt_t:s0</baselabel></seclabel>"));
 	assert.equal(range, 'baselabel');
 	assert.match(text, /^\*\*<baselabel>\*\* For `type='dynamic'` only/);
-	assert.match(text, /\*\*Versions:\*\* .*9\.0\.0 and 10\.7\.0 read a missing type as `default`/);
+	assert.match(text, /\*\*Versions:\*\* .*8\.0\.0 to 11\.x \(9\.0\.0 and 10\.7\.0 read a missing type as `default`\)/);
 });

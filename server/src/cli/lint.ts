@@ -8,6 +8,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
 import { computeFindings, type RuleFinding } from '../service/features/findings';
 import { allRules } from '../service/rules';
+import { workspaceRules } from '../service/rules/workspaceRules';
 import { defaultSeverity } from '../service/rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, RuleSetting, SeverityName, Stage } from '../service/types';
 import { KNOWN_VERSIONS, NEWEST_VERSION, parseVersion } from '../service/version';
@@ -16,6 +17,8 @@ import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
 import { listXmlFiles } from '../node/workspaceScanner';
+import { attachToDirective } from '../service/features/attachTarget';
+import { directiveTarget, HOTPLUG_USAGE, parseHotplugOption, readHostDocuments, readLabelsFor, resolveAttachTarget, type HotplugOptions } from './hotplugOptions';
 
 export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
 
@@ -39,6 +42,7 @@ Options:
                              of them; a file named directly is a host of its own
   --rule ID=LEVEL            report rule ID as error, warning, information or hint, or not at all
                              (off); repeatable; the ids are the codes in the output and in docs/rules.md
+${HOTPLUG_USAGE}
   --help                     show this help
   --version                  show the version
 
@@ -56,6 +60,8 @@ export interface LintOptions {
 	perHost?: boolean;
 	/** Where the host's SELinux policy is read from (default /etc/selinux). */
 	selinuxRoot?: string;
+	/** --connect, --attach-to, --read-image-labels (cli/hotplugOptions.ts). */
+	hotplug?: HotplugOptions;
 }
 
 export interface JsonPosition { line: number; character: number }
@@ -73,6 +79,9 @@ export interface JsonFile { path: string; diagnostics: JsonDiagnostic[] }
 export interface JsonReport { version: 1; files: JsonFile[] }
 
 export class UsageError extends Error {}
+
+/** The rules reported in a --connect host's own guests: the cross-guest and on-disk ones. */
+const HOST_RULES = new Set(workspaceRules.map((rule) => rule.id));
 
 export function parseArguments(argv: string[]): LintOptions | 'help' | 'version' {
 	const options: LintOptions = { format: 'text', settings: {}, paths: [] };
@@ -143,14 +152,20 @@ export function parseArguments(argv: string[]): LintOptions | 'help' | 'version'
 				options.paths.push(...argv.slice(i + 1));
 				i = argv.length;
 				break;
-			default:
+			default: {
+				const last = parseHotplugOption(flag, inline, argv, i, options, (message) => { throw new UsageError(message); });
+				if (last !== undefined) {
+					i = last;
+					break;
+				}
 				if (arg.startsWith('-') && arg !== '-') {
 					throw new UsageError(`unknown option '${arg}'`);
 				}
 				options.paths.push(arg);
+			}
 		}
 	}
-	if (options.paths.length === 0) {
+	if (options.paths.length === 0 && !options.hotplug?.connect) {
 		throw new UsageError('no PATH given');
 	}
 	return options;
@@ -234,7 +249,7 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 	// First every guest goes into the index, then each file is checked against the others. The
 	// index keeps summaries, not trees, so only the texts stay in memory between the two passes.
 	const workspace = new WorkspaceIndex();
-	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile> }[] = [];
+	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile>; host?: boolean }[] = [];
 	for (const { file, named, root } of files) {
 		let read;
 		try {
@@ -246,9 +261,39 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 		readFiles.push({ file, named, read });
 		workspace.update(file, parseSeclabelText(read.text), options.perHost ? root : '');
 	}
-	for (const { file, named, read } of readFiles) {
-		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file }, named, read.encodingProblem);
-		if (named || result.diagnostics.length > 0 || parseSeclabelText(read.text).domain) {
+	const hotplug = options.hotplug ?? {};
+	if (hotplug.connect) {
+		// The host's guests join the one host the files describe (or, with --per-host, a host of their own).
+		for (const guest of await readHostDocuments(hotplug.connect, (p, reason) => unreadable.push({ path: p, reason }))) {
+			readFiles.push({ file: guest.path, named: true, read: { text: guest.text }, host: true });
+			workspace.update(guest.path, parseSeclabelText(guest.text), options.perHost ? hotplug.connect : '');
+		}
+	}
+	if (hotplug.attachTo) {
+		const target = resolveAttachTarget(hotplug.attachTo, readFiles.map(({ file, read }) => ({ path: file, text: read.text })), hotplug.connect);
+		if (typeof target === 'string') {
+			unreadable.push({ path: hotplug.attachTo, reason: target.replace(/^--attach-to [^:]*: /, '') });
+		} else {
+			settings.attachTarget = target;
+		}
+	}
+	if (hotplug.readImageLabels) {
+		await readLabelsFor(readFiles.map(({ file, read }) => ({ path: file, text: read.text })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
+	}
+	const documents = readFiles.map(({ file, read }) => ({ path: file, text: read.text }));
+	for (const { file, named, read, host } of readFiles) {
+		const parsedDoc = parseSeclabelText(read.text);
+		const directive = !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
+		const attachTarget = directive ? directiveTarget(directive, documents, workspace) : undefined;
+		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file, ...(attachTarget ? { attachTarget } : {}) }, named, read.encodingProblem);
+		if (host) {
+			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.
+			result.diagnostics = result.diagnostics.filter((diagnostic) => HOST_RULES.has(diagnostic.code));
+			if (result.diagnostics.length === 0) {
+				continue;
+			}
+		}
+		if (named || result.diagnostics.length > 0 || parseSeclabelText(read.text).domain || parseSeclabelText(read.text).fragment) {
 			report.files.push(result);
 		}
 	}

@@ -4,13 +4,14 @@
  */
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildModel, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
+import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
 import { parseXml } from './parser/xmlParser';
 import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
 import { doComplete } from './features/completion';
 import { doHover } from './features/hover';
-import type { LanguageSettings } from './types';
+import type { ClientCapabilities, LanguageSettings } from './types';
+import { clientFormats } from './features/clientFormats';
 
 export interface SeclabelLanguageService {
 	/** Parses a document; cheap for XML that is not a libvirt domain. */
@@ -22,12 +23,12 @@ export interface SeclabelLanguageService {
 }
 
 /**
- * Parses text into the seclabel model. XML whose root is another element (a network, a pool) is
- * not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
+ * Parses text into the seclabel model. XML whose root is another element than a domain or an
+ * attach-device fragment (a network, a pool) is not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
  */
 export function parseSeclabelText(text: string): SeclabelDocument {
 	const root = rootElementName(text);
-	if (root !== undefined && root !== 'domain' && root !== 'domstatus') {
+	if (root !== undefined && root !== 'domain' && root !== 'domstatus' && !FRAGMENT_ELEMENTS.includes(root)) {
 		return otherXml(text);
 	}
 	return buildModel(parseXml(text));
@@ -37,14 +38,24 @@ function otherXml(text: string): SeclabelDocument {
 	return { xml: { text, root: null, problems: [] }, domain: null, kind: 'inactive', seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], otherRoot: true };
 }
 
-export function getSeclabelLanguageService(): SeclabelLanguageService {
+export interface LanguageServiceOptions {
+	/**
+	 * What the client declared in `initialize`: snippets and markdown only for a client that takes
+	 * them. Without it, what VS Code declares (LATEST_CLIENT_CAPABILITIES).
+	 */
+	readonly clientCapabilities?: ClientCapabilities;
+}
+
+export function getSeclabelLanguageService(options: LanguageServiceOptions = {}): SeclabelLanguageService {
+	const formats = clientFormats(options.clientCapabilities);
 	return {
 		parseDocument: (document) => parseSeclabelText(document.getText()),
-		doValidation,
+		doValidation: (document, doc, settings, options = {}) => doValidation(document, doc, settings,
+			{ ...options, relatedInformation: options.relatedInformation ?? formats.relatedInformation, codeDescription: options.codeDescription ?? formats.codeDescription }),
 		doCodeActions,
-		doComplete,
-		doHover,
+		doComplete: (document, position, doc, settings) => doComplete(document, position, doc, settings, formats),
+		doHover: (document, position, doc, settings) => doHover(document, position, doc, settings, formats),
 	};
 }
 
-export type { LanguageSettings } from './types';
+export type { ClientCapabilities, LanguageSettings } from './types';

@@ -33,6 +33,11 @@ export interface LanguageSettings {
 	/** The libvirt version whose rules apply, `X.Y.Z`; defaults to the newest the rules know. */
 	libvirtVersion?: string;
 	/**
+	 * Where `libvirtVersion` came from, for hovers: the user's setting, `auto` (virsh answered, or
+	 * did not), or nothing (the default target). Unset means the setting when a version is given.
+	 */
+	libvirtVersionSource?: 'setting' | 'auto' | 'auto-unavailable' | 'default';
+	/**
 	 * `qemu` (default): a real host, with the QEMU driver's define-time checks and a default
 	 * security model. `test`: libvirt's test driver (`test:///default`), which has neither; the
 	 * differential tests use it to compare with `virsh -c test:///default define`.
@@ -53,6 +58,21 @@ export interface LanguageSettings {
 	workspace?: WorkspaceContext;
 	/** The checked document's URI (the CLI uses the path): how the cross-guest rules leave it out of the workspace. */
 	documentUri?: string;
+	/**
+	 * For an attach-device fragment: the guest it is attached to (its XML, live or inactive), so that
+	 * the rules that need the guest (overrides of the domain label, MCS fit) run, as libvirt checks
+	 * the device against that guest. Without it a fragment gets only the device-level rules.
+	 */
+	attachTarget?: AttachTarget;
+	/** What the host's images carry on disk (read only when the user turned it on): see `imageLabels`. */
+	imageLabels?: import('./workspace/imageLabels').ImageLabelLookup;
+}
+
+/** The guest an attach-device fragment is checked as part of. */
+export interface AttachTarget {
+	/** Where the guest's XML came from (a file, or `virsh -c URI dumpxml NAME`), for related locations. */
+	readonly uri: string;
+	readonly text: string;
 }
 
 /**
@@ -67,3 +87,40 @@ export interface WorkspaceContext {
 	/** The other guests' images and levels, for the cross-guest rules; absent when only levels are known. */
 	readonly guests?: import('./workspace/workspaceIndex').GuestLookup;
 }
+
+/**
+ * What the editor declared it can show, the part of LSP's ClientCapabilities the service reads.
+ * The LSP adapter passes the client's own object from `initialize`; callers without a client
+ * (the CLI, tests) get {@link LATEST_CLIENT_CAPABILITIES}, what VS Code declares.
+ */
+export interface ClientCapabilities {
+	readonly textDocument?: {
+		readonly completion?: {
+			readonly completionItem?: {
+				/** `${1|a,b|}` placeholders and `$0`; without it insert text is plain and complete. */
+				readonly snippetSupport?: boolean;
+				/** Formats of `documentation`, preferred first; absent means plain text only. */
+				readonly documentationFormat?: readonly string[];
+				readonly preselectSupport?: boolean;
+				readonly insertTextModeSupport?: { readonly valueSet?: readonly number[] };
+			};
+		};
+		readonly hover?: {
+			/** Formats of hover `contents`, preferred first; absent means plain text only. */
+			readonly contentFormat?: readonly string[];
+		};
+		readonly publishDiagnostics?: {
+			readonly relatedInformation?: boolean;
+			readonly codeDescriptionSupport?: boolean;
+		};
+	};
+}
+
+/** A client that takes everything (as VS Code does): snippets, markdown, preselection, indented multi-line text. */
+export const LATEST_CLIENT_CAPABILITIES: ClientCapabilities = {
+	textDocument: {
+		completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'], preselectSupport: true, insertTextModeSupport: { valueSet: [1, 2] } } },
+		hover: { contentFormat: ['markdown', 'plaintext'] },
+		publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+	},
+};

@@ -1,10 +1,23 @@
 /**
- * libvirt versions whose behaviour the rules know. Rules differ between versions (for example a
- * device seclabel with relabel='yes' and no label is dropped by 9.0.0 and refused by 10.7.0); a
- * version between two known ones behaves like the nearest known version below it.
+ * libvirt versions and the releases where libvirt changed what it does with a seclabel. Each
+ * version-dependent rule asks `since(version, CHANGE)` for its own boundary instead of comparing
+ * with whatever release the project happened to know, so a version between two proven ones gets
+ * the behaviour of the release that really introduced the change.
+ *
+ * The oracles (libvirt's own parsers of 7.0.0, 9.0.0, 11.3.0 and 12.9.0, see
+ * scripts/setup-libvirt-oracles.sh) prove on which side of each boundary those four fall; where
+ * the exact release lies between two oracles, `evidence` says what placed it there (libvirt's NEWS,
+ * its source at a release, a commit) and `range` what the oracles alone prove.
  */
-export const KNOWN_VERSIONS = ['9.0.0', '10.7.0'] as const;
-export const NEWEST_VERSION = KNOWN_VERSIONS[KNOWN_VERSIONS.length - 1];
+
+/** The versions the differential suite runs against: the rules are proven for these. */
+export const ORACLE_VERSIONS = ['7.0.0', '9.0.0', '11.3.0', '12.9.0'] as const;
+
+/** The oldest version the rules describe: older libvirt is checked with 7.0.0's rules. */
+export const OLDEST_VERSION = '7.0.0';
+
+/** The newest version the rules know and the oracles prove: the default target. */
+export const NEWEST_VERSION = '12.9.0';
 
 export interface Version {
 	readonly major: number;
@@ -12,6 +25,111 @@ export interface Version {
 	readonly micro: number;
 	readonly text: string;
 }
+
+/** One change in libvirt's behaviour, with the first release that has it. */
+export interface VersionChange {
+	/** The first release with the new behaviour. */
+	readonly since: string;
+	/** What changed, for docs and hovers. */
+	readonly what: string;
+	/** The oracle versions on either side: the change is proven to lie in (after, before]. */
+	readonly range: readonly [after: string, before: string];
+	/** Why the boundary is at `since` and not elsewhere in `range`. */
+	readonly evidence: string;
+}
+
+/** `<disk type='vhostuser'>` exists (NEWS 7.1.0: "Introduce <disk type='vhostuser'> support"). */
+export const VHOSTUSER_DISK: VersionChange = {
+	since: '7.1.0',
+	what: "`<disk type='vhostuser'>` is a known disk type",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "libvirt's NEWS for 7.1.0: \"Introduce <disk type='vhostuser'> support\"; 7.0.0 refuses it with `unknown disk type 'vhostuser'`",
+};
+
+/**
+ * Domain seclabel attributes read with virXMLPropEnum/virXMLPropTristateBool instead of by hand:
+ * libvirt's generic messages (`Invalid value for attribute 'type' in element 'seclabel': 'X'.`)
+ * replace `invalid security type 'X'` and `invalid security relabel value X`, and a missing `type`
+ * stops meaning dynamic, because virXMLPropEnum resets its result to 0 (`default`) before it
+ * looks, undoing the `type = dynamic` default set just before. The same rewrite read models and
+ * labels with STRLIM (256 and 4096 bytes) instead of virXMLPropStringLimit/virXPathStringLimit
+ * (255 and 4095), and made an invalid live `labelskip` an error instead of being ignored.
+ */
+export const XML_PROP_PARSING: VersionChange = {
+	since: '8.0.0',
+	what: "seclabel attributes parsed with libvirt's generic XML property helpers (new messages, 256/4096-byte limits, a type-less seclabel is `default`)",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "the source of 7.0.0 (virXMLPropString + virStringParseYesNo, virXPathStringLimit) against 9.0.0 (virXMLPropEnum, virXMLPropTristateBool, STRLIM); the oracles agree; placed at the first release after the 7.x series, where the project's issue found the new messages",
+};
+
+/** A device seclabel with relabel='yes' written out and no label is refused at define time (commit a36318be9d6f). */
+export const DEVICE_RELABEL_NEEDS_LABEL: VersionChange = {
+	since: '9.8.0',
+	what: "a device seclabel with relabel='yes' and no <label> is refused at define time instead of being dropped",
+	range: ['9.0.0', '11.3.0'],
+	evidence: 'commit a36318be9d6f, first released between 9.3 and 9.8; 9.8.0 is the oldest release proven to refuse it (9.0.0\'s source has no such check)',
+};
+
+/** The AppArmor driver's base-label message is spelt "AppArmor" instead of "AppArmour". */
+export const APPARMOR_SPELLING: VersionChange = {
+	since: '11.3.0',
+	what: "the AppArmor driver's message says `AppArmor` instead of `AppArmour`",
+	range: ['9.0.0', '11.3.0'],
+	evidence: "security_apparmor.c says AppArmour in 9.0.0 and 10.7.0 (and, by the project's issue, still in 10.8) and AppArmor in 11.3.0; the release in between is not narrowed, so the oldest proven one is used",
+};
+
+/** A type-less domain seclabel is dynamic again (virXMLPropEnumDefault with dynamic as the default). */
+export const TYPELESS_IS_DYNAMIC: VersionChange = {
+	since: '12.0.0',
+	what: "a domain seclabel without `type` is dynamic again, so `relabel='no'` without a type is refused",
+	range: ['11.3.0', '12.9.0'],
+	evidence: "11.3.0's source still resets the type to default; libvirt 12.0.0 (Fedora 44) refuses `<seclabel relabel='no'/>` with `dynamic label type must use resource relabeling`, as 12.9.0 does",
+};
+
+/** Starting a guest with a type='none' seclabel for an unavailable model no longer fails (NEWS 12.3.0). */
+export const NONE_LABEL_NEEDS_NO_MODEL: VersionChange = {
+	since: '12.3.0',
+	what: "a `type='none'` seclabel for a security model the host does not run no longer stops the guest from starting",
+	range: ['11.3.0', '12.9.0'],
+	evidence: "libvirt's NEWS for 12.3.0: \"security: Don't error out on security labels of type='none'\"",
+};
+
+/**
+ * A device override with `relabel='no'` (and no label) is accepted under a domain seclabel that
+ * relabels nothing: it asks for what the domain already does.
+ */
+export const NORELABEL_OVERRIDE_ALLOWED: VersionChange = {
+	since: '12.9.0',
+	what: "a device seclabel with `relabel='no'` is accepted under a domain seclabel for the same model that relabels nothing",
+	range: ['11.3.0', '12.9.0'],
+	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…), the 12.9.0 oracle accepts it; libvirt's NEWS up to 12.5 does not mention it, so the oldest proven release is used",
+};
+
+/**
+ * `<nvram type='…'>` takes a `<source>` (with device seclabels) from 8.5.0 (NEWS: "Introduce support
+ * for network backed NVRAM"); older libvirt reads `<nvram>` as a plain path. For the parse-site rules.
+ */
+export const NVRAM_SOURCE: VersionChange = {
+	since: '8.5.0',
+	what: '`<nvram>` takes a `<source>`, whose seclabels libvirt reads',
+	range: ['7.0.0', '9.0.0'],
+	evidence: 'libvirt\'s NEWS for 8.5.0: "qemu: Introduce support for network backed NVRAM" (the `type` attribute and `<source>` of `<nvram>`)',
+};
+
+/** A disk `<source>` takes a `<dataStore>` (qcow2 data-file) whose `<source>` carries seclabels, from 10.10.0. */
+export const DATA_STORE: VersionChange = {
+	since: '10.10.0',
+	what: 'a disk source takes a `<dataStore>`, whose source seclabels libvirt reads',
+	range: ['9.0.0', '11.3.0'],
+	evidence: 'libvirt\'s NEWS for 10.10.0: "qemu: Support for the \'data-file\' QCOW2 image feature" (the `<dataStore>` element)',
+};
+
+/** Every boundary, oldest first, for docs and tests. */
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
+
+/** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
+export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]
+	.sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!));
 
 export function parseVersion(text: string): Version | undefined {
 	const match = /^\s*(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?\s*$/.exec(text);
@@ -28,7 +146,28 @@ export function compareVersions(a: Version, b: Version): number {
 	return a.major - b.major || a.minor - b.minor || a.micro - b.micro;
 }
 
+/** Boundaries parsed once: rules ask for them per seclabel, on every keystroke. */
+const parsedBoundaries = new Map<string, Version>();
+
 /** True when `version` is at least `than` (`X.Y.Z`). */
 export function atLeast(version: Version, than: string): boolean {
-	return compareVersions(version, parseVersion(than)!) >= 0;
+	let boundary = parsedBoundaries.get(than);
+	if (!boundary) {
+		boundary = parseVersion(than)!;
+		parsedBoundaries.set(than, boundary);
+	}
+	return compareVersions(version, boundary) >= 0;
 }
+
+/** True when `version` has the behaviour that `change` introduced. */
+export function since(version: Version, change: VersionChange): boolean {
+	return atLeast(version, change.since);
+}
+
+/** The version a setting names, or the default target when it names none (or `auto` is unresolved). */
+export function targetVersion(text: string | undefined): Version {
+	return (text !== undefined && parseVersion(text)) || parseVersion(NEWEST_VERSION)!;
+}
+
+/** Where the version whose rules apply came from, for hovers. */
+export type VersionSource = 'setting' | 'auto' | 'default';

@@ -5,11 +5,17 @@ import { applyFix, codedFor, domain, findings } from '../../support/fixture';
 const RULE = 'baselabel-ignored';
 const BASE = 'system_u:system_r:svirt_tcg_t:s0';
 
+/** 8.0.0 to 11.x store a type-less seclabel as `default`, which these tests are about. */
+const DEFAULT_TYPE = { libvirtVersion: '11.3.0' };
+
 test('baselabel-ignored flags a baselabel without a type, which libvirt drops with the seclabel (A5, B10)', () => {
 	// derived/define-type-missing-baselabel.xml
 	const xml = domain(`  <seclabel model='selinux'>\n    <baselabel>${BASE}</baselabel>\n  </seclabel>`);
-	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'baselabel', stage: 'ignored' }]);
-	assert.deepEqual(findings(xml).find((f) => f.rule.id === RULE)!.fixes!.map((fix) => [fix.title, fix.isPreferred]), [["Add type='dynamic'", true], ['Remove the ignored <baselabel>', false]]);
+	assert.deepEqual(codedFor(RULE, xml, DEFAULT_TYPE), [{ code: RULE, text: 'baselabel', stage: 'ignored' }]);
+	// Where a type-less seclabel is dynamic, its baselabel is read.
+	assert.deepEqual(codedFor(RULE, xml, { libvirtVersion: '7.0.0' }), []);
+	assert.deepEqual(codedFor(RULE, xml, { libvirtVersion: '12.9.0' }), []);
+	assert.deepEqual(findings(xml, DEFAULT_TYPE).find((f) => f.rule.id === RULE)!.fixes!.map((fix) => [fix.title, fix.isPreferred]), [["Add type='dynamic'", true], ['Remove the ignored <baselabel>', false]]);
 });
 
 test('baselabel-ignored flags baselabels under static, none and model none', () => {
@@ -34,6 +40,6 @@ test('baselabel-ignored stays silent for a baselabel under an explicit dynamic t
 
 test('baselabel-ignored fixes: add type=dynamic, or remove the baselabel', () => {
 	const xml = domain(`  <seclabel model='selinux'>\n    <baselabel>${BASE}</baselabel>\n  </seclabel>`);
-	assert.equal(applyFix(xml, RULE, "Add type='dynamic'"), domain(`  <seclabel model='selinux' type='dynamic'>\n    <baselabel>${BASE}</baselabel>\n  </seclabel>`));
-	assert.equal(applyFix(xml, RULE, 'Remove the ignored <baselabel>'), domain(`  <seclabel model='selinux'>\n  </seclabel>`));
+	assert.equal(applyFix(xml, RULE, "Add type='dynamic'", DEFAULT_TYPE), domain(`  <seclabel model='selinux' type='dynamic'>\n    <baselabel>${BASE}</baselabel>\n  </seclabel>`));
+	assert.equal(applyFix(xml, RULE, 'Remove the ignored <baselabel>', DEFAULT_TYPE), domain(`  <seclabel model='selinux'>\n  </seclabel>`));
 });

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk, domain, findings } from '../../support/fixture';
+import * as fixture from '../../support/fixture';
+import { disk, domain } from '../../support/fixture';
+import type { LanguageSettings } from '../../../server/src/service/types';
+
+// Most cases use a harmless relabel='no' override, which libvirt refuses up to 11.x (12.9.0 accepts
+// it: see the last test), so they run for 11.3.0 unless they say otherwise.
+const UP_TO_11: LanguageSettings = { libvirtVersion: '11.3.0' };
+const codedFor = (rule: string, xml: string, settings: LanguageSettings = {}) => fixture.codedFor(rule, xml, { ...UP_TO_11, ...settings });
+const findings = (xml: string, settings: LanguageSettings = {}) => fixture.findings(xml, { ...UP_TO_11, ...settings });
+const applyFix = (xml: string, rule: string, title: string, settings: LanguageSettings = {}) => fixture.applyFix(xml, rule, title, { ...UP_TO_11, ...settings });
 
 const RULE = 'device-override-needs-relabel';
 const STATIC = `  <seclabel type='static' model='selinux'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`;
@@ -61,4 +70,14 @@ test('device-override-needs-relabel stays silent for status XML, which libvirt r
 test('device-override-needs-relabel fix removes the override', () => {
 	const xml = domain(STATIC, disk(`\n        <seclabel model='selinux' relabel='no'/>\n      `));
 	assert.equal(applyFix(xml, RULE, 'Remove this override'), domain(STATIC, disk(`\n      `)));
+});
+
+test('device-override-needs-relabel: from 12.9.0 a bare relabel=\'no\' override is accepted, an override that labels is not', () => {
+	// The 11.3.0 oracle refuses derived/define-dev-relabel-no-domain-none.xml, the 12.9.0 one accepts it.
+	const norelabel = domain(`  <seclabel type='none' model='selinux'/>`, disk(`<seclabel model='selinux' relabel='no'/>`));
+	assert.deepEqual(codedFor(RULE, norelabel, { libvirtVersion: '12.9.0' }), []);
+	assert.deepEqual(codedFor(RULE, norelabel, { libvirtVersion: '7.0.0' }), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	for (const override of [`<seclabel model='selinux'/>`, `<seclabel model='selinux'><label>system_u:object_r:svirt_image_t:s0</label></seclabel>`]) {
+		assert.deepEqual(codedFor(RULE, domain(STATIC, disk(override)), { libvirtVersion: '12.9.0' }), [{ code: RULE, text: 'seclabel', stage: 'define' }], override);
+	}
 });

@@ -19,7 +19,12 @@ test('device-relabel-without-label: libvirt 9.0.0 accepts it and drops the overr
 	assert.equal(finding.libvirtMessage, undefined);
 	assert.equal(finding.severity, 'warning');
 	// A version between the two behaves like the older one.
-	assert.deepEqual(codedFor(RULE, xml, { libvirtVersion: '10.6.0' }), [{ code: RULE, text: "relabel='yes'", stage: 'ignored' }]);
+	// Refused from 9.8.0 (commit a36318be9d6f); 7.0.0 drops it too.
+	assert.deepEqual(codedFor(RULE, xml, { libvirtVersion: '9.7.0' }), [{ code: RULE, text: "relabel='yes'", stage: 'ignored' }]);
+	assert.deepEqual(codedFor(RULE, xml, { libvirtVersion: '7.0.0' }), [{ code: RULE, text: "relabel='yes'", stage: 'ignored' }]);
+	for (const libvirtVersion of ['9.8.0', '10.6.0', '11.3.0', '12.9.0']) {
+		assert.deepEqual(codedFor(RULE, xml, { libvirtVersion }), [{ code: RULE, text: "relabel='yes'", stage: 'define' }], libvirtVersion);
+	}
 });
 
 test('device-relabel-without-label counts an empty label as missing, and prints a missing model as <null>', () => {

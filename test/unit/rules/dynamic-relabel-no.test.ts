@@ -10,8 +10,14 @@ test('dynamic-relabel-no flags relabel=no on a dynamic label, at the attribute',
 test('dynamic-relabel-no stays silent for relabel=yes and for static labels', () => {
 	assert.deepEqual(codedFor('dynamic-relabel-no', domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'/>`)), []);
 	assert.deepEqual(codedFor('dynamic-relabel-no', domain(`  <seclabel type='static' model='selinux' relabel='no'><label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>`)), []);
-	// A missing type is the internal 'default' type, which libvirt does not refuse with relabel=no.
-	assert.deepEqual(codedFor('dynamic-relabel-no', domain(`  <seclabel model='selinux' relabel='no'/>`)), []);
+	// In 8.0.0 to 11.x a missing type is the internal 'default' type, which libvirt does not refuse with relabel=no.
+	const typeless = domain(`  <seclabel model='selinux' relabel='no'/>`);
+	assert.deepEqual(codedFor('dynamic-relabel-no', typeless, { libvirtVersion: '9.0.0' }), []);
+	assert.deepEqual(codedFor('dynamic-relabel-no', typeless, { libvirtVersion: '11.3.0' }), []);
+	// Before and after, it is dynamic, and refused (the 7.0.0 and 12.9.0 oracles agree).
+	for (const libvirtVersion of ['7.0.0', '12.0.0', '12.9.0']) {
+		assert.deepEqual(codedFor('dynamic-relabel-no', typeless, { libvirtVersion }), [{ code: 'dynamic-relabel-no', text: "relabel='no'", stage: 'define' }], libvirtVersion);
+	}
 });
 
 test('dynamic-relabel-no fix sets relabel to yes', () => {

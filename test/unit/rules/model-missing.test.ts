@@ -13,8 +13,10 @@ test('model-missing flags a lone static seclabel without model (C2)', () => {
 
 test('model-missing flags a dynamic seclabel with a baselabel, a type-less one and a bare one', () => {
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic'>\n    <baselabel>system_u:system_r:svirt_tcg_t:s0</baselabel>\n  </seclabel>`)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
-	assert.deepEqual(codedFor(RULE, domain(`  <seclabel relabel='yes'/>`)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
-	assert.deepEqual(codedFor(RULE, domain(`  <seclabel/>`)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	// A type-less seclabel is `default` in 8.0.0 to 11.x, which needs a model; dynamic (12.9.0) does not.
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel relabel='yes'/>`), { libvirtVersion: '11.3.0' }), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel relabel='yes'/>`), { libvirtVersion: '12.9.0' }), []);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel/>`), { libvirtVersion: '11.3.0' }), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
 });
 
 test('model-missing: a model-less dynamic seclabel is fine at define time but refused in live XML', () => {
@@ -39,5 +41,5 @@ test('model-missing fixes add a model; selinux is preferred', () => {
 	assert.equal(applyFix(xml, RULE, "Add model='dac'"), domain(`  <seclabel type='static' model='dac'>\n    <label>${LABEL}</label>\n  </seclabel>`));
 	assert.deepEqual(findings(xml).find((f) => f.rule.id === RULE)!.fixes!.filter((fix) => fix.isPreferred).map((fix) => fix.title), ["Add model='selinux'"]);
 	const bare = domain(`  <seclabel/>`);
-	assert.equal(applyFix(bare, RULE, "Add model='apparmor'"), domain(`  <seclabel model='apparmor'/>`));
+	assert.equal(applyFix(bare, RULE, "Add model='apparmor'", { libvirtVersion: '11.3.0' }), domain(`  <seclabel model='apparmor'/>`));
 });

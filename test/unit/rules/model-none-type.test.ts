@@ -25,7 +25,9 @@ test('model-none-type flags static and type-less seclabels of model none (at the
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='static' model='none'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`)), [{ code: RULE, text: 'static', stage: 'ignored' }]);
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel model='none'/>`)), [{ code: RULE, text: 'seclabel', stage: 'ignored' }]);
 	const live = domain(`  <seclabel model='none'>\n    <label>x</label>\n  </seclabel>`, '', LIVE);
-	assert.equal(findings(live).find((f) => f.rule.id === RULE)!.libvirtMessage, "unsupported configuration: unsupported type='default' to model 'none'");
+	assert.equal(findings(live, { libvirtVersion: '11.3.0' }).find((f) => f.rule.id === RULE)!.libvirtMessage, "unsupported configuration: unsupported type='default' to model 'none'");
+	// Where a missing type means dynamic, libvirt names that.
+	assert.equal(findings(live, { libvirtVersion: '12.9.0' }).find((f) => f.rule.id === RULE)!.libvirtMessage, "unsupported configuration: unsupported type='dynamic' to model 'none'");
 });
 
 test('model-none-type stays silent for type none, for other models, and for an invalid type', () => {

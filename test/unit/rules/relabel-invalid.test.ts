@@ -18,7 +18,7 @@ test('relabel-invalid flags a device relabel too (E3)', () => {
 
 test('relabel-invalid flags an empty relabel, also in live XML', () => {
 	const live = domain(`  <seclabel type='static' model='selinux' relabel=''>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`, '', " id='4'");
-	assert.deepEqual(codedFor(RULE, live), [{ code: RULE, text: '', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, live), [{ code: RULE, text: "''", stage: 'define' }]);
 });
 
 test('relabel-invalid stays silent for yes and no, at both levels', () => {

@@ -20,7 +20,7 @@ test('seclabel-type-invalid refuses type=default, which exists only inside libvi
 
 test('seclabel-type-invalid flags an empty type and applies in live XML too', () => {
 	const empty = domain(`  <seclabel type='' model='selinux'/>`);
-	assert.deepEqual(codedFor(RULE, empty), [{ code: RULE, text: '', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, empty), [{ code: RULE, text: "''", stage: 'define' }]);
 	assert.equal(findings(empty).find((f) => f.rule.id === RULE)!.libvirtMessage, "XML error: Invalid value for attribute 'type' in element 'seclabel': ''.");
 	const live = domain(`  <seclabel type='bogus' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, '', " id='1'");
 	assert.deepEqual(codedFor(RULE, live), [{ code: RULE, text: 'bogus', stage: 'define' }]);

@@ -1,17 +1,28 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk } from '../../support/fixture';
+import { applyFix, codedFor, disk, findings } from '../../support/fixture';
 import { deviceLabel, dynamicGuest, staticGuest } from '../selinux/guests';
 
 const RULE = 'selinux-context-syntax';
 
-test('selinux-context-syntax points at the offending part of a static label, refused at define on an SELinux QEMU host', () => {
+test('selinux-context-syntax points at the offending part of a static label, which fails at start on a QEMU host', () => {
 	const xml = staticGuest('system_u:system_r:svirt_t:s0:c1,');
-	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: '', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: '', stage: 'start' }]);
 	const ranges = staticGuest('system_u:system_r:svirt_t:s0:c5.c3,c7');
-	assert.deepEqual(codedFor(RULE, ranges).map((f) => [f.text, f.stage]), [['c5.c3', 'define']]);
+	assert.deepEqual(codedFor(RULE, ranges).map((f) => [f.text, f.stage]), [['c5.c3', 'start']]);
 	const caps = staticGuest('system_u:system_r:svirt_t:S0:C1');
 	assert.deepEqual(codedFor(RULE, caps).map((f) => f.text), ['S0', 'C1']);
+});
+
+test('selinux-context-syntax is a define-time refusal for an LXC domain on an SELinux host, and only there', () => {
+	// The LXC driver verifies a static label when it parses; the QEMU driver's stacked security manager never does.
+	const lxc = staticGuest('not_a_selinux_context').replace("<domain type='kvm'>", "<domain type='lxc'>");
+	assert.deepEqual(codedFor(RULE, lxc).map((f) => [f.text, f.stage]), [['not_a_selinux_context', 'define']]);
+	assert.deepEqual(findings(lxc).filter((f) => f.rule.id === RULE).map((f) => f.libvirtMessage), ['XML error: Invalid security label not_a_selinux_context']);
+	assert.deepEqual(codedFor(RULE, lxc, { hostSecurityModel: 'apparmor' }).map((f) => f.stage), ['start']);
+	assert.deepEqual(codedFor(RULE, lxc, { driver: 'test' }).map((f) => f.stage), ['start']);
+	const kvm = staticGuest('not_a_selinux_context');
+	assert.deepEqual(findings(kvm).filter((f) => f.rule.id === RULE).map((f) => [f.stage, f.libvirtMessage]), [['start', undefined]]);
 });
 
 test('selinux-context-syntax is a start-stage problem elsewhere: other hosts, the test driver, device labels', () => {
@@ -24,7 +35,7 @@ test('selinux-context-syntax is a start-stage problem elsewhere: other hosts, th
 
 test('selinux-context-syntax flags whitespace around a label, which libvirt does not trim', () => {
 	const xml = staticGuest(' system_u:system_r:svirt_t:s0:c1,c2');
-	assert.deepEqual(codedFor(RULE, xml).map((f) => [f.text, f.stage]), [[' ', 'define']]);
+	assert.deepEqual(codedFor(RULE, xml).map((f) => [f.text, f.stage]), [[' ', 'start']]);
 	assert.equal(applyFix(xml, RULE, 'Remove the whitespace around the label'), staticGuest('system_u:system_r:svirt_t:s0:c1,c2'));
 });
 

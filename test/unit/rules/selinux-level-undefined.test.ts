@@ -6,7 +6,7 @@ import { staticGuest } from '../selinux/guests';
 const RULE = 'selinux-level-undefined';
 
 test('selinux-level-undefined flags categories above c1023 and sensitivities above s15', () => {
-	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:svirt_t:s0:c1022,c1024')), [{ code: RULE, text: 'c1024', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:svirt_t:s0:c1022,c1024')), [{ code: RULE, text: 'c1024', stage: 'start' }]);
 	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:svirt_t:s16')).map((f) => f.text), ['s16']);
 });
 

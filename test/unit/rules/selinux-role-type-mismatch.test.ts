@@ -7,7 +7,7 @@ const RULE = 'selinux-role-type-mismatch';
 
 test('selinux-role-type-mismatch flags a process label with object_r or a file type', () => {
 	assert.deepEqual(codedFor(RULE, staticGuest('system_u:object_r:svirt_t:s0:c1,c2')), [{ code: RULE, text: 'object_r', stage: 'start' }]);
-	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:svirt_image_t:s0:c1,c2')), [{ code: RULE, text: 'svirt_image_t', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:svirt_image_t:s0:c1,c2')), [{ code: RULE, text: 'svirt_image_t', stage: 'start' }]);
 	assert.deepEqual(codedFor(RULE, dynamicGuest('', 'system_u:system_r:virt_content_t:s0')).map((f) => [f.text, f.stage]), [['virt_content_t', 'start']]);
 });
 

@@ -14,7 +14,7 @@ test('selinux-type-unknown flags svirt_content_t, which no policy defines, and f
 });
 
 test('selinux-type-unknown flags attributes, which are never types', () => {
-	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:virt_domain:s0:c1,c2')), [{ code: RULE, text: 'virt_domain', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, staticGuest('system_u:system_r:virt_domain:s0:c1,c2')), [{ code: RULE, text: 'virt_domain', stage: 'start' }]);
 	assert.deepEqual(codedFor(RULE, dynamicGuest('', 'system_u:system_r:virt_domain:s0')).map((f) => f.text), ['virt_domain']);
 });
 

@@ -6,7 +6,7 @@ import { deviceLabel, dynamicGuest, staticGuest } from '../selinux/guests';
 const RULE = 'selinux-user-not-authorized';
 
 test('selinux-user-not-authorized flags a user outside its roles or its range', () => {
-	assert.deepEqual(codedFor(RULE, staticGuest('user_u:user_r:svirt_t:s0:c1,c2')), [{ code: RULE, text: 's0:c1,c2', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, staticGuest('user_u:user_r:svirt_t:s0:c1,c2')), [{ code: RULE, text: 's0:c1,c2', stage: 'start' }]);
 	assert.deepEqual(codedFor(RULE, staticGuest('system_u:user_r:svirt_t:s0:c1,c2')).map((f) => f.text), ['user_r']);
 });
 

@@ -4,19 +4,39 @@ import { applyFix, codedFor, domain, findings } from '../../support/fixture';
 
 const RULE = 'type-missing';
 
+/** 8.0.0 to 11.x store a type-less seclabel as `default`, which these tests are about. */
+const DEFAULT_TYPE = { libvirtVersion: '11.3.0' };
+
 test('type-missing flags a seclabel without type as an ignored-stage warning (A5)', () => {
 	// derived/define-type-missing.xml: valid, but the seclabel is not written back.
 	const xml = domain(`  <seclabel model='selinux'/>`);
-	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'seclabel', stage: 'ignored' }]);
-	const finding = findings(xml).find((f) => f.rule.id === RULE)!;
+	assert.deepEqual(codedFor(RULE, xml, DEFAULT_TYPE), [{ code: RULE, text: 'seclabel', stage: 'ignored' }]);
+	const finding = findings(xml, DEFAULT_TYPE).find((f) => f.rule.id === RULE)!;
 	assert.equal(finding.severity, 'warning');
 	assert.equal(finding.libvirtMessage, undefined);
 });
 
 test('type-missing applies to live XML as well, with its own message', () => {
 	const xml = domain(`  <seclabel model='selinux'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`, '', " id='1'");
-	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'seclabel', stage: 'ignored' }]);
-	assert.match(findings(xml).find((f) => f.rule.id === RULE)!.message, /not written back/);
+	assert.deepEqual(codedFor(RULE, xml, DEFAULT_TYPE), [{ code: RULE, text: 'seclabel', stage: 'ignored' }]);
+	assert.match(findings(xml, DEFAULT_TYPE).find((f) => f.rule.id === RULE)!.message, /not written back/);
+});
+
+test('type-missing is only advice where a type-less seclabel is dynamic: before 8.0.0 and from 12.0.0', () => {
+	const xml = domain(`  <seclabel model='selinux'/>`);
+	for (const libvirtVersion of ['7.0.0', '12.0.0', '12.9.0']) {
+		assert.deepEqual(codedFor(RULE, xml, { libvirtVersion }), [{ code: RULE, text: 'seclabel', stage: 'advice' }], libvirtVersion);
+		assert.match(findings(xml, { libvirtVersion }).find((f) => f.rule.id === RULE)!.message, /as dynamic/);
+	}
+	for (const libvirtVersion of ['8.0.0', '9.0.0', '11.3.0']) {
+		assert.deepEqual(codedFor(RULE, xml, { libvirtVersion }).map((f) => f.stage), ['ignored'], libvirtVersion);
+	}
+	// There relabel='no' without a type is a dynamic label without relabelling: refused at define.
+	const relabelNo = domain(`  <seclabel model='selinux' relabel='no'/>`);
+	for (const libvirtVersion of ['7.0.0', '12.9.0']) {
+		assert.deepEqual(findings(relabelNo, { libvirtVersion }).filter((f) => f.stage === 'define').map((f) => f.libvirtMessage), ['unsupported configuration: dynamic label type must use resource relabeling'], libvirtVersion);
+	}
+	assert.deepEqual(findings(relabelNo, DEFAULT_TYPE).filter((f) => f.stage === 'define'), []);
 });
 
 test('type-missing stays silent with a type, and for model none, which define rewrites to type none', () => {

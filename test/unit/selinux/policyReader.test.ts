@@ -101,7 +101,7 @@ test('rules check names against a policy read from disk', () => {
 	const xml = domain("  <seclabel type='static' model='selinux'>\n    <label>system_u:system_r:svirt_prot_exec_t:s0:c1,c2</label>\n  </seclabel>", disk("<seclabel model='selinux'><label>staff_u:object_r:svirt_image_t:s0:c1,c2</label></seclabel>"));
 	assert.deepEqual(codedFor('selinux-type-unknown', xml, { policy }).map((f) => [f.text, f.stage]), [
 		['staff_u', 'start'],
-		['svirt_prot_exec_t', 'define'],
+		['svirt_prot_exec_t', 'start'],
 	]);
 	assert.deepEqual(codedFor('selinux-type-unknown', xml), [], 'the built-in catalogue does not know every custom type, so it stays silent');
 });

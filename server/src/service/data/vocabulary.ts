@@ -31,9 +31,9 @@ export const DEVICE_SECLABEL_DOC = "**Device override.** Changes how one disk im
 export const DOMAIN_ATTRIBUTE_DOCS: readonly AttributeDoc[] = [
 	{
 		name: 'type',
-		doc: 'How the label is chosen. Leaving it out stores an internal `default` type that libvirt never writes back (the seclabel vanishes from the saved config).',
-		defaultDoc: 'none written: the internal `default` type, which becomes `dynamic` at start (or `none` when `security_default_confined = 0`).',
-		versions: 'Old libvirt (and the documentation) treated a missing type as `dynamic`; 9.0.0 and 10.7.0 store `default` and drop a `<baselabel>` that comes without an explicit `type=\'dynamic\'`.',
+		doc: 'How the label is chosen. Leaving it out means `dynamic` before libvirt 8.0.0 and from 12.0.0; in between libvirt stores an internal `default` type that it never writes back (the seclabel vanishes from the saved config).',
+		defaultDoc: 'none written: `dynamic` (7.x, 12.x); the internal `default` type in 8.0.0 to 11.x, which becomes `dynamic` at start (or `none` when `security_default_confined = 0`).',
+		versions: 'libvirt before 8.0.0 (7.0.0) and from 12.0.0 (12.9.0) treat a missing type as `dynamic`, as the documentation says; 8.0.0 to 11.x (9.0.0, 10.7.0, 11.3.0) store `default` (virXMLPropEnum resets the type) and drop a `<baselabel>` that comes without an explicit `type=\'dynamic\'`.',
 		values: [
 			{ value: 'dynamic', doc: 'libvirt generates a unique label at every start (SELinux: a fresh MCS category pair) and relabels the guest\'s images to match. The default and the safest choice.' },
 			{ value: 'static', doc: 'The guest runs with exactly the `<label>` you give. Relabelling is off unless `relabel=\'yes\'`: the images must already carry a matching label.' },
@@ -88,7 +88,7 @@ export const DOMAIN_CHILD_DOCS: readonly ElementDoc[] = [
 	{
 		name: 'baselabel',
 		doc: 'For `type=\'dynamic\'` only: the context whose **type** the generated label uses (user, role and level come from libvirt). Dropped without an explicit `type=\'dynamic\'`. AppArmor refuses it at start.',
-		versions: 'libvirt\'s documentation still says a baselabel without a type implies `dynamic`; 9.0.0 and 10.7.0 read a missing type as `default` and drop the baselabel.',
+		versions: 'libvirt\'s documentation says a baselabel without a type implies `dynamic`, which holds before 8.0.0 and from 12.0.0; 8.0.0 to 11.x (9.0.0 and 10.7.0 read a missing type as `default`) drop the baselabel.',
 	},
 ];
 

@@ -10,13 +10,14 @@ import { nodeAt } from '../parser/nodeAt';
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import type { XmlElement } from '../parser/xmlParser';
 import type { LanguageSettings } from '../types';
+import { clientFormats, type ClientFormats } from './clientFormats';
 import { CompletionCollector } from './completionCollector';
 import { completeAttributeNames, completeAttributeValues } from './completionAttributes';
 import { completeElements, type ElementInsertion } from './completionElements';
 import { completeContext, labelContainerAt } from './completionContexts';
 
-export function doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): CompletionList {
-	const collector = new CompletionCollector(document, document.offsetAt(position));
+export function doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}, formats: ClientFormats = clientFormats()): CompletionList {
+	const collector = new CompletionCollector(document, document.offsetAt(position), formats);
 	if (!doc.domain) {
 		return collector.list();
 	}

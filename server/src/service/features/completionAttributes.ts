@@ -70,7 +70,7 @@ export function validValues(doc: SeclabelDocument, site: SeclabelSite, name: str
 			case 'model':
 				return !takenModels(doc, site).has(value);
 			case 'relabel':
-				// A label needs relabelling on; relabel='yes' without a label is refused (10.7.0) or dropped (9.0.0).
+				// A label needs relabelling on; relabel='yes' without a label is refused (9.8.0 and later) or dropped (before).
 				return site.seclabel.labels.length > 0 ? value === 'yes' : value === 'no';
 		}
 		return true;

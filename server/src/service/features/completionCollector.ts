@@ -1,12 +1,15 @@
 /**
  * Builds completion items from offsets: every item replaces exactly the span under the cursor, and
- * items sort in the order they were added unless a rank says otherwise.
+ * items sort in the order they were added unless a rank says otherwise. Proposals are written as
+ * snippets and markdown; each item is shaped for the client here (./clientFormats), so a client
+ * without snippet support gets the accepted text and one that wants plain text gets plain text.
  */
 import {
 	CompletionItemKind, InsertTextFormat, InsertTextMode, MarkupKind, Range, TextEdit, type Command, type CompletionItem, type CompletionList,
 } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../parser/xmlParser';
+import { clientFormats, markdownToPlainText, snippetToText, type ClientFormats } from './clientFormats';
 
 export interface CompletionProposal {
 	readonly label: string;
@@ -30,7 +33,7 @@ export class CompletionCollector {
 	private readonly items: CompletionItem[] = [];
 	private incomplete = false;
 
-	constructor(private readonly document: TextDocument, private readonly cursor = 0) {}
+	constructor(private readonly document: TextDocument, private readonly cursor = 0, private readonly formats: ClientFormats = clientFormats()) {}
 
 	get uri(): string {
 		return this.document.uri;
@@ -48,19 +51,24 @@ export class CompletionCollector {
 
 	add(span: Span, proposal: CompletionProposal): void {
 		const range = Range.create(this.document.positionAt(span.start), this.document.positionAt(span.end));
+		const text = proposal.insertText ?? proposal.label;
+		const snippet = proposal.snippet === true && this.formats.snippets;
 		const item: CompletionItem = {
 			label: proposal.label,
 			kind: proposal.kind,
 			// The position in the list is the rank: callers add the best proposals first.
 			sortText: String(this.items.length).padStart(4, '0'),
-			textEdit: TextEdit.replace(range, proposal.insertText ?? proposal.label),
+			textEdit: TextEdit.replace(range, proposal.snippet && !snippet ? snippetToText(text) : text),
 		};
-		if (proposal.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
-		if (proposal.indented) item.insertTextMode = InsertTextMode.asIs;
+		if (snippet) item.insertTextFormat = InsertTextFormat.Snippet;
+		if (proposal.indented && this.formats.insertAsIs) item.insertTextMode = InsertTextMode.asIs;
 		if (proposal.detail) item.detail = proposal.detail;
-		if (proposal.documentation) item.documentation = { kind: MarkupKind.Markdown, value: proposal.documentation };
+		if (proposal.documentation) {
+			// A plain string is plain text to every client, including one that declared no formats.
+			item.documentation = this.formats.documentation === 'markdown' ? { kind: MarkupKind.Markdown, value: proposal.documentation } : markdownToPlainText(proposal.documentation);
+		}
 		if (proposal.filterText) item.filterText = proposal.filterText;
-		if (proposal.preselect) item.preselect = true;
+		if (proposal.preselect && this.formats.preselect) item.preselect = true;
 		if (proposal.command) item.command = proposal.command;
 		this.items.push(item);
 	}

@@ -15,6 +15,7 @@ import type { LanguageSettings } from '../types';
 import { freshCategoryPair } from './freshLevel';
 import { seclabelSite } from './position';
 import type { CompletionCollector } from './completionCollector';
+import { completeWholeContexts, completeWholeDacLabels } from './completionWholeLabels';
 
 /** What a label element holds: a process context (the guest's label or base label) or a file context. */
 export type LabelKind = 'process' | 'file';
@@ -139,17 +140,22 @@ function contextPartAt(value: string, valueStart: number, offset: number): Conte
 }
 
 export function completeContext(collector: CompletionCollector, doc: SeclabelDocument, label: LabelContainer, offset: number, settings: LanguageSettings): void {
-	// Other models' labels are not SELinux contexts (DAC user:group, AppArmor profile names).
 	const model = label.model ?? settings.hostSecurityModel ?? 'selinux';
-	if (model !== 'selinux') {
-		return;
-	}
 	const text = doc.xml.text;
 	const span = valueSpan(text, label.element);
 	// A cursor in the white space before the value starts a new value there.
 	const valueStart = offset < span.start ? offset : span.start;
 	const valueEnd = Math.max(span.end, offset);
 	const value = text.slice(valueStart, valueEnd);
+	// Before the first `:`, whole labels come first and replace what is typed.
+	const whole = !value.includes(':') && offset >= valueStart && offset <= valueEnd;
+	// Other models' labels are not SELinux contexts (DAC user:group, AppArmor profile names).
+	if (model === 'dac' && whole) {
+		completeWholeDacLabels(collector, { start: valueStart, end: valueEnd });
+	}
+	if (model !== 'selinux') {
+		return;
+	}
 	const at = contextPartAt(value, valueStart, offset);
 	if (!at) {
 		return;
@@ -157,6 +163,7 @@ export function completeContext(collector: CompletionCollector, doc: SeclabelDoc
 	const catalogue = effectiveCatalogue(settings.policy);
 	switch (at.part) {
 		case 'user':
+			if (whole) completeWholeContexts(collector, doc, label, { start: valueStart, end: valueEnd }, settings, catalogue);
 			completeUsers(collector, catalogue, at.span, at.last);
 			break;
 		case 'role':
@@ -262,7 +269,8 @@ function completeLevels(collector: CompletionCollector, doc: SeclabelDocument, c
 	}
 }
 
-function processLevelOf(doc: SeclabelDocument, label: LabelContainer): string | undefined {
+/** The level of the guest's own process label (another seclabel's `<label>`), when it is a clean context. */
+export function processLevelOf(doc: SeclabelDocument, label: LabelContainer): string | undefined {
 	const text = doc.xml.text;
 	for (const seclabel of doc.seclabels) {
 		const process = seclabel.labels[0];

@@ -9,6 +9,7 @@ import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
 import { NEWEST_VERSION, parseVersion, type Version } from '../version';
+import { composeWithTarget, findingInFragment } from './attachTarget';
 
 export interface RuleFinding extends Finding {
 	readonly rule: Rule;
@@ -43,7 +44,7 @@ const cache = new WeakMap<SeclabelDocument, { key: string; findings: RuleFinding
 
 function cacheKey(settings: LanguageSettings): string {
 	// The workspace generation changes when another guest changes, which can change this document's cross-guest findings.
-	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source, settings.documentUri, settings.workspace?.generation]);
+	return JSON.stringify([settings.libvirtVersion, settings.driver, settings.hostSecurityModel, settings.rules, settings.reportNonDomain, settings.policy?.source, settings.documentUri, settings.workspace?.generation, settings.attachTarget?.uri, settings.attachTarget?.text, settings.imageLabels?.generation]);
 }
 
 /** All findings for a document, cached per parsed document and settings. */
@@ -61,7 +62,16 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
 	const findings: RuleFinding[] = [];
 	const overrides = resolved.settings.rules ?? {};
-	if (!doc.domain) {
+	const target = resolved.settings.attachTarget;
+	if (doc.fragment && target) {
+		// An attach-device fragment with a known guest: checked as that guest's last device.
+		const composed = composeWithTarget(doc, target);
+		if (composed) {
+			const inner = runRules(composed.doc, { ...resolved, settings: { ...resolved.settings, attachTarget: undefined } });
+			return inner.map((finding) => findingInFragment(composed, target, finding)).filter((finding): finding is RuleFinding => finding !== null);
+		}
+	}
+	if (!doc.domain && !doc.fragment) {
 		const notADomain = allRules.find((rule) => rule.id === 'not-a-domain');
 		if (resolved.settings.reportNonDomain && !doc.xml.root && !doc.otherRoot && notADomain && overrides['not-a-domain'] !== 'off') {
 			const problem = doc.xml.problems[0];
@@ -87,6 +97,7 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 			live: doc.kind === 'live',
 			uri: resolved.settings.documentUri,
 			workspace: resolved.settings.workspace,
+			imageLabels: resolved.settings.imageLabels,
 			textOf(element) {
 				let value = textCache.get(element);
 				if (value === undefined) {

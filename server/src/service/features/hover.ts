@@ -8,15 +8,19 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeAt } from '../parser/nodeAt';
 import type { DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
 import { describeOwner } from '../parser/seclabelModel';
+import { versionLine } from './hoverVersion';
 import type { Span, XmlAttribute, XmlElement } from '../parser/xmlParser';
 import { domainRelabel, modelOf } from '../rules/semantics';
+import { drawableValueSpan } from '../rules/rule';
 import { effectiveCatalogue, type SelinuxCatalogue } from '../selinux/catalogue';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
+import { clientFormats, renderMarkup, type ClientFormats } from './clientFormats';
 import { seclabelSite, type SeclabelSite } from './position';
 import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
 import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';
+import { imageLabelHover } from './hoverImageLabel';
 
 const DOCS_LINK = `[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
 const DISK_DOCS_LINK = '[libvirt: Hard drives, floppy disks, CDROMs](https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms)';
@@ -28,8 +32,14 @@ function hover(document: TextDocument, span: Span, sections: readonly (string | 
 	};
 }
 
-export function doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}): Hover | null {
-	if (!doc.domain) {
+export function doHover(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings = {}, formats: ClientFormats = clientFormats()): Hover | null {
+	const found = hoverAt(document, position, doc, settings);
+	// Written as markdown; rendered once here in the format the client prefers.
+	return found && { ...found, contents: renderMarkup((found.contents as { value: string }).value, formats.hover) };
+}
+
+function hoverAt(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings): Hover | null {
+	if (!doc.domain && !doc.fragment) {
 		return null;
 	}
 	const offset = document.offsetAt(position);
@@ -47,6 +57,10 @@ export function doHover(document: TextDocument, position: Position, doc: Seclabe
 			return hoverElement(document, doc, element, nameSpanAt(element, offset), settings);
 		case 'attribute-name':
 		case 'attribute-value': {
+			const image = node.kind === 'attribute-value' ? imageLabelHover(document, doc, element, node.attribute, settings) : null;
+			if (image) {
+				return image;
+			}
 			const site = seclabelSite(doc, element);
 			return site ? hoverAttribute(document, doc, site, node.attribute, node.kind === 'attribute-value') : null;
 		}
@@ -73,6 +87,7 @@ function hoverElement(document: TextDocument, doc: SeclabelDocument, element: Xm
 			vocabulary.DOMAIN_SECLABEL_DOC,
 			domainSeclabelEffect(doc, site.seclabel, settings, catalogueOf(settings)),
 			model === null && doc.seclabels.length === 1 ? `No \`model\`: this seclabel is for the host's primary security driver (\`${settings.hostSecurityModel ?? 'selinux'}\` here).` : undefined,
+			versionLine(settings),
 			DOCS_LINK,
 		]);
 	}
@@ -108,7 +123,7 @@ function hoverAttribute(document: TextDocument, doc: SeclabelDocument, site: Sec
 		const text = value
 			? `**${entry.name}='${value.value}'** ${value.doc}`
 			: `**${entry.name}='${attribute.value ?? ''}'** is not a value libvirt accepts here${entry.values ? `: use ${entry.values.map((candidate) => `\`${candidate.value}\``).join(', ')}` : ''}.`;
-		return hover(document, { start: attribute.valueStart, end: attribute.valueEnd }, [text, DOCS_LINK]);
+		return hover(document, drawableValueSpan(attribute), [text, DOCS_LINK]);
 	}
 	const level = site.level === 'domain' ? 'Domain seclabel' : 'Device seclabel';
 	const values = entry.values ? entry.values.map((candidate) => `- \`${candidate.value}\`: ${candidate.doc}`).join('\n') : undefined;

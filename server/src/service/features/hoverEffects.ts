@@ -11,6 +11,7 @@ import { parseContext } from '../selinux/context';
 import type { SelinuxCatalogue } from '../selinux/catalogue';
 import type { LanguageSettings } from '../types';
 import { contextLevel } from './hoverContext';
+import { targetVersion } from '../version';
 
 /** Stands for the pair libvirt draws at every start. */
 const PAIR = 's0:cA,cB';
@@ -44,7 +45,7 @@ export function sourcePath(layer: StorageSource): string | undefined {
 
 /** The model libvirt ends up with for a domain seclabel: a lone model-less one gets the host's. */
 function effectiveModel(doc: SeclabelDocument, seclabel: DomainSeclabel, settings: LanguageSettings): string | null {
-	const model = modelOf(seclabel);
+	const model = modelOf(seclabel, targetVersion(settings.libvirtVersion));
 	if (model !== null) return model;
 	return doc.seclabels.length === 1 ? settings.hostSecurityModel ?? 'selinux' : null;
 }
@@ -56,14 +57,17 @@ function trimmedText(doc: SeclabelDocument, element: import('../parser/xmlParser
 
 /** Markdown: what libvirt does at start with this domain seclabel. */
 export function domainSeclabelEffect(doc: SeclabelDocument, seclabel: DomainSeclabel, settings: LanguageSettings, catalogue: SelinuxCatalogue): string {
-	const type = seclabelType(seclabel);
+	const version = targetVersion(settings.libvirtVersion);
+	const type = seclabelType(seclabel, version);
 	const model = effectiveModel(doc, seclabel, settings);
 	if (type === null) {
 		return 'libvirt refuses this `type` at define.';
 	}
 	const lines: string[] = [];
 	if (type === 'default') {
-		lines.push('No `type`: libvirt stores `default`, which becomes `dynamic` at start (`none` when qemu.conf sets `security_default_confined = 0`).');
+		lines.push(`No \`type\`: libvirt ${version.text} stores \`default\`, which becomes \`dynamic\` at start (\`none\` when qemu.conf sets \`security_default_confined = 0\`).`);
+	} else if (!seclabel.type) {
+		lines.push(`No \`type\`: libvirt ${version.text} reads it as \`dynamic\` (8.0.0 to 11.x store an internal \`default\` instead).`);
 	}
 	const effectiveType = type === 'default' ? 'dynamic' : type;
 	if (model === 'none' || effectiveType === 'none') {
@@ -75,7 +79,7 @@ export function domainSeclabelEffect(doc: SeclabelDocument, seclabel: DomainSecl
 	} else if (model === 'dac') {
 		lines.push(effectiveType === 'dynamic'
 			? "**At start** QEMU runs as qemu.conf's `user`:`group` (`+107:+107`, qemu:qemu, on Fedora) and, with `dynamic_ownership = 1`, libvirt chowns the images to it and restores them at shutdown."
-			: `**At start** QEMU runs as \`${trimmedText(doc, seclabel.labels[0]) ?? '(missing label)'}\`${domainRelabel(seclabel) ? ' and libvirt chowns the images to it' : '; nothing is chowned, so the images must already be accessible to that owner'}.`);
+			: `**At start** QEMU runs as \`${trimmedText(doc, seclabel.labels[0]) ?? '(missing label)'}\`${domainRelabel(seclabel, version) ? ' and libvirt chowns the images to it' : '; nothing is chowned, so the images must already be accessible to that owner'}.`);
 	} else if (model === 'apparmor') {
 		const uuid = trimmedText(doc, doc.domain ? firstChild(doc.domain, 'uuid') : undefined) ?? '<uuid>';
 		lines.push(effectiveType === 'dynamic'

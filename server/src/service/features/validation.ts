@@ -34,6 +34,29 @@ export interface ValidationOptions {
 	readonly rulesDocumentationUri?: string;
 	/** Turns a related location's text into a range when it is in another document. */
 	readonly resolveRelatedRange?: (uri: string, text: string, start: number, end: number) => Range;
+	/**
+	 * The client shows `relatedInformation` (default true). Without it (eglot 1.9) the related
+	 * locations, such as the other guest of a shared image, are written into the message.
+	 */
+	readonly relatedInformation?: boolean;
+	/** The client shows `codeDescription` links (default true); without it none is sent. */
+	readonly codeDescription?: boolean;
+}
+
+/** `guest.xml:12` for a file of another document, `line 12` in this one. */
+function describeLocation(uri: string, documentUri: string, line: number): string {
+	if (uri === documentUri) {
+		return `line ${line + 1}`;
+	}
+	let where = uri;
+	if (uri.startsWith('file:')) {
+		try {
+			where = decodeURIComponent(new URL(uri).pathname);
+		} catch {
+			where = uri;
+		}
+	}
+	return `${where}:${line + 1}`;
 }
 
 export function findingMessage(finding: RuleFinding): string {
@@ -56,7 +79,7 @@ export function toDiagnostic(document: TextDocument, finding: RuleFinding, optio
 		message: findingMessage(finding),
 		data,
 	};
-	if (options.rulesDocumentationUri) {
+	if (options.rulesDocumentationUri && options.codeDescription !== false) {
 		diagnostic.codeDescription = { href: `${options.rulesDocumentationUri}#${finding.rule.id}` };
 	}
 	if (finding.related && finding.related.length > 0) {
@@ -69,6 +92,11 @@ export function toDiagnostic(document: TextDocument, finding: RuleFinding, optio
 					: options.resolveRelatedRange?.(uri, related.text ?? '', related.span.start, related.span.end) ?? Range.create(0, 0, 0, 0);
 			return DiagnosticRelatedInformation.create(Location.create(uri, relatedRange), related.message);
 		});
+		if (options.relatedInformation === false) {
+			const lines = diagnostic.relatedInformation.map((related) => `${describeLocation(related.location.uri, document.uri, related.location.range.start.line)}: ${related.message}`);
+			diagnostic.message = `${diagnostic.message}\n${lines.join('\n')}`;
+			delete diagnostic.relatedInformation;
+		}
 	}
 	return diagnostic;
 }

@@ -115,7 +115,20 @@ export interface SeclabelDocument {
 	readonly strayseclabels: XmlElement[];
 	/** Set when the root element is something other than a domain, which is then not parsed. */
 	readonly otherRoot?: boolean;
+	/**
+	 * The root device element when the document is an attach-device fragment (`<disk>`, a chardev):
+	 * `domain` is then null and the device is the model's only disk or chardev. In a fragment
+	 * checked inside its guest (features/attachTarget.ts) `domain` is the guest and this the device.
+	 */
+	readonly fragment?: XmlElement;
 }
+
+/**
+ * Roots of the XML `virsh attach-device`, `update-device` and `detach-device` read that carry a
+ * device seclabel: libvirt parses the device alone (virDomainDeviceDefParse) and checks it against
+ * the guest it is attached to.
+ */
+export const FRAGMENT_ELEMENTS = ['disk', 'serial', 'parallel', 'console', 'channel'];
 
 export const CHARDEV_ELEMENTS = ['serial', 'parallel', 'console', 'channel'];
 
@@ -183,6 +196,8 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 	} else if (root?.name === 'domstatus') {
 		domain = firstChild(root, 'domain') ?? null;
 		kind = 'live';
+	} else if (root && !root.namespaced && FRAGMENT_ELEMENTS.includes(root.name)) {
+		return buildFragmentModel(xml, root);
 	}
 	const model: SeclabelDocument = { xml, domain, kind, seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [] };
 	if (!domain) {
@@ -215,6 +230,24 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 		}
 	}
 	collectStraySeclabels(domain, read, model.strayseclabels, xml.text);
+	return model;
+}
+
+/**
+ * An attach-device fragment: the device is read exactly as inside `<devices>`. `attach-device`
+ * parses it as define-time XML (VIR_DOMAIN_DEF_PARSE_INACTIVE); a `<!-- libvirt-seclabel:
+ * update-device --live -->` comment says it is meant for `update-device --live`, parsed as live XML.
+ */
+function buildFragmentModel(xml: XmlDocument, root: XmlElement): SeclabelDocument {
+	const live = /<!--\s*libvirt-seclabel:[^>]*update-device\s+--live/.test(xml.text.slice(0, root.start));
+	const model: SeclabelDocument = { xml, domain: null, kind: live ? 'live' : 'inactive', seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], fragment: root };
+	const read = new Set<XmlElement>();
+	if (root.name === 'disk') {
+		model.disks.push(readDisk(root, model, read));
+	} else {
+		model.chardevs.push(readChardev(root, model, read));
+	}
+	collectStraySeclabels(root, read, model.strayseclabels, xml.text);
 	return model;
 }
 

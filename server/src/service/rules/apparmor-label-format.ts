@@ -17,9 +17,9 @@ export const rule: Rule = {
 		const uuidElement = context.doc.domain ? firstChild(context.doc.domain, 'uuid') : undefined;
 		const uuid = uuidElement ? textContent(context.text, uuidElement).trim().toLowerCase() : undefined;
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
+			const type = seclabelType(seclabel, context.version);
 			const label = seclabel.labels[0];
-			if (modelOf(seclabel) !== 'apparmor' || !label || !(type === 'static' || (context.live && type === 'dynamic'))) {
+			if (modelOf(seclabel, context.version) !== 'apparmor' || !label || !(type === 'static' || (context.live && type === 'dynamic'))) {
 				continue;
 			}
 			const value = context.textOf(label);

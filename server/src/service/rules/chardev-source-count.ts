@@ -19,7 +19,7 @@ export const rule: Rule = {
 		"A character device reads one `<source>`; only `type='udp'` takes two (the local `bind` end and the remote `connect` end). libvirt refuses a second `<source>` on any other type, and a third on UDP, before it reads any seclabel of the device.",
 		"This matters for seclabels because a device override placed in a second `<source>` looks plausible but is never where libvirt reads it: put it in the first `<source>`.",
 	].join('\n\n'),
-	versions: 'The same in libvirt 9.0.0 (checked with `virsh -c test:///default define`) and 10.7.0.',
+	versions: 'Refused by every version from 7.0.0 to 12.9.0 (checked with `virsh -c test:///default define`). 9.0.0 and later count the sources before reading any seclabel; 7.0.0 reads the first source\'s seclabels first, so a bad seclabel there is the error it reports.',
 	example: "<serial type='file'>\n  <source path='/var/log/guest.log'/>\n  <source path='/var/log/other.log'><seclabel model='selinux' relabel='no'/></source>\n</serial>",
 	check(context) {
 		for (const chardev of context.doc.chardevs) {

@@ -22,6 +22,8 @@ import { rule as deviceLabelRelabelNo } from './device-label-relabel-no';
 import { rule as deviceRelabelWithoutLabel } from './device-relabel-without-label';
 import { rule as deviceOverrideNeedsRelabel } from './device-override-needs-relabel';
 import { rule as vhostuserDiskFlags } from './vhostuser-disk-flags';
+import { rule as vhostuserDiskUnsupported } from './vhostuser-disk-unsupported';
+import { rule as chardevUdpSourceSeclabel } from './chardev-udp-source-seclabel';
 import { rule as shareableNonRaw } from './shareable-non-raw';
 import { rule as readonlyIdeDisk } from './readonly-ide-disk';
 import { rule as typeMissing } from './type-missing';
@@ -57,6 +59,8 @@ export const coreRules: readonly Rule[] = [
 	deviceRelabelWithoutLabel,
 	deviceOverrideNeedsRelabel,
 	vhostuserDiskFlags,
+	vhostuserDiskUnsupported,
+	chardevUdpSourceSeclabel,
 	shareableNonRaw,
 	readonlyIdeDisk,
 	typeMissing,

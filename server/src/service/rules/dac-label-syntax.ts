@@ -11,7 +11,7 @@ function dacLabels(context: RuleContext): XmlElement[] {
 	const labels: XmlElement[] = [];
 	const models = effectiveDomainModels(context);
 	context.doc.seclabels.forEach((seclabel, index) => {
-		const type = seclabelType(seclabel);
+		const type = seclabelType(seclabel, context.version);
 		if (models[index] !== 'dac' || type === null || type === 'none' || type === 'default') {
 			return;
 		}

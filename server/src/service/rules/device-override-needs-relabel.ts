@@ -1,7 +1,8 @@
 import { removeElement } from './edits';
 import { nameSpan, type Rule } from './rule';
 import { describeOwner } from '../parser/seclabelModel';
-import { deviceRelabel, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, seclabelType } from './semantics';
+import { deviceRelabel, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, seclabelType, yesNo } from './semantics';
+import { NORELABEL_OVERRIDE_ALLOWED, since } from '../version';
 
 export const rule: Rule = {
 	id: 'device-override-needs-relabel',
@@ -10,6 +11,7 @@ export const rule: Rule = {
 	title: 'A device seclabel for a model whose domain seclabel has relabelling off.',
 	libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
 	reference: 'E8',
+	versions: "From 12.9.0 an override that only says `relabel='no'` (no label) is accepted, since it asks for what the domain does anyway; 11.3.0 and older refuse it too.",
 	description: [
 		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too.",
 		"Turn relabelling on at the domain level (`relabel='yes'` on a static label), or remove the override.",
@@ -22,13 +24,14 @@ export const rule: Rule = {
 		if (domainSeclabels.length === 0 || context.doc.xml.root?.name === 'domstatus') {
 			return;
 		}
-		if (domainSeclabels.some((seclabel) => seclabelType(seclabel) === null || domainRelabel(seclabel) === null)) {
+		if (domainSeclabels.some((seclabel) => seclabelType(seclabel, context.version) === null || domainRelabel(seclabel, context.version) === null)) {
 			return;
 		}
 		const models = effectiveDomainModels(context);
 		const relabels = effectiveDomainRelabels(context);
+		const norelabelAllowed = since(context.version, NORELABEL_OVERRIDE_ALLOWED);
 		for (const seclabel of context.doc.deviceSeclabels) {
-			if (deviceRelabel(seclabel) === null) {
+			if (deviceRelabel(seclabel) === null || (norelabelAllowed && yesNo(seclabel.relabel) === false)) {
 				continue;
 			}
 			const model = seclabel.model?.value ?? null;

@@ -15,13 +15,13 @@ export const rule: Rule = {
 		// The first seclabel seen for each model (null for model-less ones): one pass, not one scan per seclabel.
 		const first = new Map<string | null, (typeof seclabels)[number]>();
 		for (let i = 0; i < seclabels.length; i++) {
-			const model = modelOf(seclabels[i]);
+			const model = modelOf(seclabels[i], context.version);
 			const earlier = first.get(model);
 			if (!earlier) {
 				first.set(model, seclabels[i]);
 				continue;
 			}
-			if (seclabelType(seclabels[i]) === null) {
+			if (seclabelType(seclabels[i], context.version) === null) {
 				continue;
 			}
 			const shown = modelForMessage(model, 'domain');

@@ -9,6 +9,7 @@ export const rule: Rule = {
 	title: "`type='dynamic'` with `relabel='no'`.",
 	libvirtMessage: 'unsupported configuration: dynamic label type must use resource relabeling',
 	reference: 'B4',
+	versions: "A seclabel without `type` is dynamic before 8.0.0 and from 12.0.0, so `<seclabel model='selinux' relabel='no'/>` is refused there too; 8.0.0 to 11.x (9.0.0, 11.3.0) accept it (see `type-missing`).",
 	description: [
 		'A dynamic label gets a fresh MCS category pair at every start, so libvirt must relabel the guest\'s images with that pair; with relabelling off the guest could not open its own disks, and libvirt refuses the XML.',
 		'This is the error from the classic bug report where a guest was meant to keep an image\'s existing label. To keep labels untouched, use `type=\'static\'` with an explicit `<label>` (and label the images yourself), or turn relabelling off for one disk only with `<seclabel model=\'selinux\' relabel=\'no\'/>` inside its `<source>`.',
@@ -16,7 +17,7 @@ export const rule: Rule = {
 	example: "<seclabel type='dynamic' model='selinux' relabel='no'/>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			if (seclabelType(seclabel) === 'dynamic' && seclabel.relabel && yesNo(seclabel.relabel) === false) {
+			if (seclabelType(seclabel, context.version) === 'dynamic' && seclabel.relabel && yesNo(seclabel.relabel) === false) {
 				const fixes: Fix[] = [{
 					title: "Set relabel='yes'",
 					edits: [setAttribute(context.text, seclabel.element, 'relabel', 'yes')],
@@ -29,7 +30,9 @@ export const rule: Rule = {
 				fixes.push({ title: "Switch to type='static' (keep image labels; needs a label)", edits: switchToStatic });
 				context.report({
 					span: attributeSpan(seclabel.relabel),
-					message: "A dynamic label needs relabelling: libvirt gives the guest new MCS categories at every start and must relabel its images to match.",
+					message: seclabel.type
+						? "A dynamic label needs relabelling: libvirt gives the guest new MCS categories at every start and must relabel its images to match."
+						: `libvirt ${context.version.text} reads a seclabel without a type as dynamic, and a dynamic label needs relabelling: libvirt gives the guest new MCS categories at every start and must relabel its images to match.`,
 					libvirtMessage: 'unsupported configuration: dynamic label type must use resource relabeling',
 					fixes,
 				});

@@ -12,11 +12,11 @@ export const rule: Rule = {
 	example: "<seclabel type='static' model='selinux' relabel='yes'>\n  <label>…</label>\n  <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n</seclabel>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
+			const type = seclabelType(seclabel, context.version);
 			if (type === null || seclabel.imagelabels.length === 0) {
 				continue;
 			}
-			const read = context.live && type !== 'none' && modelOf(seclabel) !== 'none' && domainRelabel(seclabel) === true;
+			const read = context.live && type !== 'none' && modelOf(seclabel, context.version) !== 'none' && domainRelabel(seclabel, context.version) === true;
 			seclabel.imagelabels.forEach((imagelabel, index) => {
 				if (read && index === 0) {
 					return;

@@ -1,6 +1,6 @@
 import { insertAfter, insertChild } from './edits';
 import { nameSpan, type Rule } from './rule';
-import { domainRelabel, exceedsLimit, LABEL_MAX, modelOf, seclabelType } from './semantics';
+import { domainRelabel, exceedsLimit, labelLimit, modelOf, seclabelType } from './semantics';
 
 const IMAGELABEL_PLACEHOLDER = '<imagelabel>system_u:object_r:svirt_image_t:s0:c0,c1</imagelabel>';
 
@@ -18,13 +18,13 @@ export const rule: Rule = {
 			return;
 		}
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
-			if (type === null || type === 'none' || modelOf(seclabel) === 'none' || domainRelabel(seclabel) !== true) {
+			const type = seclabelType(seclabel, context.version);
+			if (type === null || type === 'none' || modelOf(seclabel, context.version) === 'none' || domainRelabel(seclabel, context.version) !== true) {
 				continue;
 			}
 			const first = seclabel.imagelabels[0];
 			const value = first ? context.textOf(first) : '';
-			if (value.length > 0 && !exceedsLimit(value, LABEL_MAX)) {
+			if (value.length > 0 && !exceedsLimit(value, labelLimit(context.version))) {
 				continue;
 			}
 			context.report({

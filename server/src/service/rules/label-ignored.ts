@@ -15,11 +15,11 @@ export const rule: Rule = {
 	example: "<seclabel type='dynamic' model='selinux'>\n  <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n</seclabel>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
+			const type = seclabelType(seclabel, context.version);
 			if (type === null || seclabel.labels.length === 0) {
 				continue;
 			}
-			const modelNone = modelOf(seclabel) === 'none';
+			const modelNone = modelOf(seclabel, context.version) === 'none';
 			const read = !modelNone && (type === 'static' || (context.live && type !== 'none'));
 			seclabel.labels.forEach((label, index) => {
 				if (read && index === 0) {

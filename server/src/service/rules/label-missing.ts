@@ -1,6 +1,6 @@
 import { insertChild } from './edits';
 import { nameSpan, type Rule } from './rule';
-import { exceedsLimit, LABEL_MAX, modelOf, seclabelType } from './semantics';
+import { exceedsLimit, labelLimit, modelOf, seclabelType } from './semantics';
 
 /** A placeholder label per model, for the "add a label" fix. */
 export function placeholderLabel(model: string | null, kind: 'process' | 'image'): string {
@@ -27,8 +27,8 @@ export const rule: Rule = {
 	example: "<seclabel type='static' model='selinux'/>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
-			if (type === null || modelOf(seclabel) === 'none') {
+			const type = seclabelType(seclabel, context.version);
+			if (type === null || modelOf(seclabel, context.version) === 'none') {
 				continue;
 			}
 			const needed = type === 'static' || (context.live && type !== 'none');
@@ -37,10 +37,10 @@ export const rule: Rule = {
 			}
 			const first = seclabel.labels[0];
 			const value = first ? context.textOf(first) : '';
-			if (value.length > 0 && !exceedsLimit(value, LABEL_MAX)) {
+			if (value.length > 0 && !exceedsLimit(value, labelLimit(context.version))) {
 				continue;
 			}
-			const why = !first ? 'has no <label>' : value.length === 0 ? 'has an empty <label>' : `has a <label> longer than ${LABEL_MAX} bytes (UTF-8)`;
+			const why = !first ? 'has no <label>' : value.length === 0 ? 'has an empty <label>' : `has a <label> longer than ${labelLimit(context.version)} bytes (UTF-8)`;
 			context.report({
 				span: first ? nameSpan(first) : nameSpan(seclabel.element),
 				message: type === 'static'
@@ -49,7 +49,7 @@ export const rule: Rule = {
 				libvirtMessage: 'XML error: security label is missing',
 				fixes: first ? [] : [{
 					title: 'Add a <label>',
-					edits: [insertChild(context.text, seclabel.element, `<label>${placeholderLabel(modelOf(seclabel), 'process')}</label>`)],
+					edits: [insertChild(context.text, seclabel.element, `<label>${placeholderLabel(modelOf(seclabel, context.version), 'process')}</label>`)],
 					isPreferred: true,
 				}],
 			});

@@ -16,10 +16,10 @@ export const rule: Rule = {
 		if (seclabels.length < 2) {
 			return;
 		}
-		const used = new Set(seclabels.map(modelOf));
+		const used = new Set(seclabels.map((seclabel) => modelOf(seclabel, context.version)));
 		const candidate = ['selinux', 'dac', 'apparmor'].find((model) => !used.has(model)) ?? 'selinux';
 		for (const seclabel of seclabels) {
-			if (modelOf(seclabel) !== null) {
+			if (modelOf(seclabel, context.version) !== null) {
 				continue;
 			}
 			context.report({

@@ -20,8 +20,8 @@ export const rule: Rule = {
 			return;
 		}
 		const seclabel = seclabels[0];
-		const type = seclabelType(seclabel);
-		if (type === null || modelOf(seclabel) !== null) {
+		const type = seclabelType(seclabel, context.version);
+		if (type === null || modelOf(seclabel, context.version) !== null) {
 			return;
 		}
 		const baselabel = type === 'dynamic' ? labelValue(context, seclabel.baselabels) : null;

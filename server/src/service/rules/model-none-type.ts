@@ -17,8 +17,8 @@ export const rule: Rule = {
 	example: "<seclabel type='dynamic' model='none'/>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			const type = seclabelType(seclabel);
-			if (modelOf(seclabel) !== 'none' || type === 'none' || type === null) {
+			const type = seclabelType(seclabel, context.version);
+			if (modelOf(seclabel, context.version) !== 'none' || type === 'none' || type === null) {
 				continue;
 			}
 			const span = seclabel.type ? valueSpan(seclabel.type) : nameSpan(seclabel.element);

@@ -1,5 +1,5 @@
 import { valueSpan, type Rule } from './rule';
-import { exceedsLimit, MODEL_MAX } from './semantics';
+import { exceedsLimit, modelLimit } from './semantics';
 
 export const rule: Rule = {
 	id: 'model-too-long',
@@ -11,8 +11,8 @@ export const rule: Rule = {
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
 			const value = seclabel.model?.value;
-			if (seclabel.model && value && exceedsLimit(value, MODEL_MAX)) {
-				context.report({ span: valueSpan(seclabel.model), message: `libvirt ignores a model longer than ${MODEL_MAX} bytes (UTF-8) and treats the seclabel as model-less.` });
+			if (seclabel.model && value && exceedsLimit(value, modelLimit(context.version))) {
+				context.report({ span: valueSpan(seclabel.model), message: `libvirt ignores a model longer than ${modelLimit(context.version)} bytes (UTF-8) and treats the seclabel as model-less.` });
 			}
 		}
 	},

@@ -1,5 +1,6 @@
 import { nameSpan, valueSpan, type Rule } from './rule';
-import { modelOf } from './semantics';
+import { modelOf, seclabelType } from './semantics';
+import { NONE_LABEL_NEEDS_NO_MODEL, since } from '../version';
 
 export const rule: Rule = {
 	id: 'model-unavailable',
@@ -8,6 +9,7 @@ export const rule: Rule = {
 	title: 'A seclabel for a security model the host does not run.',
 	libvirtMessage: "unsupported configuration: Security driver model '<model>' is not available",
 	reference: 'H1, A2, O7',
+	versions: "From 12.3.0 a domain seclabel with `type='none'` for a model the host does not run no longer stops the guest (NEWS: \"security: Don't error out on security labels of type='none'\"); before, it fails like any other.",
 	description: [
 		"Before starting a guest libvirt checks every domain and device seclabel's model against the security drivers it runs: the host's primary driver (`selinux` or `apparmor`, the setting `libvirtSeclabel.hostSecurityModel`), plus `dac` for the privileged daemon, plus `none`. Any other model passes `virsh define` and fails at start: `Security driver model 'M' is not available`.",
 		"Typical cases: `model='selinux'` on an AppArmor host, a typo (`selinx`), `model='dac'` with the session daemon (`qemu:///session`, which has no DAC driver: not detected here).",
@@ -18,9 +20,14 @@ export const rule: Rule = {
 		if (context.hostSecurityModel !== 'none') {
 			available.add(context.hostSecurityModel);
 		}
-		const seclabels = [...context.doc.seclabels, ...context.doc.deviceSeclabels];
+		// From 12.3.0 a type='none' seclabel asks nothing of its model, so an unavailable one is fine.
+		const noneIsFine = since(context.version, NONE_LABEL_NEEDS_NO_MODEL);
+		const seclabels = [
+			...context.doc.seclabels.filter((seclabel) => !(noneIsFine && seclabelType(seclabel, context.version) === 'none')),
+			...context.doc.deviceSeclabels,
+		];
 		for (const seclabel of seclabels) {
-			const model = modelOf(seclabel);
+			const model = modelOf(seclabel, context.version);
 			if (model === null || available.has(model) || !seclabel.model) {
 				continue;
 			}

@@ -13,7 +13,7 @@ export const rule: Rule = {
 	example: "<seclabel type='none' relabel='yes'/>",
 	check(context) {
 		for (const seclabel of context.doc.seclabels) {
-			if (seclabelType(seclabel) === 'none' && seclabel.relabel && yesNo(seclabel.relabel) === true) {
+			if (seclabelType(seclabel, context.version) === 'none' && seclabel.relabel && yesNo(seclabel.relabel) === true) {
 				context.report({
 					span: attributeSpan(seclabel.relabel),
 					message: "An unconfined guest (type='none') has no label to relabel its images with.",

@@ -66,6 +66,8 @@ export interface RuleContext {
 	readonly uri?: string;
 	/** The other guests, for the cross-guest rules (LanguageSettings.workspace). */
 	readonly workspace?: WorkspaceContext;
+	/** Labels the images carry on disk, when the user let them be read (LanguageSettings.imageLabels). */
+	readonly imageLabels?: import('../workspace/imageLabels').ImageLabelLookup;
 }
 
 /** Which code in libvirt checks the rule, which decides where it applies. */
@@ -118,12 +120,28 @@ export function attributeSpan(attribute: XmlAttribute): Span {
 	return { start: attribute.nameStart, end: attribute.end };
 }
 
-/** The span of an attribute's value (inside the quotes); the name when it has no value. */
+/**
+ * The span of an attribute's value (inside the quotes); the name when it has no value. An empty
+ * value (`relabel=''`) is its two quotes: a zero-width range is one clients cannot draw (they
+ * widen it to a neighbouring word or hide it).
+ */
 export function valueSpan(attribute: XmlAttribute): Span {
 	if (attribute.value === null) {
 		return { start: attribute.nameStart, end: attribute.nameEnd };
 	}
-	return { start: attribute.valueStart, end: attribute.valueEnd };
+	return drawableValueSpan(attribute);
+}
+
+/** An attribute value's offsets, widened to its quotes (or the whole attribute) when it is empty. */
+export function drawableValueSpan(attribute: XmlAttribute): Span {
+	if (attribute.valueEnd > attribute.valueStart) {
+		return { start: attribute.valueStart, end: attribute.valueEnd };
+	}
+	if (attribute.quote !== null) {
+		// An unclosed empty value ends at the line's end: the opening quote alone.
+		return { start: attribute.valueStart - 1, end: Math.max(attribute.end, attribute.valueStart) };
+	}
+	return { start: attribute.nameStart, end: Math.max(attribute.end, attribute.nameEnd) };
 }
 
 /** The span of an element's name in its start tag. */

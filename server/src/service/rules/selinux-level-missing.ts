@@ -10,7 +10,7 @@ export const rule: Rule = {
 	reference: 'selinux-semantics §1.1, §8.1',
 	description: [
 		'On an MCS or MLS policy (Fedora and RHEL targeted are MCS) the kernel requires the level: `system_u:system_r:svirt_t` is refused by `setexeccon` and `setfilecon`, so the guest does not start. libvirt\'s sVirt isolation lives in that level (the guest\'s category pair).',
-		'A static `<label>` without a level is refused at define on an SELinux host with the QEMU driver. Only a `<baselabel>` may omit the level, because libvirt replaces it.',
+		'A static `<label>` without a level makes the guest fail at start (on an SELinux host, an `<domain type=\'lxc\'>` is refused at define already; the QEMU driver never checks it at define). Only a `<baselabel>` may omit the level, because libvirt replaces it.',
 	].join('\n\n'),
 	example: "<source file='/var/lib/libvirt/images/a.img'>\n  <seclabel model='selinux'>\n    <label>system_u:object_r:svirt_image_t</label>\n  </seclabel>\n</source>",
 	check(context) {

@@ -67,7 +67,7 @@ export const rule: Rule = {
 	reference: 'selinux-semantics §1.3, §2, §8.3',
 	description: [
 		'A domain `<label>` (and the type of a `<baselabel>`) is what QEMU runs as: it needs a process role (`system_r`) and a process type (`svirt_t`, `svirt_tcg_t`). An `<imagelabel>` or device `<label>` labels files: it needs `object_r` and a file type (`svirt_image_t`, `virt_content_t`).',
-		'`system_u:system_r:svirt_image_t:s0` is refused by the kernel (`system_r` is not authorised for file types; a static label with it fails at define on an SELinux QEMU host); `system_u:object_r:svirt_t:s0` is a valid context but unusable for a process, and a file labelled `svirt_t` is not readable by the guest. The SELinux Notebook\'s tables print file labels with `system_r`: they are wrong.',
+		'`system_u:system_r:svirt_image_t:s0` is refused by the kernel (`system_r` is not authorised for file types; a static label with it fails when a QEMU guest starts, and at define for an LXC domain on an SELinux host); `system_u:object_r:svirt_t:s0` is a valid context but unusable for a process, and a file labelled `svirt_t` is not readable by the guest. The SELinux Notebook\'s tables print file labels with `system_r`: they are wrong.',
 		'Types are known from the host\'s policy or the built-in catalogue of virtualization types; custom types are left alone.',
 	].join('\n\n'),
 	example: "<source file='/var/lib/libvirt/images/a.img'>\n  <seclabel model='selinux'>\n    <label>system_u:system_r:svirt_image_t:s0</label>\n  </seclabel>\n</source>",

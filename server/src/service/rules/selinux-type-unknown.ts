@@ -13,7 +13,7 @@ export const rule: Rule = {
 	description: [
 		'The kernel refuses a context whose user, role or type the loaded policy does not define, and an attribute (such as `virt_domain`) is never a type. `svirt_content_t`, which older libvirt and RHEL documentation and the `virtual_image_context` man page print, exists in no current policy: read-only content is `virt_content_t`.',
 		'When the host\'s policy names are readable (setting `libvirtSeclabel.selinuxRoot`), every name is checked against them; otherwise only names known to be wrong are flagged, since custom policy modules add their own types.',
-		'A static `<label>` with an unknown name is refused at define on an SELinux host with the QEMU driver; other labels fail when the guest starts.',
+		'A static `<label>` with an unknown name makes the guest fail at start (an `<domain type=\'lxc\'>` on an SELinux host is refused at define already; the QEMU driver never checks it at define); other labels fail when the guest starts too.',
 	].join('\n\n'),
 	example: "<source file='/var/lib/libvirt/isos/a.iso'>\n  <seclabel model='selinux'>\n    <label>system_u:object_r:svirt_content_t:s0</label>\n  </seclabel>\n</source>",
 	check(context) {

@@ -5,9 +5,15 @@
 import type { DeviceSeclabel, DomainSeclabel } from '../parser/seclabelModel';
 import type { XmlAttribute, XmlElement } from '../parser/xmlParser';
 import type { RuleContext } from './rule';
+import { NEWEST_VERSION, parseVersion, since, TYPELESS_IS_DYNAMIC, XML_PROP_PARSING, type Version } from '../version';
 
-/** What these helpers read of a rule's context; completion builds one from its settings too. */
-export type SemanticsContext = Pick<RuleContext, 'doc' | 'driver' | 'hostSecurityModel' | 'live' | 'textOf'>;
+/**
+ * What these helpers read of a rule's context; completion builds one from its settings too. Without
+ * a version the helpers answer for the default target (the newest version the rules know).
+ */
+export type SemanticsContext = Pick<RuleContext, 'doc' | 'driver' | 'hostSecurityModel' | 'live' | 'textOf'> & { readonly version?: Version };
+
+const NEWEST = parseVersion(NEWEST_VERSION)!;
 
 /** `default` is what libvirt stores when the type attribute is missing (rules reference A5). */
 export type SeclabelType = 'default' | 'none' | 'dynamic' | 'static';
@@ -16,6 +22,28 @@ export type SeclabelType = 'default' | 'none' | 'dynamic' | 'static';
 export const MODEL_MAX = 256;
 /** libvirt reads at most this many bytes of a label (VIR_SECURITY_LABEL_BUFLEN - 1). */
 export const LABEL_MAX = 4096;
+
+/**
+ * The longest model libvirt keeps: 256 bytes with STRLIM, one less before (virXMLPropStringLimit
+ * refused a value of exactly its buffer length minus one).
+ */
+export function modelLimit(version: Version = NEWEST): number {
+	return since(version, XML_PROP_PARSING) ? MODEL_MAX : MODEL_MAX - 1;
+}
+
+/** The longest label (and base, image and device label) libvirt keeps: 4096 bytes, 4095 before STRLIM. */
+export function labelLimit(version: Version = NEWEST): number {
+	return since(version, XML_PROP_PARSING) ? LABEL_MAX : LABEL_MAX - 1;
+}
+
+/**
+ * What a domain seclabel without `type` is: dynamic, as documented, except from the switch to
+ * virXMLPropEnum (which resets the type to 0, `default`, when the attribute is absent) until the
+ * release that gave it dynamic as its default again.
+ */
+export function typelessType(version: Version = NEWEST): 'default' | 'dynamic' {
+	return since(version, XML_PROP_PARSING) && !since(version, TYPELESS_IS_DYNAMIC) ? 'default' : 'dynamic';
+}
 
 /**
  * True when libvirt drops the value as too long. Its limits count UTF-8 bytes (strlen), not
@@ -48,10 +76,10 @@ function utf8Length(value: string): number {
 export const CHARDEV_TYPES_WITH_SECLABEL = ['pty', 'dev', 'file', 'pipe', 'unix'];
 
 /** The seclabel's type, or null when the attribute holds a value libvirt refuses. */
-export function seclabelType(seclabel: DomainSeclabel): SeclabelType | null {
+export function seclabelType(seclabel: DomainSeclabel, version?: Version): SeclabelType | null {
 	const value = seclabel.type?.value;
 	if (!seclabel.type) {
-		return 'default';
+		return typelessType(version);
 	}
 	return value === 'none' || value === 'dynamic' || value === 'static' ? value : null;
 }
@@ -71,17 +99,17 @@ export function yesNo(attribute: XmlAttribute | undefined): boolean | undefined 
 }
 
 /** The model libvirt stores: null when absent, or when longer than it reads (rules reference B1). */
-export function modelOf(seclabel: DomainSeclabel | DeviceSeclabel): string | null {
+export function modelOf(seclabel: DomainSeclabel | DeviceSeclabel, version?: Version): string | null {
 	const value = seclabel.model?.value;
-	if (value === undefined || value === null || exceedsLimit(value, MODEL_MAX)) {
+	if (value === undefined || value === null || exceedsLimit(value, modelLimit(version))) {
 		return null;
 	}
 	return value;
 }
 
 /** Effective domain relabel flag after defaults; null when the attribute is invalid. */
-export function domainRelabel(seclabel: DomainSeclabel): boolean | null {
-	const type = seclabelType(seclabel);
+export function domainRelabel(seclabel: DomainSeclabel, version?: Version): boolean | null {
+	const type = seclabelType(seclabel, version);
 	const relabel = yesNo(seclabel.relabel);
 	if (relabel === null) {
 		return null;
@@ -98,7 +126,7 @@ export function labelValue(context: SemanticsContext, elements: XmlElement[]): s
 		return null;
 	}
 	const value = context.textOf(elements[0]);
-	return value.length === 0 || exceedsLimit(value, LABEL_MAX) ? null : value;
+	return value.length === 0 || exceedsLimit(value, labelLimit(context.version)) ? null : value;
 }
 
 /**
@@ -108,9 +136,9 @@ export function labelValue(context: SemanticsContext, elements: XmlElement[]): s
  */
 export function effectiveDomainModels(context: SemanticsContext): (string | null)[] {
 	const seclabels = context.doc.seclabels;
-	const models = seclabels.map(modelOf);
+	const models = seclabels.map((seclabel) => modelOf(seclabel, context.version));
 	if (seclabels.length === 1 && models[0] === null && context.driver === 'qemu') {
-		const type = seclabelType(seclabels[0]);
+		const type = seclabelType(seclabels[0], context.version);
 		const baselabel = type === 'dynamic' ? labelValue(context, seclabels[0].baselabels) : null;
 		if (type === 'none' || (type === 'dynamic' && baselabel === null && !context.live)) {
 			models[0] = context.hostSecurityModel;
@@ -129,7 +157,7 @@ export function effectiveDomainRelabels(context: SemanticsContext): (boolean | n
 		if (!context.live && models[index] === 'none') {
 			return false;
 		}
-		return domainRelabel(seclabel);
+		return domainRelabel(seclabel, context.version);
 	});
 }
 

@@ -22,7 +22,7 @@ export const rule: Rule = {
 	example: "<seclabel type='static' model='selinux'>\n  <label>system_u:system_r:svirt_t:s0:c1022,c1023</label>\n</seclabel>",
 	check(context) {
 		const seclabel = selinuxDomainSeclabel(context);
-		if (!seclabel || seclabelType(seclabel) !== 'static') {
+		if (!seclabel || seclabelType(seclabel, context.version) !== 'static') {
 			return;
 		}
 		const index = context.doc.seclabels.indexOf(seclabel);

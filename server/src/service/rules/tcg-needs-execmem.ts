@@ -23,7 +23,7 @@ export const rule: Rule = {
 		}
 		const seclabel = selinuxDomainSeclabel(context);
 		const implicit = context.doc.seclabels.length === 0 && context.hostSecurityModel === 'selinux';
-		if (!implicit && (!seclabel || seclabelType(seclabel) !== 'dynamic' || seclabel.baselabels.length > 0)) {
+		if (!implicit && (!seclabel || seclabelType(seclabel, context.version) !== 'dynamic' || seclabel.baselabels.length > 0)) {
 			return;
 		}
 		const type = catalogueFor(context).defaults.domainContext.split(':')[2] ?? 'svirt_t';

@@ -9,10 +9,10 @@ import { freshCategoryPair } from '../features/freshLevel';
 import { insertChild } from '../rules/edits';
 import type { Finding, Fix, RelatedLocation, RuleContext } from '../rules/rule';
 import { dominates } from '../selinux/context';
-import { guestLabel, sameGuest, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
+import { guestLabel, guestWithLabel, sameGuest, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse, type PlacedSpan } from './guestSummary';
 import type { GuestLookup } from './workspaceIndex';
 
-export type CrossGuestRuleId = 'shared-image-not-shareable' | 'shareable-mismatch' | 'mcs-level-collision' | 'shared-image-private-categories';
+export type CrossGuestRuleId = 'shared-image-not-shareable' | 'shareable-mismatch' | 'mcs-level-collision' | 'shared-image-private-categories' | 'shared-image-readonly-relabel';
 
 export interface CrossGuestFinding extends Finding {
 	readonly ruleId: CrossGuestRuleId;
@@ -93,6 +93,22 @@ export function fileName(uri: string): string {
 export const MAX_LISTED = 10;
 const MAX_OPEN_FIXES = 3;
 
+/**
+ * Other guests named with what they run as, each guest once: a guest seen in its config and its
+ * live dump is named by the live one, whose label is the one it really runs with.
+ */
+function namesWithLabels(others: { guest: GuestSummary }[]): string {
+	const byName = new Map<string, GuestSummary>();
+	for (const { guest } of others) {
+		const key = guestLabel(guest);
+		const known = byName.get(key);
+		if (!known || (guest.live && !known.live)) {
+			byName.set(key, guest);
+		}
+	}
+	return listNames([...byName.values()].map(guestWithLabel));
+}
+
 function listNames(names: string[]): string {
 	const unique = [...new Set(names)];
 	const shown = unique.slice(0, MAX_LISTED).join(', ');
@@ -138,8 +154,9 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 			continue;
 		}
 		if (disk.writable) {
-			sharedImageFindings(disk, others.filter((other) => other.use.writable), doc, findings);
+			sharedImageFindings(self, disk, others.filter((other) => other.use.writable), doc, findings);
 		}
+		readonlyRelabelFindings(self, disk, others, findings);
 		privateCategoryFindings(disk, others, findings);
 	}
 	for (const level of self.levels) {
@@ -148,16 +165,18 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 	return findings;
 }
 
-function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use: DiskUse }[], doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
+function sharedImageFindings(self: GuestSummary, disk: DiskUse, writers: { guest: GuestSummary; use: DiskUse }[], doc: SeclabelDocument, findings: CrossGuestFinding[]): void {
 	const unshared = writers.filter((other) => !disk.shareable && !other.use.shareable);
 	const mismatched = writers.filter((other) => disk.shareable !== other.use.shareable);
 	const shareFix = disk.shareable ? undefined : addShareableFix(doc, disk.at.start);
 	if (unshared.length > 0) {
-		const names = listNames(unshared.map((other) => guestLabel(other.guest)));
+		const names = namesWithLabels(unshared);
 		// libvirt labels only local storage (rules reference J1): a network volume has no label to fight over, only two writers.
 		const consequence = disk.network
 			? 'libvirt neither labels network storage nor notices, so both guests write the volume at once and corrupt any file system on it that is not made for sharing'
-			: 'the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk';
+			: self.fragment
+				? 'attaching this disk is refused (the image is in use with another label), or, where libvirt cannot remember labels (NFS, remember_owner=0, the session daemon, libvirt before 5.6), it relabels the image with the categories of the guest it is attached to, and the other guest is denied its own disk at once'
+				: 'the guest started second is refused the image, or (on NFS, or without remember_owner) relabels it with its own categories and the other guest loses access to its disk';
 		findings.push({
 			ruleId: 'shared-image-not-shareable',
 			span: disk.at,
@@ -178,6 +197,59 @@ function sharedImageFindings(disk: DiskUse, writers: { guest: GuestSummary; use:
 			message,
 			related: relatedList(mismatched, (other) => related(other.use.uri, other.use.at, other.use.shareable ? `${guestLabel(other.guest)} shares this image (<shareable/>)` : `${guestLabel(other.guest)} uses this image without <shareable/>`)),
 			fixes: [...(shareFix ? [shareFix] : []), ...openFixes(mismatched)],
+		});
+	}
+}
+
+/** Whether libvirt relabels this use of an image read-only content: a `<readonly/>` or CD-ROM top, or a backing layer. */
+function relabelledContent(guest: GuestSummary, use: DiskUse): boolean {
+	return !use.writable && !use.shareable && !use.norelabel && !use.network && guest.confinement.kind !== 'unconfined';
+}
+
+function describeUse(use: DiskUse): string {
+	if (use.backingDepth !== undefined) {
+		return `as backing layer ${use.backingDepth} of ${describeDisk(use)}`;
+	}
+	return `read-only (${describeDisk(use)})`;
+}
+
+/**
+ * libvirt's SELinux driver (virSecuritySELinuxSetImageLabelInternal) labels a `<readonly/>` disk and
+ * every layer below the top of a chain `virt_content_t:s0`, without remembering the owner and so
+ * without the "already in use" check that protects writable images: a read-only or backing use of
+ * another guest's writable image silently takes that guest's write access away.
+ */
+function readonlyRelabelFindings(self: GuestSummary, disk: DiskUse, others: { guest: GuestSummary; use: DiskUse }[], findings: CrossGuestFinding[]): void {
+	if (disk.network) {
+		return;
+	}
+	const when = self.fragment ? 'when this device is attached' : 'when this guest starts';
+	if (relabelledContent(self, disk)) {
+		const writers = others.filter((other) => other.use.writable && !other.use.shareable);
+		if (writers.length > 0) {
+			const names = namesWithLabels(writers);
+			findings.push({
+				ruleId: 'shared-image-readonly-relabel',
+				span: disk.at,
+				message: `${disk.resource} is a writable image of ${names}. This guest uses it ${describeUse(disk)}, so ${when} libvirt relabels it system_u:object_r:virt_content_t:s0 (read-only content) without checking who holds it: the other guest loses write access to its own disk, or, when it starts later, relabels the image with its categories and this guest is denied it. Use a copy (or an overlay over a copy) instead of the other guest's image.`,
+				related: relatedList(writers, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} writes this image (${describeDisk(other.use)})`)),
+				fixes: openFixes(writers),
+			});
+		}
+		return;
+	}
+	if (!disk.writable || disk.shareable) {
+		return;
+	}
+	const readers = others.filter((other) => relabelledContent(other.guest, other.use));
+	if (readers.length > 0) {
+		const names = listNames(readers.map((other) => `${guestLabel(other.guest)} (${describeUse(other.use)})`));
+		findings.push({
+			ruleId: 'shared-image-readonly-relabel',
+			span: disk.at,
+			message: `${disk.resource} is this guest's writable image, and ${names} also ${readers.length > 1 ? 'use' : 'uses'} it: when ${readers.length > 1 ? 'one of them starts' : 'it starts'} (or the disk is hot-plugged), libvirt relabels the image system_u:object_r:virt_content_t:s0 with no "already in use" check, and this guest is denied its writes.`,
+			related: relatedList(readers, (other) => related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses this image ${describeUse(other.use)}`)),
+			fixes: openFixes(readers),
 		});
 	}
 }

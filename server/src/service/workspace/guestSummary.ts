@@ -46,6 +46,15 @@ export interface DiskUse {
 	readonly at: PlacedSpan;
 	/** The level of an SELinux `<label>` override on the image, when it has one. */
 	readonly deviceLevel?: DeviceLevel;
+	/**
+	 * Set for a layer below the top of a `<backingStore>` chain (1 for the first): libvirt labels
+	 * those read-only content (`virt_content_t:s0`), like a `<readonly/>` disk.
+	 */
+	readonly backingDepth?: number;
+	/** The top image is `<readonly/>` or a CD-ROM. */
+	readonly readonly?: boolean;
+	/** A device seclabel with relabel='no' (or a domain that relabels nothing): libvirt leaves the image's label alone. */
+	readonly norelabel?: boolean;
 }
 
 export interface DeviceLevel {
@@ -92,6 +101,10 @@ export interface GuestSummary {
 	readonly disks: readonly DiskUse[];
 	readonly levels: readonly LevelUse[];
 	readonly confinement: Confinement;
+	/** The process label a running guest was given, or a static label: how messages name what it runs as. */
+	readonly processLabel?: string;
+	/** True for an attach-device fragment: a device on its way into a guest, not a guest of its own. */
+	readonly fragment?: boolean;
 }
 
 /** Start offsets of every line, to turn offsets into positions without keeping the text. */
@@ -191,12 +204,12 @@ export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = '')
  * make up most of it.
  */
 export function fingerprintOf(summary: GuestSummary): string {
-	const parts: string[] = [summary.hostKey, summary.name ?? '', summary.uuid ?? '', summary.live ? 'live' : '', summary.confinement.kind];
+	const parts: string[] = [summary.hostKey, summary.name ?? '', summary.uuid ?? '', summary.live ? 'live' : '', summary.confinement.kind, summary.processLabel ?? ''];
 	if (summary.confinement.kind === 'level') {
 		parts.push(String(summary.confinement.level.sensitivity), summary.confinement.level.categories.join(','));
 	}
 	for (const disk of summary.disks) {
-		parts.push(`${disk.resourceKey}|${disk.writable ? 'w' : 'r'}${disk.shareable ? 's' : ''}|${disk.targetDev ?? ''}|${disk.deviceLevel?.level ?? ''}|${disk.at.range.start.line}:${disk.at.range.start.character}`);
+		parts.push(`${disk.resourceKey}|${disk.writable ? 'w' : 'r'}${disk.shareable ? 's' : ''}${disk.backingDepth ?? ''}${disk.norelabel ? 'n' : ''}|${disk.targetDev ?? ''}|${disk.deviceLevel?.level ?? ''}|${disk.at.range.start.line}:${disk.at.range.start.character}`);
 	}
 	for (const level of summary.levels) {
 		parts.push(`${level.kind}|${level.level}|${level.at.range.start.line}:${level.at.range.start.character}`);
@@ -205,7 +218,7 @@ export function fingerprintOf(summary: GuestSummary): string {
 }
 
 function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): GuestSummary | null {
-	const domain = doc.domain;
+	const domain = doc.domain ?? doc.fragment;
 	if (!domain) {
 		return null;
 	}
@@ -221,6 +234,7 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gu
 	const levels: LevelUse[] = [];
 	// Without an SELinux seclabel of its own, a guest on an SELinux host gets a dynamic label.
 	let confinement: Confinement = { kind: 'random' };
+	let processLabel: string | undefined;
 	for (const seclabel of doc.seclabels) {
 		const model = seclabel.model?.value;
 		const type = seclabel.type?.value ?? 'dynamic';
@@ -247,6 +261,7 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gu
 				levelSpan: { start: content.start + parsed.start, end: content.start + parsed.end },
 			});
 			confinement = { kind: 'level', level: parsed.clearance };
+			processLabel ??= label.trim();
 		}
 	}
 
@@ -256,8 +271,9 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gu
 		if (use) {
 			disks.push(use);
 		}
+		disks.push(...backingUses(uri, hostKey, disk, place));
 	}
-	return { uri, hostKey, name, uuid, live, disks, levels, confinement };
+	return { uri, hostKey, name, uuid, live, disks, levels, confinement, processLabel, fragment: doc.fragment ? true : undefined };
 }
 
 function diskUse(uri: string, hostKey: string, disk: DiskModel, text: string, place: (span: Span) => PlacedSpan): DiskUse | undefined {
@@ -276,7 +292,41 @@ function diskUse(uri: string, hostKey: string, disk: DiskModel, text: string, pl
 		targetDev: disk.targetDev,
 		at: place(identity.at),
 		deviceLevel: deviceLevelOf(top, text, place),
+		readonly: !!disk.readonly || disk.device === 'cdrom' || undefined,
+		norelabel: layerNoRelabel(top),
 	};
+}
+
+/** The layers below the top of a disk's chain, each a read-only use of its image. */
+function backingUses(uri: string, hostKey: string, disk: DiskModel, place: (span: Span) => PlacedSpan): DiskUse[] {
+	const uses: DiskUse[] = [];
+	for (const layer of disk.layers) {
+		if (layer.depth === 0) {
+			continue;
+		}
+		const identity = resourceOf(layer, hostKey);
+		if (!identity) {
+			continue;
+		}
+		uses.push({
+			uri,
+			resourceKey: identity.key,
+			resource: identity.resource,
+			network: identity.network,
+			writable: false,
+			shareable: false,
+			targetDev: disk.targetDev,
+			at: place(identity.at),
+			backingDepth: layer.depth,
+			norelabel: layerNoRelabel(layer),
+		});
+	}
+	return uses;
+}
+
+/** A device override with relabel='no' on the layer: libvirt leaves that image's label alone. */
+function layerNoRelabel(layer: StorageSource): boolean | undefined {
+	return layer.seclabels.some((seclabel) => isSelinuxModel(seclabel.model?.value) && seclabel.relabel?.value === 'no') || undefined;
 }
 
 interface ResourceIdentity {
@@ -373,6 +423,17 @@ export function sameGuest(a: GuestSummary, b: GuestSummary): boolean {
 	// A shared UUID alone does not make one guest: a config cloned under a new name keeps it, and that
 	// clone writing the original's image is exactly what the cross-guest rules are for.
 	return a.hostKey === b.hostKey && !!a.name && a.name === b.name;
+}
+
+/**
+ * A guest and what it runs as, for messages that tell the user whose disk is at stake:
+ * `'vm1' (running as system_u:system_r:svirt_t:s0:c219,c564)`.
+ */
+export function guestWithLabel(guest: GuestSummary): string {
+	if (!guest.processLabel) {
+		return guestLabel(guest);
+	}
+	return `${guestLabel(guest)} (${guest.live ? 'running as' : 'static label'} ${guest.processLabel})`;
 }
 
 /** A short name for a guest in messages: its domain name, else its file. */

@@ -118,7 +118,8 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	 * level with the old or the new version of this one.
 	 */
 	update(uri: string, doc: SeclabelDocument, hostKey = ''): ReadonlySet<string> {
-		const summary = summarizeGuest(uri, doc, hostKey);
+		// An attach-device fragment is a device on its way into a guest, not a guest of its own.
+		const summary = doc.fragment ? null : summarizeGuest(uri, doc, hostKey);
 		return summary ? this.replace(uri, summary) : this.remove(uri);
 	}
 

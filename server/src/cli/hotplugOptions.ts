@@ -1,0 +1,146 @@
+/**
+ * The CLI's options for hot-plug checks, kept apart from the other options so that the argument
+ * parser can change without touching them: `--connect URI` (read a live host's guests through
+ * virsh), `--attach-to GUEST` (check attach-device fragments as part of a guest) and
+ * `--read-image-labels` (read the images' SELinux and remember-owner attributes). Each one reads
+ * or runs something on the host, so each is off unless given.
+ */
+import * as fs from 'fs';
+import { parseSeclabelText } from '../service/seclabelLanguageService';
+import { summarizeGuest } from '../service/workspace/guestSummary';
+import { imageLabelLookup } from '../service/workspace/imageLabels';
+import { normalizeLocalPath } from '../service/workspace/resourceIdentity';
+import type { AttachTarget, LanguageSettings } from '../service/types';
+import type { WorkspaceIndex } from '../service/workspace/workspaceIndex';
+import { hostGuestUri, readVirshHost, VirshError } from '../node/virshHost';
+import { ImageLabelReadError, readImageLabels } from '../node/imageLabelReader';
+import { readDocumentFile, UnreadableFileError } from '../node/readDocument';
+
+export interface HotplugOptions {
+	/** `--connect URI`: the libvirt host whose guests are read with virsh and checked with the files. */
+	connect?: string;
+	/** `--attach-to GUEST`: a domain XML file, or the name of a guest on the --connect host. */
+	attachTo?: string;
+	/** `--read-image-labels`: read security.selinux and trusted.libvirt.security.* of local images. */
+	readImageLabels?: boolean;
+}
+
+export const HOTPLUG_USAGE = `  --connect URI              also read every guest of a libvirt host through 'virsh -c URI' (list,
+                             dumpxml --inactive, and dumpxml of running guests with the labels
+                             libvirt generated) and check them with the files, as one host
+  --attach-to GUEST          check attach-device fragments (<disk>, <serial>, … roots) as devices of
+                             GUEST: a domain XML file, or a guest name on the --connect host
+  --read-image-labels        read the SELinux label and libvirt's remember-owner attributes
+                             (trusted.libvirt.security.*) of local images, with getfattr`;
+
+/** Consumes one hot-plug option at argv[i]; returns the index of its last argument, or undefined when it is not one. */
+export function parseHotplugOption(flag: string, inline: string | undefined, argv: string[], i: number, options: { hotplug?: HotplugOptions }, fail: (message: string) => never): number | undefined {
+	const value = (): string => {
+		const v = inline ?? argv[i + 1];
+		if (v === undefined || v === '') {
+			fail(`${flag} needs a value`);
+		}
+		return v;
+	};
+	const hotplug = (options.hotplug ??= {});
+	switch (flag) {
+		case '--connect':
+			hotplug.connect = value();
+			return inline === undefined ? i + 1 : i;
+		case '--attach-to':
+			hotplug.attachTo = value();
+			return inline === undefined ? i + 1 : i;
+		case '--read-image-labels':
+			hotplug.readImageLabels = true;
+			return i;
+		default:
+			return undefined;
+	}
+}
+
+export interface HostDocument {
+	readonly path: string;
+	readonly text: string;
+}
+
+/** The guests of the --connect host as documents: each guest's inactive XML, and its live XML when it runs. */
+export async function readHostDocuments(uri: string, onError: (path: string, reason: string) => void): Promise<HostDocument[]> {
+	try {
+		const guests = await readVirshHost(uri);
+		const documents: HostDocument[] = [];
+		for (const guest of guests) {
+			if (guest.inactiveXml) {
+				documents.push({ path: hostGuestUri(uri, guest.name, false), text: guest.inactiveXml });
+			}
+			if (guest.liveXml) {
+				documents.push({ path: hostGuestUri(uri, guest.name, true), text: guest.liveXml });
+			}
+		}
+		return documents;
+	} catch (error) {
+		onError(uri, error instanceof VirshError ? error.message : String(error));
+		return [];
+	}
+}
+
+/**
+ * The guest a fragment is attached to: a file when one exists at that path, else the guest of
+ * that name on the --connect host (its live XML when it runs: attach-device goes to the running guest).
+ */
+export function resolveAttachTarget(given: string, hostDocuments: readonly HostDocument[], connect: string | undefined): AttachTarget | string {
+	if (fs.existsSync(given)) {
+		try {
+			const read = readDocumentFile(given);
+			if (!parseSeclabelText(read.text).domain) {
+				return `--attach-to ${given}: not a libvirt domain XML file`;
+			}
+			return { uri: given, text: read.text };
+		} catch (error) {
+			return `--attach-to ${given}: ${error instanceof UnreadableFileError ? error.message : String(error)}`;
+		}
+	}
+	if (!connect) {
+		return `--attach-to ${given}: no such file (a guest name needs --connect URI)`;
+	}
+	const live = hostDocuments.find((document) => document.path === hostGuestUri(connect, given, true));
+	const inactive = hostDocuments.find((document) => document.path === hostGuestUri(connect, given, false));
+	const found = live ?? inactive;
+	return found ? { uri: found.path, text: found.text } : `--attach-to ${given}: no guest of that name on ${connect}`;
+}
+
+/**
+ * The guest a fragment's `<!-- libvirt-seclabel: attach-to NAME -->` names, among the files and
+ * host guests being checked (the live XML of a running guest first); undefined when none is known.
+ */
+export function directiveTarget(name: string, documents: readonly HostDocument[], index: WorkspaceIndex): AttachTarget | undefined {
+	let best: HostDocument | undefined;
+	let bestLive = false;
+	for (const document of documents) {
+		const guest = index.guest(document.path);
+		if (guest?.name === name && (!best || (guest.live && !bestLive))) {
+			best = document;
+			bestLive = guest.live;
+		}
+	}
+	return best ? { uri: best.path, text: best.text } : undefined;
+}
+
+/** Reads the labels of every local image the indexed documents and the given texts name. */
+export async function readLabelsFor(texts: Iterable<{ path: string; text: string }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
+	const paths = new Set<string>();
+	for (const { path: file, text } of texts) {
+		const doc = parseSeclabelText(text);
+		const summary = summarizeGuest(file, doc, index.hostOf(file));
+		for (const disk of summary?.disks ?? []) {
+			if (!disk.network && disk.resource.startsWith('/')) {
+				paths.add(normalizeLocalPath(disk.resource));
+			}
+		}
+	}
+	try {
+		settings.imageLabels = imageLabelLookup(await readImageLabels(paths));
+	} catch (error) {
+		onError('--read-image-labels', error instanceof ImageLabelReadError ? error.message : String(error));
+	}
+}
+
