@@ -4,7 +4,7 @@
  * came from, whether the host's SELinux policy or the built-in catalogue is used, and the state of
  * the workspace index. The server sends what it works with as `libvirtSeclabel/status`
  * (server/src/status.ts); this file only shows it. The items appear for XML documents whose root
- * element is a libvirt domain, and follow the active editor.
+ * element is a libvirt domain (or an attach-device fragment), and follow the active editor.
  */
 import * as vscode from 'vscode';
 
@@ -43,9 +43,12 @@ export interface StatusItemSnapshot {
 	readonly severity: 'information' | 'warning';
 }
 
-/** A libvirt domain (or status) document: the root element, after the prolog, comments and a DOCTYPE. */
+/**
+ * A document the server checks: a libvirt domain, a status file, or an attach-device fragment
+ * (the roots the README names), by its root element after the prolog, comments and a DOCTYPE.
+ */
 export function isDomainText(text: string): boolean {
-	return /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)\s*)*<(?:domain|domstatus)[\s/>]/.test(text.slice(0, 64 * 1024));
+	return /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)\s*)*<(?:domain|domstatus|disk|serial|console|channel|parallel)[\s/>]/.test(text.slice(0, 64 * 1024));
 }
 
 export function versionText(status: DocumentStatus): { text: string; detail: string } {

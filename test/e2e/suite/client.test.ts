@@ -2,7 +2,8 @@
  * What the VS Code client adds to the server: the rule link of a diagnostic opens the rules
  * reference at the rule's section (a markdown preview with the rule id as fragment), the language
  * status items say which libvirt version's rules apply, where that came from, which SELinux policy
- * and how far the workspace index is, and the items appear only for libvirt domain files.
+ * and how far the workspace index is, and the items appear only for libvirt domain files and
+ * attach-device fragments.
  * (That the preview scrolls to the section and what the Output panel shows is checked in the
  * workbench, test/e2e/workbench.node.test.ts.)
  */
@@ -94,11 +95,15 @@ suite('VS Code client', () => {
 		await statusItems((all) => all.some((item) => item.id === 'libvirtSeclabel.version' && item.detail === 'the default'), 'the default again');
 	});
 
-	test('XML that is not a libvirt domain gets no language status items', async () => {
+	test('XML that is not a libvirt domain or fragment gets no language status items', async () => {
 		await openFixture('good.xml');
 		await statusItems((all) => all.length === 3, 'the items on the domain');
 		const network = await vscode.workspace.openTextDocument({ language: 'xml', content: '<network>\n  <name>default</name>\n</network>\n' });
 		await vscode.window.showTextDocument(network);
 		await statusItems((all) => all.length === 0, 'no items on a <network>');
+		// An attach-device fragment is checked too, so it has the items.
+		const fragment = await vscode.workspace.openTextDocument({ language: 'xml', content: "<disk type='file' device='disk'>\n  <source file='/var/lib/libvirt/images/extra.img'/>\n  <target dev='vdb' bus='virtio'/>\n</disk>\n" });
+		await vscode.window.showTextDocument(fragment);
+		await statusItems((all) => all.length === 3, 'the items on a <disk> fragment');
 	});
 });
