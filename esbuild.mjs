@@ -3,7 +3,9 @@
 import * as esbuild from 'esbuild';
 import { chmodSync } from 'fs';
 
-const production = process.argv.includes('--production');
+// `npm pack` and `npm publish` run `prepare` (the build): the tarball gets the minified bundles
+// without source maps, which its `files` leave out anyway.
+const production = process.argv.includes('--production') || ['pack', 'publish'].includes(process.env.npm_command ?? '');
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production, minify: production, logLevel: 'warning' };
 
 await Promise.all([

@@ -23,6 +23,7 @@ export interface IndexStatus {
 	readonly guests: number;
 	readonly done?: number;
 	readonly total?: number;
+	readonly capped?: boolean;
 }
 export interface StatusParams {
 	readonly index: IndexStatus;
@@ -73,6 +74,9 @@ export function indexText(index: IndexStatus): { text: string; detail: string; b
 	if (index.state === 'indexing') {
 		const files = index.total === undefined ? 'listing XML files' : `${index.done ?? 0}/${index.total} files`;
 		return { text: `indexing ${files}`, detail: `${index.guests} guest${index.guests === 1 ? '' : 's'} so far`, busy: true };
+	}
+	if (index.state === 'indexed' && index.capped) {
+		return { text: `${index.guests} guest${index.guests === 1 ? '' : 's'} indexed (capped)`, detail: 'a limit stopped the scan: raise libvirtSeclabel.index.maxFiles or maxDomains', busy: false };
 	}
 	if (index.state === 'indexed') {
 		return { text: `${index.guests} guest${index.guests === 1 ? '' : 's'} indexed`, detail: 'for the cross-guest checks', busy: false };
@@ -139,6 +143,7 @@ export class LanguageStatus implements vscode.Disposable {
 		items.index.text = index.text;
 		items.index.detail = index.detail;
 		items.index.busy = index.busy;
+		items.index.severity = this.index.capped ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
 	}
 
 	private createItems(): NonNullable<LanguageStatus['items']> {

@@ -9,7 +9,6 @@
  *   of the guest NAME of the workspace or the host (or a file, relative to the fragment).
  * Nothing runs and nothing is read unless the user turned it on; nothing is written.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
@@ -23,6 +22,7 @@ import { imageLabelLookup, type ImageLabel } from './service/workspace/imageLabe
 import type { WorkspaceIndex } from './service/workspace/workspaceIndex';
 import { readImageLabels } from './node/imageLabelReader';
 import { readVirshHost } from './node/virshHost';
+import { decodeBytes, readRegularFileSync } from './node/readDocument';
 
 export const REFRESH_HOST_COMMAND = 'libvirtSeclabel.refreshHost';
 /** How often a connected host is read again. */
@@ -237,11 +237,8 @@ export class HotplugSupport {
 		try {
 			const file = fileURLToPath(uri);
 			// Only a guest the index already read from the workspace, or a sibling domain file, of a sane size.
-			const stat = fs.statSync(file);
-			if (!stat.isFile() || stat.size > 8 * 1024 * 1024) {
-				return undefined;
-			}
-			const text = fs.readFileSync(file, 'utf8');
+			// The shared reader: a regular file on a real file system only (a /proc/kmsg named here would block for ever).
+			const { text } = decodeBytes(readRegularFileSync(file, { maxBytes: 8 * 1024 * 1024 }));
 			return parseSeclabelText(text).domain ? text : undefined;
 		} catch {
 			return undefined;

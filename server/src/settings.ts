@@ -15,6 +15,7 @@ export interface ClientSettings {
 	rules?: Record<string, string>;
 	selinuxRoot?: string;
 	extraDomainDirs?: string[];
+	index?: { maxFiles?: number; maxDomains?: number };
 	/** A libvirt connection URI whose guests join the index (hotplugServer.ts); empty is off. */
 	connect?: string;
 	/** Read the SELinux and remember-owner attributes of local images (hotplugServer.ts). */
@@ -37,6 +38,21 @@ export interface ReadSettings extends LanguageSettings {
 export function readExtraDomainDirs(client: ClientSettings | undefined | null): string[] {
 	const dirs = client && typeof client === 'object' && Array.isArray(client.extraDomainDirs) ? client.extraDomainDirs : [];
 	return [...new Set(dirs.filter((dir): dir is string => typeof dir === 'string' && dir.startsWith('/')).map((dir) => dir.replace(/\/+$/, '') || '/'))];
+}
+
+/** Bounds on the workspace index: XML files looked at per scan, and domains kept from disk. */
+export interface IndexLimits {
+	readonly maxFiles: number;
+	readonly maxDomains: number;
+}
+
+export const DEFAULT_INDEX_LIMITS: IndexLimits = { maxFiles: 50_000, maxDomains: 5_000 };
+
+/** `libvirtSeclabel.index.maxFiles` / `.maxDomains`: positive integers, else the defaults. */
+export function readIndexLimits(client: ClientSettings | undefined | null): IndexLimits {
+	const index = client && typeof client === 'object' && client.index && typeof client.index === 'object' ? client.index : {};
+	const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback);
+	return { maxFiles: positive(index.maxFiles, DEFAULT_INDEX_LIMITS.maxFiles), maxDomains: positive(index.maxDomains, DEFAULT_INDEX_LIMITS.maxDomains) };
 }
 
 export function readSettings(client: ClientSettings | undefined | null): ReadSettings {

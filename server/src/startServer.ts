@@ -11,7 +11,7 @@ import { getSeclabelLanguageService } from './service/seclabelLanguageService';
 import type { SeclabelDocument } from './service/parser/seclabelModel';
 import { FIX_ALL_KIND } from './service/features/codeActions';
 import type { LanguageSettings } from './service/types';
-import { readExtraDomainDirs, readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
+import { readExtraDomainDirs, readIndexLimits, readSettings, SETTINGS_SECTION, type ClientSettings } from './settings';
 import { WorkspaceIndexer } from './workspaceIndexer';
 import { DiagnosticsPublisher } from './diagnosticsPublisher';
 import type { ServerRuntime } from './node/runtime';
@@ -36,16 +36,17 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	const indexer = new WorkspaceIndexer(connection, documents, {
 		parse,
 		revalidate: (uri) => scheduleValidation(uri),
-		indexing: (event) => event.phase === 'start' ? status.indexStarted() : event.phase === 'files' ? status.indexProgress(event.done, event.total) : status.indexFinished(event.files),
-		async extraDomainDirs() {
-			if (!canPullConfiguration) {
-				return readExtraDomainDirs(initializationSettings);
+		indexing: (event) => event.phase === 'start' ? status.indexStarted() : event.phase === 'files' ? status.indexProgress(event.done, event.total) : status.indexFinished(event.files, event.capped),
+		async indexSettings() {
+			let client = initializationSettings;
+			if (canPullConfiguration) {
+				try {
+					client = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+				} catch {
+					client = initializationSettings;
+				}
 			}
-			try {
-				return readExtraDomainDirs(await connection.workspace.getConfiguration({ section: SETTINGS_SECTION }));
-			} catch {
-				return readExtraDomainDirs(initializationSettings);
-			}
+			return { extraDomainDirs: readExtraDomainDirs(client), ...readIndexLimits(client) };
 		},
 	});
 
@@ -185,7 +186,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	connection.onInitialized(() => {
 		if (supportsWorkspaceFolders) {
 			connection.workspace.onDidChangeWorkspaceFolders((event) => {
-				void indexer.foldersChanged(event);
+				void indexer.foldersChanged(event).catch((error) => connection.console.error(`Indexing the new workspace folders failed: ${error instanceof Error ? error.stack : String(error)}`));
 			});
 		}
 		void indexer.start().catch((error) => connection.console.error(`Indexing the workspace failed: ${error instanceof Error ? error.stack : String(error)}`));
@@ -199,15 +200,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	});
 
 	connection.onDidChangeWatchedFiles((params) => {
-		void indexer.watchedFilesChanged(params).then(() => status.indexChanged());
+		void indexer.watchedFilesChanged(params).then(() => status.indexChanged(), (error) => connection.console.error(`Reading changed files failed: ${error instanceof Error ? error.stack : String(error)}`));
 	});
+	connection.onShutdown(() => indexer.stop());
 
 	connection.onDidChangeConfiguration((change) => {
 		settingsByUri.clear();
 		if (!canPullConfiguration && change.settings) {
 			initializationSettings = change.settings[SETTINGS_SECTION] ?? initializationSettings;
 		}
-		void indexer.settingsChanged();
+		void indexer.settingsChanged().catch((error) => connection.console.error(`Indexing after a settings change failed: ${error instanceof Error ? error.stack : String(error)}`));
 		void readConnectSetting();
 		for (const document of documents.all()) {
 			scheduleValidation(document.uri);
@@ -221,7 +223,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		status.documentClosed(event.document.uri);
 		publisher.forget(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
-		void indexer.documentClosed(event.document.uri);
+		void indexer.documentClosed(event.document.uri).catch((error) => connection.console.error(`Indexing a closed file failed: ${error instanceof Error ? error.stack : String(error)}`));
 	});
 
 	/**

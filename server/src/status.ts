@@ -40,6 +40,8 @@ export interface IndexStatus {
 	/** While indexing: XML files looked at so far, and how many there are (once they are listed). */
 	readonly done?: number;
 	readonly total?: number;
+	/** The last scan stopped at libvirtSeclabel.index.maxFiles or maxDomains: guests may be missing. */
+	readonly capped?: boolean;
 }
 
 export interface StatusParams {
@@ -160,18 +162,19 @@ export class StatusReporter {
 		}
 	}
 
-	indexFinished(files: number | undefined): void {
+	indexFinished(files: number | undefined, capped = false): void {
 		const guests = this.guestCount();
-		this.index = { state: 'indexed', guests };
+		this.index = capped ? { state: 'indexed', guests, capped } : { state: 'indexed', guests };
 		const seen = files === undefined ? '' : ` from ${files} XML file${files === 1 ? '' : 's'}${files > guests ? ` (the others are not libvirt domains, or could not be read)` : ''}`;
-		this.connection.console.log(`Indexed ${guests} guest${guests === 1 ? '' : 's'}${seen} in ${this.now() - this.indexStartedAt} ms.`);
+		const cut = capped ? ' It stopped at a limit (libvirtSeclabel.index.maxFiles or maxDomains), so guests may be missing.' : '';
+		this.connection.console.log(`Indexed ${guests} guest${guests === 1 ? '' : 's'}${seen} in ${this.now() - this.indexStartedAt} ms.${cut}`);
 		this.send({ index: this.index });
 	}
 
 	/** The index changed outside a scan (a file event, an edited document): sends the new guest count. */
 	indexChanged(): void {
 		if (this.index.state === 'indexed' && this.guestCount() !== this.index.guests) {
-			this.index = { state: 'indexed', guests: this.guestCount() };
+			this.index = { ...this.index, guests: this.guestCount() };
 			this.send({ index: this.index });
 		}
 	}

@@ -11,9 +11,12 @@
  * 3. devices by kind (disks, then parallel, serial, console and channel ports), each in document
  *    order; in a disk the top `<source>` before its backing chain, whatever the document order; in a
  *    character device the `<source>` count before its seclabels; in each seclabel the duplicate
- *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks;
- * 4. validation after everything is parsed: disks before character devices, and in a vhost-user
- *    disk the readonly/shareable/transient check before the seclabel cross-check.
+ *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks; a
+ *    backing store's type, format and source before the seclabels of that layer;
+ * 4. the console compatibility step (a second serial console), then validation after everything
+ *    is parsed: disks before character devices, and in a vhost-user disk the
+ *    readonly/shareable/transient check before the seclabel cross-check, and a character
+ *    device's missing path before its seclabel cross-check.
  *
  * One step differs by version: libvirt 7.0.0 walks a character device's children in document
  * order, parsing each `<source>`'s seclabels as it meets them and refusing an extra `<source>`
@@ -28,7 +31,7 @@ import { NEWEST_VERSION, parseVersion, since, XML_PROP_PARSING } from '../../ser
 const DOMAIN_SECLABEL_RULES = ['seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'model-none-type', 'label-missing', 'imagelabel-missing', 'duplicate-model'];
 const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
 const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'labelskip-invalid', 'device-label-relabel-no', 'device-relabel-without-label'];
-const VALIDATION_RULES = ['vhostuser-disk-flags', 'device-override-needs-relabel'];
+const VALIDATION_RULES = ['vhostuser-disk-flags', 'chardev-source-path-missing', 'device-override-needs-relabel'];
 const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
 
 function contains(element: XmlElement, offset: number): boolean {
@@ -66,6 +69,12 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return undefined;
 	}
 	const seclabel = deviceSeclabelAt(doc, offset);
+	if (code === 'storage-source-invalid') {
+		// Checked when the parser reaches that layer, before the layer's own seclabels.
+		const disk = doc.disks.find((candidate) => candidate.element === device);
+		const layer = disk ? [...disk.layers].reverse().find((candidate) => contains(candidate.container, offset)) : undefined;
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, layer ? layer.depth : 0, -1, 0];
+	}
 	// A disk type libvirt does not know stops it before anything inside the disk.
 	if (code === 'vhostuser-disk-unsupported') {
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -2, 0, 0];
@@ -85,6 +94,10 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 			return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, seclabel.element.parent?.start ?? 0, siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
 		}
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, depthOf(seclabel), siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
+	}
+	if (code === 'console-serial-not-first') {
+		// The console compatibility step runs after parsing and before validation.
+		return [3, -1, device.start];
 	}
 	if (VALIDATION_RULES.includes(code)) {
 		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(code), depthOf(seclabel), seclabel ? seclabel.element.start : 0];

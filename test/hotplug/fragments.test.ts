@@ -64,7 +64,9 @@ test('inside its guest: an override under a domain label that relabels nothing i
 	const fragment = "<disk type='file' device='disk'>\n  <source file='/var/lib/libvirt/images/new.img'>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n  <target dev='vdb'/>\n</disk>\n";
 	assert.deepEqual(codes(fragment), [], 'without the guest the rule cannot know');
 	const target = { uri: 'file:///guests/vm2.xml', text: GUEST_STATIC_NO_RELABEL };
-	const findings = computeFindings(parseSeclabelText(fragment), { attachTarget: target });
+	// From 12.9.0 a bare relabel='no' override under a non-relabelling domain label is accepted; 11.3.0 refuses it.
+	assert.deepEqual(computeFindings(parseSeclabelText(fragment), { attachTarget: target, libvirtVersion: '12.9.0' }).map((finding) => finding.rule.id), ['static-relabel-no-prelabel']);
+	const findings = computeFindings(parseSeclabelText(fragment), { attachTarget: target, libvirtVersion: '11.3.0' });
 	// The guest labels nothing, so the attached image must be labelled beforehand too (with the guest's level in the chcon command).
 	assert.deepEqual(findings.map((finding) => [finding.rule.id, fragment.slice(finding.span.start, finding.span.end)]), [
 		['static-relabel-no-prelabel', '/var/lib/libvirt/images/new.img'],

@@ -123,6 +123,19 @@ test('without a version setting the default applies; without a readable policy t
 	}
 });
 
+test('an index cut short by libvirtSeclabel.index.maxDomains says so', async () => {
+	const { folder } = workspace();
+	const session = await start(folder, { index: { maxDomains: 1 } }, { libvirtSeclabelStatus: true });
+	try {
+		const indexed = await session.status((params) => params.index.state === 'indexed', 'with the index done');
+		assert.deepEqual(indexed.index, { state: 'indexed', guests: 1, capped: true });
+		assert.ok(session.logs.some((line) => /^Indexed 1 guest .* It stopped at a limit/.test(line)), session.logs.join('\n'));
+	} finally {
+		await session.stop();
+		fs.rmSync(folder, { recursive: true, force: true });
+	}
+});
+
 test('auto takes the version virsh --version prints', async () => {
 	const virsh = spawnSync('virsh', ['--version'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
 	assert.equal(virsh.status, 0, `virsh is not available: install Debian's libvirt-clients (apt-get install libvirt-clients)`);

@@ -238,6 +238,15 @@ test('renaming a finished tag replaces only its name, each valid name once', () 
 	assert.equal(replaced(seclabel.cursor, seclabel.items[0]), 'seclabel');
 });
 
+test('the NVRAM and a data store source offer override snippets from the releases that read them', () => {
+	const nvram = domain('', '').replace('</os>', "  <nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/g.fd'>|</source></nvram>\n  </os>");
+	assert.deepEqual(labels(completionsAt(nvram, { libvirtVersion: '9.0.0' })), ["seclabel relabel='no'", 'seclabel with label']);
+	assert.deepEqual(labels(completionsAt(nvram, { libvirtVersion: '7.0.0' })), []);
+	const dataStore = domain('', disk('<dataStore type=\'file\'><format type=\'raw\'/><source file=\'/d.img\'>|</source></dataStore>'));
+	assert.deepEqual(labels(completionsAt(dataStore, { libvirtVersion: '11.3.0' })), ["seclabel relabel='no'", 'seclabel with label']);
+	assert.deepEqual(labels(completionsAt(dataStore, { libvirtVersion: '9.0.0' })), []);
+});
+
 test('character devices: override snippets only in the source of types libvirt labels', () => {
 	const file = completionsAt(domain('', "    <serial type='file'>\n      <source path='/var/log/guest.log'>|</source>\n    </serial>"));
 	assert.deepEqual(labels(file), ["seclabel relabel='no'", 'seclabel with label']);

@@ -25,39 +25,6 @@ export interface HotplugOptions {
 	readImageLabels?: boolean;
 }
 
-export const HOTPLUG_USAGE = `  --connect URI              also read every guest of a libvirt host through 'virsh -c URI' (list,
-                             dumpxml --inactive, and dumpxml of running guests with the labels
-                             libvirt generated) and check them with the files, as one host
-  --attach-to GUEST          check attach-device fragments (<disk>, <serial>, … roots) as devices of
-                             GUEST: a domain XML file, or a guest name on the --connect host
-  --read-image-labels        read the SELinux label and libvirt's remember-owner attributes
-                             (trusted.libvirt.security.*) of local images, with getfattr`;
-
-/** Consumes one hot-plug option at argv[i]; returns the index of its last argument, or undefined when it is not one. */
-export function parseHotplugOption(flag: string, inline: string | undefined, argv: string[], i: number, options: { hotplug?: HotplugOptions }, fail: (message: string) => never): number | undefined {
-	const value = (): string => {
-		const v = inline ?? argv[i + 1];
-		if (v === undefined || v === '') {
-			fail(`${flag} needs a value`);
-		}
-		return v;
-	};
-	const hotplug = (options.hotplug ??= {});
-	switch (flag) {
-		case '--connect':
-			hotplug.connect = value();
-			return inline === undefined ? i + 1 : i;
-		case '--attach-to':
-			hotplug.attachTo = value();
-			return inline === undefined ? i + 1 : i;
-		case '--read-image-labels':
-			hotplug.readImageLabels = true;
-			return i;
-		default:
-			return undefined;
-	}
-}
-
 export interface HostDocument {
 	readonly path: string;
 	readonly text: string;

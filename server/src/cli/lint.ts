@@ -1,68 +1,32 @@
 /**
  * `libvirt-seclabel-lint`: the same checks as the editor, over files and directories, for
  * terminals and CI. Prints text (like a compiler), JSON (the contract in the README) or SARIF 2.1.0.
+ * This file is the checking core and `main`; the options are in options.ts, the files (raw names,
+ * standard input) in files.ts, the text and SARIF output in textFormat.ts and sarif.ts.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
-import { computeFindings, type RuleFinding } from '../service/features/findings';
+import { computeFindings, resolveSettings, type RuleFinding } from '../service/features/findings';
+import { formatLibxmlError, type LibxmlError } from '../service/parser/libxmlErrors';
 import { allRules } from '../service/rules';
 import { workspaceRules } from '../service/rules/workspaceRules';
 import { defaultSeverity } from '../service/rules/rule';
-import type { DriverName, HostSecurityModel, LanguageSettings, RuleSetting, SeverityName, Stage } from '../service/types';
-import { KNOWN_VERSIONS, NEWEST_VERSION, parseVersion } from '../service/version';
-import { readDocumentFile, UnreadableFileError } from '../node/readDocument';
+import type { LanguageSettings, SeverityName, Stage } from '../service/types';
+import { decodeBytes, readDocumentFile, type ReadResult } from '../node/readDocument';
 import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
-import { listXmlFiles } from '../node/workspaceScanner';
 import { attachToDirective } from '../service/features/attachTarget';
-import { directiveTarget, HOTPLUG_USAGE, parseHotplugOption, readHostDocuments, readLabelsFor, resolveAttachTarget, type HotplugOptions } from './hotplugOptions';
+import { directiveTarget, readHostDocuments, readLabelsFor, resolveAttachTarget } from './hotplugOptions';
+import { collectInputFiles, describeFsError, isUtf8Name, readStdinBytes, type InputFile } from './files';
+import { parseArguments, STDIN_NAME, USAGE, UsageError, type LintOptions } from './options';
+import { formatSarif } from './sarif';
+import { cutLongWords, escapeControls, formatText } from './textFormat';
 
-export const USAGE = `Usage: libvirt-seclabel-lint [options] PATH...
-
-Checks the security labels (<seclabel>, <shareable/>, <readonly/>) of libvirt domain XML files.
-Directories are searched recursively for *.xml files (not inside .git, node_modules, .hg or .svn);
-files that are not libvirt domains are skipped.
-
-Options:
-  --format text|json|sarif   output format (default: text)
-  --libvirt-version X.Y.Z    the libvirt version whose rules apply, or 'auto' to ask virsh
-                             (default: ${NEWEST_VERSION}; known: ${KNOWN_VERSIONS.join(', ')})
-  --host-security-model M    the host's primary security driver: selinux (default), apparmor or none
-  --driver qemu|test         whose define-time checks apply: a QEMU host (default), or libvirt's
-                             test driver (test:///default), which has no QEMU checks and no default model
-  --selinux-root DIR         the SELinux policy directory to read default contexts, translations and
-                             names from (default: /etc/selinux); without one the built-in catalogue
-                             of the Fedora/RHEL and reference policies applies
-  --per-host                 each PATH is one host (e.g. one collected /etc/libvirt/qemu per host):
-                             MCS levels and local images (files, block devices, pool volumes) are
-                             compared only between guests of the same PATH, network disks across all
-                             of them; a file named directly is a host of its own
-  --rule ID=LEVEL            report rule ID as error, warning, information or hint, or not at all
-                             (off); repeatable; the ids are the codes in the output and in docs/rules.md
-${HOTPLUG_USAGE}
-  --help                     show this help
-  --version                  show the version
-
-All files are read before any is checked, so that a guest is checked against the others: the same
-writable image in two guests, shareable on one side only, and colliding MCS levels are reported in
-both files, with a related entry pointing at the other. Without --per-host all PATHs are one host.
-
-Exit status: 0 when no diagnostic is an error, 1 when one is, 2 on a usage error or an unreadable path.`;
-
-export interface LintOptions {
-	format: 'text' | 'json' | 'sarif';
-	settings: LanguageSettings;
-	paths: string[];
-	/** Each path argument is one host: local images and levels are compared within it only. */
-	perHost?: boolean;
-	/** Where the host's SELinux policy is read from (default /etc/selinux). */
-	selinuxRoot?: string;
-	/** --connect, --attach-to, --read-image-labels (cli/hotplugOptions.ts). */
-	hotplug?: HotplugOptions;
-}
+export { OPTIONS, parseArguments, USAGE, UsageError, type LintOptions } from './options';
+export { formatText } from './textFormat';
+export { formatSarif } from './sarif';
 
 export interface JsonPosition { line: number; character: number }
 export interface JsonRange { start: JsonPosition; end: JsonPosition }
@@ -75,127 +39,16 @@ export interface JsonDiagnostic {
 	range: JsonRange;
 	related: { path: string; range: JsonRange; message: string }[];
 }
-export interface JsonFile { path: string; diagnostics: JsonDiagnostic[] }
+export interface JsonFile {
+	path: string;
+	/** The name's raw bytes in base64, only when the name is not UTF-8 (`path` then shows each bad byte as `\xHH`). */
+	pathBytes?: string;
+	diagnostics: JsonDiagnostic[];
+}
 export interface JsonReport { version: 1; files: JsonFile[] }
-
-export class UsageError extends Error {}
 
 /** The rules reported in a --connect host's own guests: the cross-guest and on-disk ones. */
 const HOST_RULES = new Set(workspaceRules.map((rule) => rule.id));
-
-export function parseArguments(argv: string[]): LintOptions | 'help' | 'version' {
-	const options: LintOptions = { format: 'text', settings: {}, paths: [] };
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-		const value = (): string => {
-			const v = inline ?? argv[++i];
-			if (v === undefined) {
-				throw new UsageError(`${flag} needs a value`);
-			}
-			return v;
-		};
-		switch (flag) {
-			case '--help': case '-h': return 'help';
-			case '--version': return 'version';
-			case '--format': {
-				const format = value();
-				if (format !== 'text' && format !== 'json' && format !== 'sarif') {
-					throw new UsageError(`unknown format '${format}': use text, json or sarif`);
-				}
-				options.format = format;
-				break;
-			}
-			case '--libvirt-version': {
-				const version = value();
-				if (version !== 'auto' && !parseVersion(version)) {
-					throw new UsageError(`'${version}' is not a version: use X.Y.Z or auto`);
-				}
-				options.settings.libvirtVersion = version;
-				break;
-			}
-			case '--host-security-model': {
-				const model = value();
-				if (model !== 'selinux' && model !== 'apparmor' && model !== 'none') {
-					throw new UsageError(`unknown host security model '${model}': use selinux, apparmor or none`);
-				}
-				options.settings.hostSecurityModel = model as HostSecurityModel;
-				break;
-			}
-			case '--driver': {
-				const driver = value();
-				if (driver !== 'qemu' && driver !== 'test') {
-					throw new UsageError(`unknown driver '${driver}': use qemu or test`);
-				}
-				options.settings.driver = driver as DriverName;
-				break;
-			}
-			case '--selinux-root':
-				options.selinuxRoot = value();
-				break;
-			case '--per-host':
-				options.perHost = true;
-				break;
-			case '--rule': {
-				const setting = value();
-				const [id, level] = setting.split('=', 2);
-				if (!allRules.some((rule) => rule.id === id)) {
-					throw new UsageError(`unknown rule '${id}' in --rule ${setting}: the ids are the codes in docs/rules.md`);
-				}
-				if (!['off', 'error', 'warning', 'information', 'hint'].includes(level)) {
-					throw new UsageError(`--rule ${setting}: use ${id}=off, error, warning, information or hint`);
-				}
-				options.settings.rules = { ...options.settings.rules, [id]: level as RuleSetting };
-				break;
-			}
-			case '--':
-				options.paths.push(...argv.slice(i + 1));
-				i = argv.length;
-				break;
-			default: {
-				const last = parseHotplugOption(flag, inline, argv, i, options, (message) => { throw new UsageError(message); });
-				if (last !== undefined) {
-					i = last;
-					break;
-				}
-				if (arg.startsWith('-') && arg !== '-') {
-					throw new UsageError(`unknown option '${arg}'`);
-				}
-				options.paths.push(arg);
-			}
-		}
-	}
-	if (options.paths.length === 0 && !options.hotplug?.connect) {
-		throw new UsageError('no PATH given');
-	}
-	return options;
-}
-
-/**
- * Files to check, in a stable order: named files as given, directories searched for *.xml (the
- * same walk the server's workspace index uses). `root` is the PATH a file came from (its host
- * with --per-host).
- */
-export async function collectFiles(paths: string[], onUnreadable: (path: string, reason: string) => void): Promise<{ file: string; named: boolean; root: string }[]> {
-	const files: { file: string; named: boolean; root: string }[] = [];
-	for (const given of paths) {
-		let stat: fs.Stats;
-		try {
-			stat = fs.statSync(given);
-		} catch (error) {
-			onUnreadable(given, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : String((error as Error).message));
-			continue;
-		}
-		if (!stat.isDirectory()) {
-			files.push({ file: given, named: true, root: given });
-			continue;
-		}
-		for (const file of await listXmlFiles([given], { limit: Infinity, onUnreadable })) {
-			files.push({ file, named: false, root: given });
-		}
-	}
-	return files;
-}
 
 function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath: string): JsonDiagnostic {
 	const range = (start: number, end: number): JsonRange => ({ start: document.positionAt(start), end: document.positionAt(end) });
@@ -203,17 +56,17 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 		code: finding.rule.id,
 		stage: finding.stage,
 		severity: finding.severity,
-		message: finding.message,
+		message: cutLongWords(finding.message),
 		range: range(finding.span.start, finding.span.end),
 		related: (finding.related ?? []).map((related) => {
 			if (!related.uri) {
-				return { path: filePath, range: range(related.span.start, related.span.end), message: related.message };
+				return { path: filePath, range: range(related.span.start, related.span.end), message: cutLongWords(related.message) };
 			}
 			if (related.range) {
-				return { path: related.uri, range: { start: { ...related.range.start }, end: { ...related.range.end } }, message: related.message };
+				return { path: related.uri, range: { start: { ...related.range.start }, end: { ...related.range.end } }, message: cutLongWords(related.message) };
 			}
 			const other = TextDocument.create(related.uri, 'xml', 0, related.text ?? '');
-			return { path: related.uri, range: { start: other.positionAt(related.span.start), end: other.positionAt(related.span.end) }, message: related.message };
+			return { path: related.uri, range: { start: other.positionAt(related.span.start), end: other.positionAt(related.span.end) }, message: cutLongWords(related.message) };
 		}),
 	};
 	if (finding.libvirtMessage) {
@@ -223,7 +76,7 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 }
 
 /** Checks one text as a file; `named` files get a diagnostic when they are not XML at all. */
-export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string }): JsonFile {
+export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string; libxml2?: LibxmlError }): JsonFile {
 	const document = TextDocument.create(filePath, 'xml', 0, text);
 	const doc = parseSeclabelText(text);
 	const diagnostics = computeFindings(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
@@ -231,46 +84,63 @@ export function lintText(text: string, filePath: string, settings: LanguageSetti
 		const at = document.positionAt(encodingProblem.offset);
 		const rule = allRules.find((candidate) => candidate.id === 'xml-not-well-formed')!;
 		diagnostics.unshift({ code: rule.id, stage: 'define', severity: (settings.rules?.[rule.id] as SeverityName | undefined) ?? defaultSeverity(rule), message: encodingProblem.message, range: { start: at, end: document.positionAt(encodingProblem.offset + 1) }, related: [] });
+		if (encodingProblem.libxml2) {
+			diagnostics[0].libvirtMessage = formatLibxmlError(encodingProblem.libxml2, resolveSettings(settings).version);
+		}
 	}
 	return { path: filePath, diagnostics };
 }
 
-export interface LintOutcome { report: JsonReport; unreadable: { path: string; reason: string }[] }
+export interface LintOutcome {
+	report: JsonReport;
+	unreadable: { path: string; reason: string }[];
+	/** The raw bytes of every file name in the report, for output that can carry them (SARIF URIs). */
+	rawNames: Map<string, Buffer>;
+}
 
-export async function lint(options: LintOptions): Promise<LintOutcome> {
+export interface LintIo {
+	/** Standard input's bytes, for the PATH '-' (default: process.stdin). */
+	readStdin?: () => Promise<Buffer>;
+}
+
+export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintOutcome> {
 	const settings = { ...options.settings };
 	settings.policy ??= readSelinuxPolicy(path.resolve(options.selinuxRoot ?? DEFAULT_SELINUX_ROOT));
 	if (settings.libvirtVersion === 'auto') {
 		settings.libvirtVersion = await detectLibvirtVersion();
 	}
 	const unreadable: { path: string; reason: string }[] = [];
-	const files = await collectFiles(options.paths, (p, reason) => unreadable.push({ path: p, reason }));
+	const stdinName = options.stdinFilename ?? STDIN_NAME;
+	const files = await collectInputFiles(options.paths, options.rawPaths, stdinName, (p, reason) => unreadable.push({ path: p, reason }));
 	const report: JsonReport = { version: 1, files: [] };
+	const rawNames = new Map<string, Buffer>();
 	// First every guest goes into the index, then each file is checked against the others. The
 	// index keeps summaries, not trees, so only the texts stay in memory between the two passes.
 	const workspace = new WorkspaceIndex();
-	const readFiles: { file: string; named: boolean; read: ReturnType<typeof readDocumentFile>; host?: boolean }[] = [];
-	for (const { file, named, root } of files) {
-		let read;
+	const readFiles: { file: InputFile; read: ReadResult; host?: boolean }[] = [];
+	for (const file of files) {
+		let read: ReadResult;
 		try {
-			read = readDocumentFile(file);
+			read = file.raw ? readDocumentFile(file.raw) : decodeBytes(await (io.readStdin ?? readStdinBytes)());
 		} catch (error) {
-			unreadable.push({ path: file, reason: error instanceof UnreadableFileError ? error.message : String(error) });
+			unreadable.push({ path: file.name, reason: describeFsError(error) });
 			continue;
 		}
-		readFiles.push({ file, named, read });
-		workspace.update(file, parseSeclabelText(read.text), options.perHost ? root : '');
+		readFiles.push({ file, read });
+		rawNames.set(file.name, file.raw ?? Buffer.from(file.name, 'utf8'));
+		workspace.update(file.name, parseSeclabelText(read.text), options.perHost ? file.root : '');
 	}
 	const hotplug = options.hotplug ?? {};
 	if (hotplug.connect) {
 		// The host's guests join the one host the files describe (or, with --per-host, a host of their own).
 		for (const guest of await readHostDocuments(hotplug.connect, (p, reason) => unreadable.push({ path: p, reason }))) {
-			readFiles.push({ file: guest.path, named: true, read: { text: guest.text }, host: true });
+			readFiles.push({ file: { name: guest.path, named: true, root: hotplug.connect }, read: { text: guest.text }, host: true });
 			workspace.update(guest.path, parseSeclabelText(guest.text), options.perHost ? hotplug.connect : '');
 		}
 	}
+	const documents = readFiles.map(({ file, read }) => ({ path: file.name, text: read.text }));
 	if (hotplug.attachTo) {
-		const target = resolveAttachTarget(hotplug.attachTo, readFiles.map(({ file, read }) => ({ path: file, text: read.text })), hotplug.connect);
+		const target = resolveAttachTarget(hotplug.attachTo, documents, hotplug.connect);
 		if (typeof target === 'string') {
 			unreadable.push({ path: hotplug.attachTo, reason: target.replace(/^--attach-to [^:]*: /, '') });
 		} else {
@@ -278,14 +148,13 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 		}
 	}
 	if (hotplug.readImageLabels) {
-		await readLabelsFor(readFiles.map(({ file, read }) => ({ path: file, text: read.text })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
+		await readLabelsFor(documents, workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
 	}
-	const documents = readFiles.map(({ file, read }) => ({ path: file, text: read.text }));
-	for (const { file, named, read, host } of readFiles) {
+	for (const { file, read, host } of readFiles) {
 		const parsedDoc = parseSeclabelText(read.text);
 		const directive = !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
 		const attachTarget = directive ? directiveTarget(directive, documents, workspace) : undefined;
-		const result = lintText(read.text, file, { ...settings, workspace, documentUri: file, ...(attachTarget ? { attachTarget } : {}) }, named, read.encodingProblem);
+		const result = lintText(read.text, file.name, { ...settings, workspace, documentUri: file.name, ...(attachTarget ? { attachTarget } : {}) }, file.named, read.encodingProblem);
 		if (host) {
 			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.
 			result.diagnostics = result.diagnostics.filter((diagnostic) => HOST_RULES.has(diagnostic.code));
@@ -293,76 +162,25 @@ export async function lint(options: LintOptions): Promise<LintOutcome> {
 				continue;
 			}
 		}
-		if (named || result.diagnostics.length > 0 || parseSeclabelText(read.text).domain || parseSeclabelText(read.text).fragment) {
-			report.files.push(result);
+		if (file.named || result.diagnostics.length > 0 || parsedDoc.domain || parsedDoc.fragment) {
+			report.files.push(file.raw && !isUtf8Name(file.raw) ? { path: result.path, pathBytes: file.raw.toString('base64'), diagnostics: result.diagnostics } : result);
 		}
 	}
-	return { report, unreadable };
+	return { report, unreadable, rawNames };
 }
 
-export function formatText(report: JsonReport): string {
-	const lines: string[] = [];
-	for (const file of report.files) {
-		for (const d of file.diagnostics) {
-			const head = d.libvirtMessage ?? d.message;
-			lines.push(`${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity}: ${head} [${d.code}]`);
-			lines.push(`    ${d.stage === 'define' ? 'refused by libvirt' : d.stage === 'start' ? 'fails at start' : d.stage === 'ignored' ? 'ignored by libvirt' : 'advice'}: ${d.libvirtMessage ? d.message : ''}`.replace(/: $/, ''));
-			for (const related of d.related) {
-				lines.push(`    ${related.path}:${related.range.start.line + 1}:${related.range.start.character + 1}: note: ${related.message}`);
-			}
-		}
-	}
-	return lines.length ? `${lines.join('\n')}\n` : '';
+export interface MainIo extends LintIo {
+	/** The raw bytes of argv, when known (see files.ts rawArguments): names that are not UTF-8 survive. */
+	rawArgv?: readonly Buffer[];
 }
 
-const SARIF_LEVEL: Record<SeverityName, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-
-export function formatSarif(report: JsonReport, version: string): string {
-	const used = new Set(report.files.flatMap((f) => f.diagnostics.map((d) => d.code)));
-	const rules = allRules.filter((rule) => used.has(rule.id));
-	const region = (range: JsonRange) => ({
-		startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1,
-	});
-	const uri = (p: string) => p.split(path.sep).map(encodeURIComponent).join('/');
-	const sarif = {
-		$schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-		version: '2.1.0',
-		runs: [{
-			tool: {
-				driver: {
-					name: 'libvirt-seclabel-lint',
-					version,
-					rules: rules.map((rule) => ({
-						id: rule.id,
-						shortDescription: { text: rule.title },
-						fullDescription: { text: rule.description },
-						defaultConfiguration: { level: SARIF_LEVEL[defaultSeverity(rule)] },
-						properties: { stage: rule.stage, scope: rule.scope },
-					})),
-				},
-			},
-			columnKind: 'utf16CodeUnits',
-			results: report.files.flatMap((file) => file.diagnostics.map((d) => ({
-				ruleId: d.code,
-				ruleIndex: rules.findIndex((rule) => rule.id === d.code),
-				level: SARIF_LEVEL[d.severity],
-				message: { text: d.libvirtMessage ? `${d.libvirtMessage}: ${d.message}` : d.message },
-				locations: [{ physicalLocation: { artifactLocation: { uri: uri(file.path) }, region: region(d.range) } }],
-				relatedLocations: d.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uri(r.path) }, region: region(r.range) } })),
-				properties: { stage: d.stage, ...(d.libvirtMessage ? { libvirtMessage: d.libvirtMessage } : {}) },
-			}))),
-		}],
-	};
-	return `${JSON.stringify(sarif, null, 2)}\n`;
-}
-
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, packageVersion: string): Promise<number> {
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, packageVersion: string, io: MainIo = {}): Promise<number> {
 	let options: LintOptions | 'help' | 'version';
 	try {
 		options = parseArguments(argv);
 	} catch (error) {
 		if (error instanceof UsageError) {
-			err(`libvirt-seclabel-lint: ${error.message}\nTry 'libvirt-seclabel-lint --help'.\n`);
+			err(`libvirt-seclabel-lint: ${error.message} (see --help)\n`);
 			return 2;
 		}
 		throw error;
@@ -375,19 +193,28 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 		out(`${packageVersion}\n`);
 		return 0;
 	}
-	const { report, unreadable } = await lint(options);
+	if (io.rawArgv && io.rawArgv.length === argv.length) {
+		const raw = io.rawArgv;
+		options.rawPaths = options.pathArgIndexes?.map((index) => raw[index]);
+	}
+	const { report, unreadable, rawNames } = await lint(options, io);
 	for (const { path: p, reason } of unreadable) {
-		err(`libvirt-seclabel-lint: cannot read ${p}: ${reason}\n`);
+		err(`libvirt-seclabel-lint: cannot read ${escapeControls(p)}: ${reason}\n`);
 	}
 	if (options.format === 'json') {
 		out(`${JSON.stringify(report, null, 2)}\n`);
 	} else if (options.format === 'sarif') {
-		out(formatSarif(report, packageVersion));
+		out(formatSarif(report, { toolVersion: packageVersion, rawNames, unreadable }));
 	} else {
 		out(formatText(report));
 	}
 	if (unreadable.length > 0) {
 		return 2;
+	}
+	const warnings = report.files.reduce((n, file) => n + file.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+	if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+		err(`libvirt-seclabel-lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows\n`);
+		return 1;
 	}
 	return report.files.some((file) => file.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
 }

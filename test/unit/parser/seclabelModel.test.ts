@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseSeclabelDocument, rootElementName } from '../../../server/src/service/parser/seclabelModel';
+import { siteView } from '../../../server/src/service/parser/parseSites';
+import { parseVersion } from '../../../server/src/service/version';
 
 test('the model finds domain seclabels, disk layers with backing stores, chardevs and stray seclabels', () => {
 	const text = `<domain type='kvm'>
@@ -32,13 +34,19 @@ test('the model finds domain seclabels, disk layers with backing stores, chardev
 	const disk = doc.disks[0];
 	assert.equal(disk.targetDev, 'vda');
 	assert.ok(disk.shareable);
-	assert.deepEqual(disk.layers.map((l) => [l.depth, l.type, l.format, l.seclabels.length]), [[0, 'file', 'qcow2', 1], [1, 'block', 'raw', 1], [2, 'file', undefined, 0]]);
+	// The untyped <backingStore/> ends the chain: it is no layer (virsh define never reads inside it).
+	assert.deepEqual(disk.layers.map((l) => [l.depth, l.type, l.format, l.seclabels.length]), [[0, 'file', 'qcow2', 1], [1, 'block', 'raw', 1]]);
 	assert.equal(doc.chardevs[0].type, 'udp');
-	// Only the first chardev <source> is read; the second one's seclabel and the one directly in <disk> are stray.
-	assert.equal(doc.chardevs[0].seclabels.length, 1);
-	assert.equal(doc.deviceSeclabels.length, 3);
-	assert.equal(doc.strayseclabels.length, 2);
-	assert.deepEqual(doc.strayseclabels.map((s) => s.parent!.name), ['disk', 'source']);
+	// A UDP chardev's second <source> is read by 7.0.0 only (marked `before`); the seclabel directly in <disk> is stray.
+	assert.equal(doc.chardevs[0].seclabels.length, 2);
+	assert.equal(doc.chardevs[0].seclabels[1].before, '9.0.0');
+	assert.equal(doc.deviceSeclabels.length, 4);
+	assert.deepEqual(doc.strayseclabels.map((s) => s.parent!.name), ['disk']);
+	// As 9.0.0 reads it, the second UDP source's seclabel is stray too.
+	const at9 = siteView(doc, parseVersion('9.0.0')!);
+	assert.equal(at9.deviceSeclabels.length, 3);
+	assert.deepEqual(at9.strayseclabels.map((s) => s.parent!.name), ['disk', 'source']);
+	assert.equal(siteView(doc, parseVersion('7.0.0')!), doc);
 });
 
 test('live XML is told apart from define-time XML', () => {

@@ -28,7 +28,7 @@ function valueOf(element: XmlElement, name: string): string | undefined {
 function takenModels(doc: SeclabelDocument, site: SeclabelSite): Set<string> {
 	const siblings: readonly (DomainSeclabel | DeviceSeclabel)[] = site.level === 'domain'
 		? doc.seclabels
-		: site.seclabel.owner.kind === 'disk' ? site.seclabel.owner.source.seclabels : site.seclabel.owner.chardev.seclabels;
+		: site.seclabel.owner.kind === 'chardev' ? site.seclabel.owner.chardev.seclabels : site.seclabel.owner.source.seclabels;
 	const taken = new Set<string>();
 	for (const sibling of siblings) {
 		const model = sibling.element === site.seclabel.element ? null : modelOf(sibling);

@@ -4,7 +4,9 @@
  * CLI all read its result.
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
-import { textContent, type XmlElement } from '../parser/xmlParser';
+import { siteView } from '../parser/parseSites';
+import type { XmlElement } from '../parser/xmlParser';
+import { libvirtText } from '../parser/dtdSubset';
 import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
@@ -59,8 +61,10 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	return findings;
 }
 
-function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
+function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFinding[] {
 	const findings: RuleFinding[] = [];
+	// The seclabels the target release reads (some sites are read only by newer releases).
+	const doc = siteView(parsed, resolved.version);
 	const overrides = resolved.settings.rules ?? {};
 	const target = resolved.settings.attachTarget;
 	if (doc.fragment && target) {
@@ -101,7 +105,7 @@ function runRules(doc: SeclabelDocument, resolved: ResolvedSettings): RuleFindin
 			textOf(element) {
 				let value = textCache.get(element);
 				if (value === undefined) {
-					value = textContent(doc.xml.text, element);
+					value = libvirtText(doc.xml, element);
 					textCache.set(element, value);
 				}
 				return value;

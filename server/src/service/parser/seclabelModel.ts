@@ -4,6 +4,7 @@
  * rule, completion and hover reads this instead of walking XML.
  */
 import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
+import { applyInternalSubset } from './dtdSubset';
 
 /**
  * True when the element is in no XML namespace, the only elements libvirt's XPath queries
@@ -54,7 +55,9 @@ export interface DomainSeclabel {
 /** The element a device seclabel overrides labelling for. */
 export type DeviceSeclabelOwner =
 	| { readonly kind: 'disk'; readonly disk: DiskModel; readonly source: StorageSource }
-	| { readonly kind: 'chardev'; readonly chardev: ChardevModel };
+	| { readonly kind: 'chardev'; readonly chardev: ChardevModel }
+	/** `<os><nvram type=…><source>`: a storage source libvirt reads seclabels from since 8.5.0. */
+	| { readonly kind: 'nvram'; readonly source: StorageSource };
 
 export interface DeviceSeclabel {
 	readonly element: XmlElement;
@@ -63,6 +66,13 @@ export interface DeviceSeclabel {
 	readonly relabel?: XmlAttribute;
 	readonly labelskip?: XmlAttribute;
 	readonly labels: XmlElement[];
+	/**
+	 * The first libvirt release that reads a seclabel at this place (`<nvram>` 8.5.0, `<dataStore>`
+	 * 10.10.0), when not every supported release does; older releases ignore it (parseSites.ts).
+	 */
+	readonly since?: string;
+	/** The first release that no longer reads it (a UDP chardev's second `<source>`: 7.0.0 reads it, 9.0.0 does not). */
+	readonly before?: string;
 }
 
 /** One layer of a disk: the disk's own source (depth 0) or a `<backingStore>` below it. */
@@ -76,6 +86,8 @@ export interface StorageSource {
 	/** Image format: `<driver type>` for the disk, `<format type>` for a backing store. */
 	readonly format?: string;
 	readonly seclabels: DeviceSeclabel[];
+	/** Where the source sits, when it is not a disk's own source or backing chain. */
+	readonly role?: 'dataStore' | 'mirror' | 'nvram';
 }
 
 export interface DiskModel {
@@ -88,6 +100,13 @@ export interface DiskModel {
 	readonly transient?: XmlElement;
 	/** The disk itself first, then its backing chain from the top down. */
 	readonly layers: StorageSource[];
+	/** The `<dataStore>` inside the top `<source>` (a qcow2 data file), with its own seclabels. */
+	dataStore?: StorageSource;
+	/**
+	 * The `<mirror>` of a block job and its backing chain: libvirt parses it only in live XML, so in
+	 * a document `virsh define` reads it stays empty and its seclabels are stray.
+	 */
+	readonly mirror: StorageSource[];
 }
 
 export interface ChardevModel {
@@ -99,6 +118,12 @@ export interface ChardevModel {
 	/** The first `<source>`, the only one libvirt reads seclabels from. */
 	readonly source?: XmlElement;
 	readonly seclabels: DeviceSeclabel[];
+	/**
+	 * For the first `<console>` with a serial target, when the domain has a serial port whose source
+	 * differs: libvirt replaces the console by a copy of that serial after parsing, so the console's
+	 * own seclabels are parsed (and refused when malformed) but never validated or used.
+	 */
+	aliasOf?: ChardevModel;
 }
 
 export interface SeclabelDocument {
@@ -109,6 +134,8 @@ export interface SeclabelDocument {
 	readonly seclabels: DomainSeclabel[];
 	readonly disks: DiskModel[];
 	readonly chardevs: ChardevModel[];
+	/** `<os><nvram>` with a `<source>` (the storage-source form of 8.5.0), when there is one. */
+	nvram?: StorageSource;
 	/** Every device seclabel libvirt reads, in document order. */
 	readonly deviceSeclabels: DeviceSeclabel[];
 	/** `<seclabel>` elements in places libvirt never reads. */
@@ -184,6 +211,10 @@ export function parseSeclabelDocument(text: string): SeclabelDocument {
 
 export function buildModel(xml: XmlDocument): SeclabelDocument {
 	const root = xml.root;
+	// A DOCTYPE with an internal subset changes attribute values and text as libxml2 reads them.
+	if (root && xml.text.lastIndexOf('<!DOCTYPE', root.start) >= 0) {
+		applyInternalSubset(xml);
+	}
 	let domain: XmlElement | null = null;
 	let kind: DocumentKind = 'inactive';
 	if (root?.name === 'domain') {
@@ -216,6 +247,13 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 			baselabels: childElements(element, 'baselabel'),
 		});
 	}
+	const os = firstChild(domain, 'os');
+	const nvram = os ? firstChild(os, 'nvram') : undefined;
+	// Only the storage-source form (<nvram type='file'><source file=…/>) has a <source>; libvirt
+	// ignores a <source> under an untyped <nvram>, whose text is the path.
+	if (nvram && getAttribute(nvram, 'type') && firstChild(nvram, 'source')) {
+		model.nvram = readStorageSource(nvram, 0, 'nvram', (layer) => ({ kind: 'nvram', source: layer }), model, read, '8.5.0');
+	}
 	for (const devices of childElements(domain, 'devices')) {
 		for (const device of devices.children) {
 			if (!inNoNamespace(device)) {
@@ -228,6 +266,11 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 				model.chardevs.push(readChardev(device, model, read));
 			}
 		}
+	}
+	markConsoleAlias(model);
+	if (model.nvram || model.chardevs.some((chardev) => chardev.type === 'udp') || model.disks.some((disk) => disk.dataStore || disk.mirror.length > 0)) {
+		// Sites read out of document order (the nvram before the devices, a data store after its chain).
+		model.deviceSeclabels.sort((a, b) => a.element.start - b.element.start);
 	}
 	collectStraySeclabels(domain, read, model.strayseclabels, xml.text);
 	return model;
@@ -251,7 +294,7 @@ function buildFragmentModel(xml: XmlDocument, root: XmlElement): SeclabelDocumen
 	return model;
 }
 
-function readDeviceSeclabels(source: XmlElement | undefined, owner: DeviceSeclabelOwner, model: SeclabelDocument, read: Set<XmlElement>): DeviceSeclabel[] {
+function readDeviceSeclabels(source: XmlElement | undefined, owner: DeviceSeclabelOwner, model: SeclabelDocument, read: Set<XmlElement>, since?: string, before?: string): DeviceSeclabel[] {
 	if (!source) {
 		return [];
 	}
@@ -265,6 +308,8 @@ function readDeviceSeclabels(source: XmlElement | undefined, owner: DeviceSeclab
 			relabel: getAttribute(element, 'relabel'),
 			labelskip: getAttribute(element, 'labelskip'),
 			labels: childElements(element, 'label'),
+			...(since ? { since } : {}),
+			...(before ? { before } : {}),
 		};
 		result.push(seclabel);
 		model.deviceSeclabels.push(seclabel);
@@ -283,29 +328,61 @@ function readDisk(element: XmlElement, model: SeclabelDocument, read: Set<XmlEle
 		shareable: firstChild(element, 'shareable'),
 		transient: firstChild(element, 'transient'),
 		layers: [],
+		mirror: [],
 	};
-	let container: XmlElement | undefined = element;
+	disk.layers.push(...readChain(element, (layer) => ({ kind: 'disk', disk, source: layer }), model, read));
+	const top = disk.layers[0].source;
+	const dataStore = top ? firstChild(top, 'dataStore') : undefined;
+	// A <dataStore> is a storage source of its own (type, <format>, <source>); libvirt reads it from 10.10.0.
+	if (dataStore) {
+		disk.dataStore = readStorageSource(dataStore, 0, 'dataStore', (layer) => ({ kind: 'disk', disk, source: layer }), model, read, '10.10.0');
+	}
+	const mirror = firstChild(element, 'mirror');
+	// libvirt parses <mirror> only without VIR_DOMAIN_DEF_PARSE_INACTIVE (a running block job).
+	if (mirror && model.kind === 'live') {
+		disk.mirror.push(...readChain(mirror, (layer) => ({ kind: 'disk', disk, source: layer }), model, read, 'mirror'));
+	}
+	return disk;
+}
+
+/**
+ * A storage source and the backing chain below it, as virDomainStorageSourceParse and
+ * virDomainDiskBackingStoreParse read them. A `<backingStore>` without a `type` (libvirt writes
+ * `<backingStore/>` for "no backing file") ends the chain: libvirt reads nothing inside it.
+ */
+function readChain(container: XmlElement, owner: (layer: StorageSource) => DeviceSeclabelOwner, model: SeclabelDocument, read: Set<XmlElement>, role?: StorageSource['role']): StorageSource[] {
+	const layers: StorageSource[] = [];
+	let current: XmlElement | undefined = container;
 	let depth = 0;
 	// The backing chain is a nested list; walk it iteratively so that a pathological depth cannot
 	// overflow the stack.
-	while (container && depth < 10000) {
-		const source = firstChild(container, 'source');
-		const formatElement = depth === 0 ? firstChild(container, 'driver') : firstChild(container, 'format');
-		const layerSeclabels: DeviceSeclabel[] = [];
-		const layer: StorageSource = {
-			container,
-			source,
-			type: getAttribute(container, 'type')?.value ?? 'file',
-			depth,
-			format: formatElement ? getAttribute(formatElement, 'type')?.value ?? undefined : undefined,
-			seclabels: layerSeclabels,
-		};
-		layerSeclabels.push(...readDeviceSeclabels(source, { kind: 'disk', disk, source: layer }, model, read));
-		disk.layers.push(layer);
-		container = firstChild(container, 'backingStore');
+	while (current && depth < 10000) {
+		layers.push(readStorageSource(current, depth, depth === 0 ? role : role === 'mirror' ? 'mirror' : undefined, owner, model, read));
+		current = firstChild(current, 'backingStore');
+		if (current && !getAttribute(current, 'type')) {
+			break;
+		}
 		depth++;
 	}
-	return disk;
+	return layers;
+}
+
+function readStorageSource(container: XmlElement, depth: number, role: StorageSource['role'], owner: (layer: StorageSource) => DeviceSeclabelOwner, model: SeclabelDocument, read: Set<XmlElement>, since?: string): StorageSource {
+	const source = firstChild(container, 'source');
+	// The disk's own format is <driver type>; a backing store, mirror or data store has <format type>.
+	const formatElement = depth === 0 && container.name === 'disk' ? firstChild(container, 'driver') : firstChild(container, 'format');
+	const seclabels: DeviceSeclabel[] = [];
+	const layer: StorageSource = {
+		container,
+		source,
+		type: getAttribute(container, 'type')?.value ?? 'file',
+		depth,
+		format: formatElement ? getAttribute(formatElement, 'type')?.value ?? undefined : undefined,
+		seclabels,
+		...(role ? { role } : {}),
+	};
+	seclabels.push(...readDeviceSeclabels(source, owner(layer), model, read, since));
+	return layer;
 }
 
 function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<XmlElement>): ChardevModel {
@@ -319,7 +396,60 @@ function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<Xml
 		seclabels,
 	};
 	seclabels.push(...readDeviceSeclabels(source, { kind: 'chardev', chardev }, model, read));
+	if (chardev.type === 'udp') {
+		// libvirt 7.0.0 reads the seclabels of both sources of a UDP chardev; 9.0.0 only the first's.
+		const second = childElements(element, 'source')[1];
+		seclabels.push(...readDeviceSeclabels(second, { kind: 'chardev', chardev }, model, read, undefined, '9.0.0'));
+	}
 	return chardev;
+}
+
+/**
+ * libvirt's console compatibility (virDomainDefAddConsoleCompat): when the first `<console>` has a
+ * serial target (or none) and the domain has a serial port, and the two sources differ, the console
+ * is replaced by a copy of the first serial after parsing, so nothing of its own source (its
+ * seclabels included) is validated or used. When the sources are equal it keeps its own source.
+ * Checked with `virsh -c test:///default define` (9.0.0): a pty console with a relabel='no'
+ * override under a `type='none'` domain label is refused beside a pty serial, accepted beside a
+ * file serial; a file console is refused beside a file serial with the same path only.
+ */
+function markConsoleAlias(model: SeclabelDocument): void {
+	const serial = model.chardevs.find((chardev) => chardev.kind === 'serial');
+	const console = model.chardevs.find((chardev) => chardev.kind === 'console');
+	if (!serial || !console) {
+		return;
+	}
+	const target = firstChild(console.element, 'target');
+	const targetType = target ? getAttribute(target, 'type')?.value ?? 'serial' : 'serial';
+	if (targetType !== 'serial' || chardevSourcesEqual(serial, console, model.kind === 'live')) {
+		return;
+	}
+	console.aliasOf = serial;
+}
+
+/** virDomainChrSourceDefIsEqual for the attributes the inactive parse keeps (a pty's path is live-only). */
+function chardevSourcesEqual(a: ChardevModel, b: ChardevModel, live: boolean): boolean {
+	if (a.type !== b.type) {
+		return false;
+	}
+	const attribute = (chardev: ChardevModel, name: string) => (chardev.source ? getAttribute(chardev.source, name)?.value ?? null : null);
+	const same = (...names: string[]) => names.every((name) => attribute(a, name) === attribute(b, name));
+	switch (a.type) {
+		case 'pty':
+			return !live || same('path');
+		case 'file':
+			return same('path', 'append');
+		case 'dev':
+		case 'pipe':
+			return same('path');
+		case 'unix':
+			return same('path', 'mode');
+		case 'tcp':
+		case 'udp':
+			return same('host', 'service', 'mode');
+		default:
+			return true;
+	}
 }
 
 function collectStraySeclabels(domain: XmlElement, read: Set<XmlElement>, out: XmlElement[], text: string): void {
@@ -351,6 +481,15 @@ function collectStraySeclabels(domain: XmlElement, read: Set<XmlElement>, out: X
 
 /** The device that owns a device seclabel, for messages ("disk 'vda'", "serial port"). */
 export function describeOwner(owner: DeviceSeclabelOwner): string {
+	if (owner.kind === 'nvram') {
+		return 'NVRAM';
+	}
+	if (owner.kind === 'disk' && owner.source.role === 'dataStore') {
+		return `data store of ${owner.disk.targetDev ? `disk '${owner.disk.targetDev}'` : 'disk'}`;
+	}
+	if (owner.kind === 'disk' && owner.source.role === 'mirror') {
+		return `mirror of ${owner.disk.targetDev ? `disk '${owner.disk.targetDev}'` : 'disk'}`;
+	}
 	if (owner.kind === 'disk') {
 		const where = owner.disk.targetDev ? `disk '${owner.disk.targetDev}'` : 'disk';
 		return owner.source.depth > 0 ? `backing store ${owner.source.depth} of ${where}` : where;

@@ -10,6 +10,13 @@
  * never recurses (so deep nesting cannot overflow the stack) and turns every well-formedness
  * problem into a {@link XmlProblem} instead of throwing. `@xmldom/xmldom` stays in the test suite
  * as an oracle for well-formed input.
+ *
+ * libxml2 itself (the npm package libxml2-wasm) was measured as the layer that says what libvirt
+ * sees and not adopted: 1.5 ms for a 35 KB domain is most of the edit budget, and its libxml2 2.14
+ * words errors and decodes UTF-16 unlike the 2.9.x every libvirt release here runs. What libxml2
+ * changes for libvirt is applied on top of this tree instead: attribute lookup by local name
+ * ({@link getAttribute}), blank text ({@link textContent}), the internal DTD subset (dtdSubset.ts)
+ * and byte-level refusals (libxmlErrors.ts); see docs/parsing.md.
  */
 
 /** A half-open range of offsets into the document text. */
@@ -288,8 +295,9 @@ class XmlParser {
 		if (subsetStart >= 0) {
 			const entity = text.slice(subsetStart, i).search(/<!ENTITY/);
 			if (entity >= 0) {
-				// Entities are never expanded here, which is what keeps "billion laughs" harmless; a
-				// libvirt domain never needs them, and libvirt itself does not substitute them.
+				// Entities are never expanded here, which is what keeps "billion laughs" harmless.
+				// dtdSubset.ts then applies what libxml2 does with them for libvirt (and drops this
+				// problem), within a fixed budget, once the tree is built.
 				this.problem(subsetStart + entity, subsetStart + entity + 8,
 					'Entity declarations are not expanded; libvirt domain XML should not declare entities.');
 			}
@@ -598,14 +606,42 @@ function decodeAttributeValue(raw: string): string {
 	return decodeText(normalised);
 }
 
-/** The attribute of that name, if the element has one. */
+/**
+ * The attribute libvirt reads for that name: the first whose local name it is. libvirt looks
+ * attributes up with xmlGetProp, which ignores namespaces, so `x:relabel` (with `x` bound by an
+ * `xmlns:x`) counts as `relabel` when it comes first; with an unbound prefix libxml2 keeps the
+ * whole `x:relabel` as the name, which then matches nothing (checked with `virsh define`).
+ */
 export function getAttribute(element: XmlElement, name: string): XmlAttribute | undefined {
 	for (const attribute of element.attributes) {
 		if (attribute.name === name) {
 			return attribute;
 		}
+		const prefixLength = attribute.name.length - name.length - 1;
+		if (prefixLength > 0 && attribute.name.charCodeAt(prefixLength) === Ch.Colon && attribute.name.endsWith(name) && prefixBound(element, attribute.name.slice(0, prefixLength))) {
+			return attribute;
+		}
 	}
 	return undefined;
+}
+
+/** True when a namespace prefix is declared on the element or an ancestor (`xml` always is). */
+export function prefixBound(element: XmlElement, prefix: string): boolean {
+	if (prefix === 'xml') {
+		return true;
+	}
+	if (prefix === 'xmlns' || prefix.includes(':')) {
+		return false;
+	}
+	const declaration = `xmlns:${prefix}`;
+	for (let node: XmlElement | null = element; node; node = node.parent) {
+		for (const attribute of node.attributes) {
+			if (attribute.name === declaration) {
+				return !!attribute.value;
+			}
+		}
+	}
+	return false;
 }
 
 export function childElements(element: XmlElement, name: string): XmlElement[] {
@@ -632,7 +668,8 @@ export function contentSpan(element: XmlElement): Span {
 
 /**
  * The XPath string value of an element (what libvirt reads with `string(./label)`): all descendant
- * text and CDATA, references decoded, comments and tags left out.
+ * text and CDATA, references decoded, comments and tags left out, and white space dropped where
+ * libxml2 drops it as a blank node (libvirt parses with XML_PARSE_NOBLANKS; see {@link isDroppedBlank}).
  */
 export function textContent(text: string, element: XmlElement): string {
 	const span = contentSpan(element);
@@ -642,13 +679,30 @@ export function textContent(text: string, element: XmlElement): string {
 	}
 	let out = '';
 	let i = 0;
+	// What libxml2's blank test looks at: whether any node came before, the kind of the last one and of the first.
+	let nodes = 0;
+	let lastIsText = false;
+	let firstIsText = false;
 	while (i < raw.length) {
 		const lt = raw.indexOf('<', i);
 		if (lt < 0) {
-			out += decodeText(raw.slice(i));
+			const tail = raw.slice(i);
+			if (!isDroppedBlank(tail, nodes, lastIsText, firstIsText)) {
+				out += decodeText(tail);
+			}
 			break;
 		}
-		out += decodeText(raw.slice(i, lt));
+		const run = raw.slice(i, lt);
+		if (run !== '') {
+			if (!isDroppedBlank(run, nodes, lastIsText, firstIsText)) {
+				out += decodeText(run);
+				firstIsText ||= nodes === 0;
+				nodes++;
+				lastIsText = true;
+			}
+		}
+		nodes++;
+		lastIsText = false;
 		if (raw.startsWith('<![CDATA[', lt)) {
 			const close = raw.indexOf(']]>', lt + 9);
 			out += raw.slice(lt + 9, close < 0 ? raw.length : close);
@@ -662,6 +716,21 @@ export function textContent(text: string, element: XmlElement): string {
 		}
 	}
 	return out;
+}
+
+/**
+ * libxml2's areBlanks() (2.9 to 2.14) for a run of text followed by markup inside an element without
+ * a DTD declaration: white space alone is dropped unless a text node came right before it or the
+ * element's first child is text; the white space of an element with no other content is kept (that
+ * case never reaches here: it has no markup). So `<label> </label>` keeps its space, while
+ * `<label>\n  <!-- x -->\n</label>` reads as empty, and libvirt then says "security label is
+ * missing" (checked with `virsh define` on libvirt 7.0.0 to 12.9.0).
+ */
+function isDroppedBlank(run: string, nodesBefore: number, lastIsText: boolean, firstIsText: boolean): boolean {
+	if (!/^[ \t\r\n]+$/.test(run)) {
+		return false;
+	}
+	return !(nodesBefore > 0 && (lastIsText || firstIsText));
 }
 
 /**

@@ -16,6 +16,9 @@ import { rule as duplicateModel } from './duplicate-model';
 import { rule as modelMissing } from './model-missing';
 import { rule as modelMissingMultiple } from './model-missing-multiple';
 import { rule as chardevSourceCount } from './chardev-source-count';
+import { rule as storageSourceInvalid } from './storage-source-invalid';
+import { rule as chardevSourcePathMissing } from './chardev-source-path-missing';
+import { rule as consoleSerialNotFirst } from './console-serial-not-first';
 import { rule as deviceDuplicateModel } from './device-duplicate-model';
 import { rule as labelskipInvalid } from './labelskip-invalid';
 import { rule as deviceLabelRelabelNo } from './device-label-relabel-no';
@@ -53,6 +56,9 @@ export const coreRules: readonly Rule[] = [
 	modelMissing,
 	modelMissingMultiple,
 	chardevSourceCount,
+	storageSourceInvalid,
+	chardevSourcePathMissing,
+	consoleSerialNotFirst,
 	deviceDuplicateModel,
 	labelskipInvalid,
 	deviceLabelRelabelNo,

@@ -13,7 +13,7 @@ export const rule: Rule = {
 	reference: 'E8',
 	versions: "From 12.9.0 an override that only says `relabel='no'` (no label) is accepted, since it asks for what the domain does anyway; 11.3.0 and older refuse it too.",
 	description: [
-		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too.",
+		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too, but not the NVRAM, a data store, or a `<console>` that libvirt replaces by a copy of the first serial port (a serial-target console whose source differs from the serial's: its own seclabels are parsed, never validated).",
 		"Turn relabelling on at the domain level (`relabel='yes'` on a static label), or remove the override.",
 		"The model is compared after parsing: on a real host a lone model-less domain seclabel takes the host's default model (and with default model `none` its relabelling is off). libvirt's test driver (`driver: 'test'`) has no default model, so such a seclabel keeps no model there, and a model-less device seclabel matches it (checked with `virsh -c test:///default define`).",
 	].join('\n\n'),
@@ -31,7 +31,12 @@ export const rule: Rule = {
 		const relabels = effectiveDomainRelabels(context);
 		const norelabelAllowed = since(context.version, NORELABEL_OVERRIDE_ALLOWED);
 		for (const seclabel of context.doc.deviceSeclabels) {
-			if (deviceRelabel(seclabel) === null || (norelabelAllowed && yesNo(seclabel.relabel) === false)) {
+			// A console that only aliases the first serial is replaced by a copy of it before validation.
+			// libvirt validates the overrides of disks (and their backing chains) and chardevs only: not
+			// the NVRAM's or a data store's (checked with virsh define, 9.0.0 and 11.3.0).
+			if (deviceRelabel(seclabel) === null || (norelabelAllowed && yesNo(seclabel.relabel) === false)
+				|| (seclabel.owner.kind === 'chardev' && seclabel.owner.chardev.aliasOf)
+				|| seclabel.owner.kind === 'nvram' || (seclabel.owner.kind === 'disk' && seclabel.owner.source.role === 'dataStore')) {
 				continue;
 			}
 			const model = seclabel.model?.value ?? null;

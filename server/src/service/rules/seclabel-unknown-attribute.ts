@@ -1,5 +1,6 @@
 import { removeAttribute } from './edits';
 import { attributeSpan, type Rule } from './rule';
+import { getAttribute } from '../parser/xmlParser';
 
 const DOMAIN_ATTRIBUTES = ['type', 'model', 'relabel'];
 const DEVICE_ATTRIBUTES = ['model', 'relabel', 'labelskip'];
@@ -30,7 +31,7 @@ export const rule: Rule = {
 	stage: 'ignored',
 	scope: 'parser',
 	title: 'An attribute or child element that `<seclabel>` does not have.',
-	description: "libvirt silently ignores unknown attributes and children of `<seclabel>`, so a typo such as `relable='no'` or `<lable>` quietly loses what it meant. A domain seclabel has `type`, `model`, `relabel` and `<label>`, `<imagelabel>`, `<baselabel>`; a device seclabel has `model`, `relabel`, `labelskip` and `<label>`.",
+	description: "libvirt silently ignores unknown attributes and children of `<seclabel>`, so a typo such as `relable='no'` or `<lable>` quietly loses what it meant. A domain seclabel has `type`, `model`, `relabel` and `<label>`, `<imagelabel>`, `<baselabel>`; a device seclabel has `model`, `relabel`, `labelskip` and `<label>`. libvirt ignores namespace prefixes when it looks an attribute up, so a prefixed `x:relabel` (its prefix declared) is read as `relabel` when it comes before a plain one, and the later one is ignored.",
 	example: "<seclabel type='static' model='selinux' relable='yes'>…",
 	check(context) {
 		const seclabels = [
@@ -39,8 +40,24 @@ export const rule: Rule = {
 		];
 		for (const { element, attributes, children } of seclabels) {
 			for (const attribute of element.attributes) {
-				if (attributes.includes(attribute.name) || attribute.name.startsWith('xmlns')) {
+				if (attribute.name === 'xmlns' || attribute.name.startsWith('xmlns:')) {
 					continue;
+				}
+				// libvirt reads the first attribute with a known local name, prefixed or not (getAttribute).
+				const local = attribute.name.slice(attribute.name.indexOf(':') + 1);
+				if (attributes.includes(local)) {
+					const read = getAttribute(element, local);
+					if (read === attribute) {
+						continue;
+					}
+					if (read) {
+						context.report({
+							span: attributeSpan(attribute),
+							message: `libvirt reads the earlier '${read.name}' as '${local}' (it ignores namespace prefixes) and ignores this '${attribute.name}'.`,
+							fixes: [{ title: `Remove '${attribute.name}'`, edits: [removeAttribute(context.text, attribute)] }],
+						});
+						continue;
+					}
 				}
 				const guess = closest(attribute.name, attributes);
 				context.report({

@@ -1,0 +1,406 @@
+/**
+ * What a DOCTYPE's internal subset changes in what libvirt reads, applied to the tolerant parser's
+ * tree: libvirt parses with libxml2 (virXMLParse: no XML_PARSE_NOENT, no DTD loading, no
+ * validation), and libxml2 still
+ * - substitutes internal general entities in attribute values (`type='&t;'` reads as the entity's
+ *   text, normalised as attribute values are) and in the text libvirt reads with `string(./label)`
+ *   (the XPath string value includes an entity reference's content);
+ * - answers xmlGetProp with an ATTLIST default (or #FIXED value) when the attribute is absent;
+ * - normalises the value of an attribute declared with a tokenized or enumerated type (leading and
+ *   trailing spaces dropped, inner runs collapsed), so `type='  none '` reads as `none`;
+ * - expands parameter entities between declarations.
+ * An entity whose replacement text holds elements stays an entity reference node in the tree,
+ * which libvirt's XPath child lookups do not look into: such elements are invisible to libvirt
+ * (`virsh define` accepts `&s;` standing for a malformed `<seclabel>`).
+ * Every one of these was checked with `virsh -c test:///default define` on libvirt 7.0.0, 9.0.0,
+ * 11.3.0 and 12.9.0 (all built with libxml2 2.9.x in Debian).
+ *
+ * Why this is TypeScript and not libxml2 itself: the npm package `libxml2-wasm` (0.7.2, a
+ * WebAssembly build of libxml2 2.14) parses a 35 KB domain in 1.5 ms (median) and a 3.5 MB one in
+ * 42 ms here, which alone takes most of the 2 ms edit budget of a 35 KB document, needs an async
+ * ES-module load with top-level await that the CommonJS bundles cannot do synchronously, and, most
+ * of all, is not the libxml2 libvirt runs: its messages differ ("Invalid bytes in character
+ * encoding" where Debian's 2.9.14 says "Input is not proper UTF-8, indicate encoding !") and it
+ * decodes a UTF-16 document that every libvirt here refuses. So the rules keep the tolerant parser,
+ * and this layer runs only for a document with an internal subset, which costs nothing otherwise.
+ */
+import { decodeText, textContent, type XmlAttribute, type XmlDocument, type XmlElement } from './xmlParser';
+
+interface AttributeDeclaration {
+	readonly name: string;
+	/** False for CDATA; true for ID, NMTOKEN(S), ENTITY, NOTATION and enumerations, whose values are normalised. */
+	readonly tokenized: boolean;
+	/** The default or #FIXED value (already normalised), or undefined for #REQUIRED and #IMPLIED. */
+	readonly defaultValue?: string;
+}
+
+export interface InternalSubset {
+	/** Internal general entities: name → replacement text (character references already expanded). */
+	readonly entities: Map<string, string>;
+	/** External general entities, which libvirt never loads (XML_PARSE_NONET, no DTD loading). */
+	readonly external: Set<string>;
+	/** Element name → attribute declarations, the first declaration of each attribute winning. */
+	readonly attributes: Map<string, Map<string, AttributeDeclaration>>;
+	/**
+	 * Characters of entity text still to be substituted in this document, shared by every attribute
+	 * and text, so that an expansion bomb costs a bounded amount once; past it references stay as written.
+	 */
+	readonly budget: { remaining: number };
+	/** An entity whose full expansion is far larger than the document: libxml2 refuses it as a loop. */
+	explosive?: string;
+}
+
+/** Beyond this much expanded text libxml2 stops with an entity-amplification error; so does this layer. */
+const MAX_EXPANSION = 1_000_000;
+
+const applied = new WeakMap<XmlDocument, InternalSubset | null>();
+const done = new WeakSet<XmlDocument>();
+
+/** The internal subset of a document, or null when it has none. */
+export function internalSubsetOf(xml: XmlDocument): InternalSubset | null {
+	const known = applied.get(xml);
+	if (known !== undefined) {
+		return known;
+	}
+	const subset = parseInternalSubset(xml);
+	applied.set(xml, subset);
+	return subset;
+}
+
+function subsetText(xml: XmlDocument): string | undefined {
+	const text = xml.text;
+	const limit = xml.root ? xml.root.start : text.length;
+	const doctype = text.lastIndexOf('<!DOCTYPE', limit);
+	if (doctype < 0) {
+		return undefined;
+	}
+	let quote = 0;
+	for (let i = doctype + 9; i < limit; i++) {
+		const c = text.charCodeAt(i);
+		if (quote) {
+			if (c === quote) quote = 0;
+		} else if (c === 34 || c === 39) {
+			quote = c;
+		} else if (c === 62 /* > */) {
+			return undefined;
+		} else if (c === 91 /* [ */) {
+			const end = subsetEnd(text, i + 1, limit);
+			return end < 0 ? undefined : text.slice(i + 1, end);
+		}
+	}
+	return undefined;
+}
+
+function subsetEnd(text: string, from: number, limit: number): number {
+	let quote = 0;
+	for (let i = from; i < limit; i++) {
+		const c = text.charCodeAt(i);
+		if (quote) {
+			if (c === quote) quote = 0;
+		} else if (c === 34 || c === 39) {
+			quote = c;
+		} else if (text.startsWith('<!--', i)) {
+			const close = text.indexOf('-->', i + 4);
+			if (close < 0) return -1;
+			i = close + 2;
+		} else if (c === 93 /* ] */) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+/** Expands character references only: what an entity value keeps until the entity is used. */
+function expandCharacterReferences(value: string): string {
+	return value.replace(/&#(x[0-9a-fA-F]+|[0-9]+);/g, (whole, body: string) => {
+		const code = body[0] === 'x' ? parseInt(body.slice(1), 16) : parseInt(body, 10);
+		return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+	});
+}
+
+function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
+	let text = subsetText(xml);
+	if (text === undefined) {
+		return null;
+	}
+	const subset: InternalSubset = { entities: new Map(), external: new Set(), attributes: new Map(), budget: { remaining: MAX_EXPANSION } };
+	const parameters = new Map<string, string>();
+	let i = 0;
+	let expanded = 0;
+	const name = /[A-Za-z_:][\w.:-]*/y;
+	const readName = (): string | undefined => {
+		name.lastIndex = i;
+		const match = name.exec(text!);
+		if (!match) return undefined;
+		i = name.lastIndex;
+		return match[0];
+	};
+	const skipSpace = () => {
+		while (i < text!.length && /\s/.test(text![i])) i++;
+	};
+	const readQuoted = (): string | undefined => {
+		const quote = text![i];
+		if (quote !== '"' && quote !== "'") return undefined;
+		const close = text!.indexOf(quote, i + 1);
+		if (close < 0) return undefined;
+		const value = text!.slice(i + 1, close);
+		i = close + 1;
+		return value;
+	};
+	const skipDeclaration = () => {
+		let quote = '';
+		for (; i < text!.length; i++) {
+			const c = text![i];
+			if (quote) {
+				if (c === quote) quote = '';
+			} else if (c === '"' || c === "'") {
+				quote = c;
+			} else if (c === '>') {
+				i++;
+				return;
+			}
+		}
+	};
+	while (i < text.length) {
+		skipSpace();
+		if (i >= text.length) break;
+		if (text.startsWith('<!--', i)) {
+			const close = text.indexOf('-->', i + 4);
+			i = close < 0 ? text.length : close + 3;
+		} else if (text.startsWith('<?', i)) {
+			const close = text.indexOf('?>', i + 2);
+			i = close < 0 ? text.length : close + 2;
+		} else if (text[i] === '%') {
+			// A parameter entity between declarations stands for more declarations.
+			i++;
+			const reference = readName();
+			if (text[i] === ';') i++;
+			const value = reference !== undefined ? parameters.get(reference) : undefined;
+			if (value !== undefined) {
+				expanded += value.length;
+				if (expanded > MAX_EXPANSION) break;
+				text = ' ' + value + ' ' + text.slice(i);
+				i = 0;
+			}
+		} else if (text.startsWith('<!ENTITY', i)) {
+			i += 8;
+			skipSpace();
+			let parameter = false;
+			if (text[i] === '%') {
+				parameter = true;
+				i++;
+				skipSpace();
+			}
+			const entity = readName();
+			skipSpace();
+			const value = readQuoted();
+			if (entity !== undefined) {
+				if (value === undefined) {
+					if (!parameter) subset.external.add(entity);
+				} else if (parameter) {
+					if (!parameters.has(entity)) parameters.set(entity, expandCharacterReferences(value));
+				} else if (!subset.entities.has(entity) && !subset.external.has(entity)) {
+					subset.entities.set(entity, expandCharacterReferences(value));
+				}
+			}
+			skipDeclaration();
+		} else if (text.startsWith('<!ATTLIST', i)) {
+			i += 9;
+			skipSpace();
+			const element = readName();
+			const declarations = element !== undefined ? subset.attributes.get(element) ?? new Map<string, AttributeDeclaration>() : undefined;
+			for (;;) {
+				skipSpace();
+				const attribute = readName();
+				if (attribute === undefined) break;
+				skipSpace();
+				let tokenized = true;
+				if (text[i] === '(') {
+					const close = text.indexOf(')', i);
+					i = close < 0 ? text.length : close + 1;
+				} else {
+					const type = readName();
+					tokenized = type !== 'CDATA';
+					skipSpace();
+					if (type === 'NOTATION' && text[i] === '(') {
+						const close = text.indexOf(')', i);
+						i = close < 0 ? text.length : close + 1;
+					}
+				}
+				skipSpace();
+				let defaultValue: string | undefined;
+				if (text.startsWith('#REQUIRED', i) || text.startsWith('#IMPLIED', i)) {
+					i += text[i + 1] === 'R' ? 9 : 8;
+				} else {
+					if (text.startsWith('#FIXED', i)) {
+						i += 6;
+						skipSpace();
+					}
+					const raw = readQuoted();
+					if (raw === undefined) break;
+					defaultValue = normaliseAttributeValue(raw, subset, tokenized);
+				}
+				if (declarations && !declarations.has(attribute)) {
+					declarations.set(attribute, { name: attribute, tokenized, defaultValue });
+				}
+			}
+			if (element !== undefined && declarations && declarations.size > 0) {
+				subset.attributes.set(element, declarations);
+			}
+			skipDeclaration();
+		} else if (text.startsWith('<!', i)) {
+			// ELEMENT and NOTATION declarations change nothing libvirt reads.
+			skipDeclaration();
+		} else {
+			i++;
+		}
+	}
+	subset.explosive = explosiveEntity(subset, xml.text.length);
+	return subset;
+}
+
+/**
+ * The first entity that expands to more than ten times the document (and over 100,000 characters):
+ * libxml2 2.9 stops at such amplification with "Detected an entity reference loop" (`virsh define`
+ * refuses the classic "billion laughs" that way), where a real domain never has one.
+ */
+function explosiveEntity(subset: InternalSubset, documentLength: number): string | undefined {
+	const limit = Math.max(100_000, documentLength * 10);
+	const sizes = new Map<string, number>();
+	const sizeOf = (name: string, depth: number): number => {
+		const known = sizes.get(name);
+		if (known !== undefined) return known;
+		const value = subset.entities.get(name);
+		if (value === undefined || depth > 40) return 0;
+		sizes.set(name, limit + 1); // A reference back to itself is a loop.
+		let size = value.length;
+		for (const match of value.matchAll(/&([A-Za-z_:][\w.:-]*);/g)) {
+			size += sizeOf(match[1], depth + 1) - match[0].length;
+			if (size > limit) break;
+		}
+		sizes.set(name, Math.min(size, limit + 1));
+		return Math.min(size, limit + 1);
+	};
+	for (const name of subset.entities.keys()) {
+		if (sizeOf(name, 0) > limit) return name;
+	}
+	return undefined;
+}
+
+/**
+ * An attribute value as libxml2 stores it (xmlParseAttValueComplex): literal white space becomes a
+ * space, references are replaced (an entity's own white space normalised the same way), and for a
+ * tokenized type the spaces are then trimmed and collapsed. Character references are kept as the
+ * character they name, even a newline.
+ */
+export function normaliseAttributeValue(raw: string, subset: InternalSubset, tokenized: boolean): string {
+	const budget = subset.budget;
+	const expand = (value: string, depth: number): string => value.replace(/&([^;&\s<]{1,64});|[\t\n\r]/g, (whole, body: string | undefined) => {
+		if (body === undefined) {
+			return ' ';
+		}
+		const entity = subset.entities.get(body);
+		if (entity !== undefined && depth < 40 && (budget.remaining -= entity.length) > 0) {
+			return expand(entity, depth + 1);
+		}
+		return decodeText(whole);
+	});
+	const value = expand(raw.replace(/\r\n/g, '\n'), 0);
+	return tokenized ? value.replace(/ {2,}/g, ' ').replace(/^ | $/g, '') : value;
+}
+
+/**
+ * Applies the internal subset to the tree, once per parsed document: entity and default values in
+ * the attributes, and the tolerant parser's complaints about entities dropped where libxml2 has none.
+ */
+export function applyInternalSubset(xml: XmlDocument): void {
+	if (done.has(xml)) {
+		return;
+	}
+	done.add(xml);
+	const subset = internalSubsetOf(xml);
+	if (!subset || !xml.root) {
+		return;
+	}
+	if (subset.explosive !== undefined) {
+		// Nothing is expanded: the tolerant parser's "not expanded" problem stays, with libxml2's reason.
+		const at = Math.max(0, xml.text.indexOf(`<!ENTITY ${subset.explosive}`));
+		const problem = { start: at, end: at + 8, message: `Entity '${subset.explosive}' expands to more than ten times the document: libxml2 stops with "Detected an entity reference loop" and libvirt refuses the document.` };
+		const index = xml.problems.findIndex((other) => other.start > at);
+		xml.problems.splice(index < 0 ? xml.problems.length : index, 0, problem);
+		return;
+	}
+	for (let k = xml.problems.length - 1; k >= 0; k--) {
+		const problem = xml.problems[k];
+		const undefinedEntity = /^Entity '([^']+)' is not defined/.exec(problem.message);
+		if (problem.message.startsWith('Entity declarations are not expanded') || (undefinedEntity && subset.entities.has(undefinedEntity[1]))) {
+			xml.problems.splice(k, 1);
+		}
+	}
+	const pending: XmlElement[] = [xml.root];
+	while (pending.length > 0) {
+		const element = pending.pop()!;
+		const declarations = subset.attributes.get(element.name);
+		for (let k = 0; k < element.attributes.length; k++) {
+			const attribute = element.attributes[k];
+			const declaration = declarations?.get(attribute.name);
+			const amp = attribute.value === null ? -1 : xml.text.indexOf('&', attribute.valueStart);
+			if (attribute.value === null || (!declaration?.tokenized && (amp < 0 || amp >= attribute.valueEnd))) {
+				continue;
+			}
+			const raw = xml.text.slice(attribute.valueStart, attribute.valueEnd);
+			const value = normaliseAttributeValue(raw, subset, declaration?.tokenized ?? false);
+			if (value !== attribute.value) {
+				element.attributes[k] = { ...attribute, value };
+			}
+		}
+		if (declarations) {
+			for (const declaration of declarations.values()) {
+				if (declaration.defaultValue !== undefined && !element.attributes.some((attribute) => attribute.name === declaration.name)) {
+					const at = element.nameEnd;
+					// Quoted, so that the rules treat it as a written value; its spans are empty, at the element's name.
+					const defaulted: XmlAttribute = { name: declaration.name, nameStart: at, nameEnd: at, value: declaration.defaultValue, valueStart: at, valueEnd: at, quote: '"', end: at };
+					element.attributes.push(defaulted);
+				}
+			}
+		}
+		for (const child of element.children) {
+			pending.push(child);
+		}
+	}
+}
+
+/**
+ * What libvirt reads as an element's text (`string(./label)`), with internal entities replaced by
+ * their content; the plain {@link textContent} when the document declares none.
+ */
+export function libvirtText(xml: XmlDocument, element: XmlElement): string {
+	const subset = internalSubsetOf(xml);
+	const raw = xml.text;
+	if (!subset || subset.entities.size === 0 || subset.explosive !== undefined) {
+		return textContent(raw, element);
+	}
+	// Cached, so that the shared expansion budget gives every caller the same answer.
+	const cached = expandedTexts.get(element);
+	if (cached !== undefined) {
+		return cached;
+	}
+	const start = element.startTagEnd;
+	const end = element.selfClosing ? start : element.endTagStart >= 0 ? element.endTagStart : element.end;
+	const budget = subset.budget;
+	const expand = (value: string, depth: number): string => value.replace(/&([A-Za-z_:][\w.:-]{0,63});/g, (whole, body: string) => {
+		const entity = subset.entities.get(body);
+		if (entity === undefined || depth >= 40 || (budget.remaining -= entity.length) <= 0) {
+			return whole;
+		}
+		return expand(entity, depth + 1);
+	});
+	const content = expand(raw.slice(start, Math.max(start, end)), 0);
+	const wrapper = `<x>${content}</x>`;
+	const shell: XmlElement = { ...element, start: 0, nameEnd: 2, startTagEnd: 3, endTagStart: wrapper.length - 4, end: wrapper.length, selfClosing: false };
+	const value = textContent(wrapper, shell);
+	expandedTexts.set(element, value);
+	return value;
+}
+
+const expandedTexts = new WeakMap<XmlElement, string>();

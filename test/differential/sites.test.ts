@@ -1,0 +1,257 @@
+/**
+ * Every place libvirt reads a `<seclabel>` (and the places it does not), checked against libvirt's
+ * own parser: each case is defined with `virsh -c test:///default define` by the installed libvirt
+ * and by every release set up in a chroot under /var/cache/libvirt-seclabel/oracles/<version>
+ * (scripts/setup-libvirt-oracles.sh), and checked by the CLI with `--driver test --libvirt-version`
+ * set to that release. The verdict must agree, libvirt's message must be the libvirtMessage of one
+ * of the define-stage diagnostics, and the first in libvirt's parse order.
+ *
+ * A seclabel is probed with two override seclabels for the same model, which every release refuses
+ * with the same words ("seclabel for model selinux is already provided") wherever it reads them, so
+ * the probe says "read here" or "not read here" without depending on messages that differ between
+ * releases. libxml2's own refusals (an undefined entity, UTF-16 and Latin-1 bytes) are compared
+ * with its whole message as libvirt prints it, context line and caret included. Cases about validation (whether a console that aliases the serial port is validated)
+ * need libvirt's override cross-check (E8) to be observable; they are compared on the releases that
+ * refuse the plain control case, which the oracle itself decides.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { JsonDiagnostic } from '../../server/src/cli/lint';
+import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { installedLibvirtVersion, lintJson, parseVirshError, temporaryDirectory, type LibvirtVerdict } from './oracle';
+import { compareKeys, parseOrderKey } from './parseOrder';
+
+const ORACLES = '/var/cache/libvirt-seclabel/oracles';
+const C_LOCALE = { ...process.env, LC_ALL: 'C', LANG: 'C' };
+
+const DUP = "<seclabel model='selinux' relabel='no'/><seclabel model='selinux' relabel='no'/>";
+const OVERRIDE = "<seclabel model='selinux' relabel='no'/>";
+const NONE = "  <seclabel type='none' model='selinux'/>\n";
+
+function domain(devices: string, labels = '', os = ''): string {
+	return `<domain type='kvm'>\n  <name>sites</name>\n  <memory unit='KiB'>219200</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>${os}\n  </os>\n  <devices>\n${devices}\n  </devices>\n${labels}</domain>\n`;
+}
+
+const disk = (type: string, source: string, extra = '') => `    <disk type='${type}' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      ${source}\n      ${extra}\n      <target dev='vda' bus='virtio'/>\n    </disk>`;
+const chardev = (kind: string, type: string, sources: string, target = "<target port='0'/>") => `    <${kind} type='${type}'>\n      ${sources}\n      ${target}\n    </${kind}>`;
+const nvram = (inner: string) => `\n    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>\n    ${inner}`;
+
+interface Case {
+	readonly name: string;
+	readonly xml: string;
+	/** The file's bytes, when they are not the XML in UTF-8. */
+	readonly bytes?: Uint8Array;
+	/** Compared only on releases where the control case shows libvirt's override cross-check. */
+	readonly needsCrossCheck?: boolean;
+}
+
+const CONTROL = 'cross-check-control.xml';
+
+const cases: Case[] = [
+	// Disk sources of every disk type.
+	{ name: 'disk-file.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`)) },
+	{ name: 'disk-block.xml', xml: domain(disk('block', `<source dev='/dev/sdb'>${DUP}</source>`)) },
+	{ name: 'disk-dir.xml', xml: domain(disk('dir', `<source dir='/srv/d'>${DUP}</source>`)) },
+	{ name: 'disk-network.xml', xml: domain(disk('network', `<source protocol='nbd' name='x'><host name='h' port='10809'/>${DUP}</source>`)) },
+	{ name: 'disk-volume.xml', xml: domain(disk('volume', `<source pool='p' volume='v'>${DUP}</source>`)) },
+	{ name: 'disk-nvme.xml', xml: domain(disk('nvme', `<source type='pci' managed='yes' namespace='1'><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>${DUP}</source>`)) },
+	// Backing chains: every typed layer is read; an untyped <backingStore> ends the chain.
+	{ name: 'backing-1.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore type='file'><format type='qcow2'/><source file='/b.img'>${DUP}</source></backingStore>`)) },
+	{ name: 'backing-2.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore type='file'><format type='qcow2'/><source file='/b.img'/><backingStore type='block'><format type='raw'/><source dev='/dev/c'>${DUP}</source></backingStore></backingStore>`)) },
+	{ name: 'backing-untyped.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore><format type='qcow2'/><source file='/b.img'>${DUP}</source></backingStore>`)) },
+	{ name: 'backing-terminator.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore type='file'><format type='raw'/><source file='/b.img'/><backingStore/></backingStore>`)) },
+	// Structural errors libvirt reports before the seclabels of a layer.
+	{ name: 'backing-no-format.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore type='file'><source file='/b.img'>${DUP}</source></backingStore>`)) },
+	{ name: 'backing-no-format-after-top.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`, "<backingStore type='file'><source file='/b.img'/></backingStore>")) },
+	{ name: 'backing-no-source.xml', xml: domain(disk('file', "<source file='/a.img'/>", "<backingStore type='file'><format type='qcow2'/></backingStore>")) },
+	{ name: 'backing-bad-type.xml', xml: domain(disk('file', "<source file='/a.img'/>", "<backingStore type='bogus'><format type='qcow2'/><source file='/b.img'/></backingStore>")) },
+	{ name: 'backing-bad-format.xml', xml: domain(disk('file', "<source file='/a.img'/>", "<backingStore type='file'><format type='luks'/><source file='/b.img'/></backingStore>")) },
+	{ name: 'disk-bad-type.xml', xml: domain(disk('bogus', `<source file='/a.img'>${DUP}</source>`)) },
+	{ name: 'disk-network-no-protocol.xml', xml: domain(disk('network', `<source name='x'>${DUP}</source>`)) },
+	// <mirror> is parsed only in live XML, which virsh define never reads.
+	{ name: 'mirror.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<mirror type='file' job='copy'><format type='raw'/><source file='/m.img'>${DUP}</source></mirror>`)) },
+	// <dataStore> (from 10.10.0) and <nvram type=…><source> (from 8.5.0); an untyped nvram's <source> is never read.
+	{ name: 'datastore.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><format type='raw'/><source file='/d.img'>${DUP}</source></dataStore></source>`)) },
+	{ name: 'nvram-source.xml', xml: domain('', '', nvram(`<nvram type='file'><source file='/var/lib/libvirt/qemu/nvram/g.fd'>${DUP}</source></nvram>`)) },
+	{ name: 'nvram-untyped.xml', xml: domain('', '', nvram(`<nvram><source file='/n.fd'>${DUP}</source></nvram>`)) },
+	// Character devices: the first <source> of serial, parallel, console and channel.
+	{ name: 'serial.xml', xml: domain(chardev('serial', 'file', `<source path='/var/log/s.log'>${DUP}</source>`)) },
+	{ name: 'parallel.xml', xml: domain(chardev('parallel', 'file', `<source path='/var/log/p.log'>${DUP}</source>`)) },
+	{ name: 'channel.xml', xml: domain(chardev('channel', 'unix', `<source mode='bind' path='/var/lib/c.sock'>${DUP}</source>`, "<target type='virtio' name='org.example.0'/>")) },
+	{ name: 'console.xml', xml: domain(chardev('console', 'file', `<source path='/var/log/c.log'>${DUP}</source>`, "<target type='virtio' port='0'/>")) },
+	{ name: 'serial-second-source.xml', xml: domain(chardev('serial', 'file', `<source path='/a.log'/><source path='/b.log'>${DUP}</source>`)) },
+	{ name: 'udp-first.xml', xml: domain(chardev('serial', 'udp', `<source mode='bind' host='127.0.0.1' service='1'>${DUP}</source><source mode='connect' host='127.0.0.1' service='2'/>`)) },
+	{ name: 'udp-second.xml', xml: domain(chardev('serial', 'udp', `<source mode='bind' host='127.0.0.1' service='1'/><source mode='connect' host='127.0.0.1' service='2'>${DUP}</source>`)) },
+	{ name: 'tcp.xml', xml: domain(chardev('serial', 'tcp', `<source mode='bind' host='127.0.0.1' service='1'>${DUP}</source>`)) },
+	// Devices whose source is a chardev but whose seclabels libvirt never reads.
+	{ name: 'smartcard.xml', xml: domain(`    <smartcard mode='passthrough' type='unix'><source mode='connect' path='/s'>${DUP}</source></smartcard>`) },
+	{ name: 'redirdev.xml', xml: domain(`    <controller type='usb' model='qemu-xhci'/>\n    <redirdev bus='usb' type='unix'><source mode='connect' path='/s'>${DUP}</source></redirdev>`) },
+	{ name: 'rng-egd.xml', xml: domain(`    <rng model='virtio'><backend model='egd' type='unix'><source mode='connect' path='/s'>${DUP}</source></backend></rng>`) },
+	{ name: 'interface-vhostuser.xml', xml: domain(`    <interface type='vhostuser'><mac address='52:54:00:00:00:01'/><source type='unix' path='/s' mode='client'>${DUP}</source><model type='virtio'/></interface>`) },
+	{ name: 'hostdev-scsi.xml', xml: domain(`    <hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/>${DUP}</source></hostdev>`) },
+	// A file/dev/pipe/unix chardev without a path: validation, after every parse error.
+	{ name: 'chardev-no-path.xml', xml: domain(chardev('serial', 'file', `<source>${OVERRIDE}</source>`)) },
+	{ name: 'chardev-no-path-after-parse.xml', xml: domain(`${chardev('serial', 'unix', "<source mode='connect'/>")}\n${chardev('channel', 'file', `<source path='/c'>${DUP}</source>`, "<target type='virtio' name='x'/>")}`) },
+	{ name: 'channel-unix-virtio-no-path.xml', xml: domain(chardev('channel', 'unix', '', "<target type='virtio' name='org.qemu.guest_agent.0'/>")) },
+	{ name: 'channel-unix-guestfwd-no-path.xml', xml: domain(chardev('channel', 'unix', '', "<target type='guestfwd' address='10.0.2.1' port='4600'/>")) },
+	// Console aliasing: a serial-target console whose source differs from the serial's is replaced by
+	// a copy of the serial after parsing; its own seclabels are parsed but never validated.
+	{ name: CONTROL, needsCrossCheck: true, xml: domain(chardev('serial', 'file', `<source path='/var/log/s.log'>${OVERRIDE}</source>`), NONE) },
+	{ name: 'console-alias-parsed.xml', xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'pty', `<source>${DUP}</source>`, "<target type='serial' port='0'/>")}`) },
+	{ name: 'console-alias-differs.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/other'>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
+	{ name: 'console-alias-same-file.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/l'>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
+	{ name: 'console-alias-pty.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
+	{ name: 'console-alias-type-differs.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
+	{ name: 'console-virtio.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/other'>${OVERRIDE}</source>`, "<target type='virtio' port='0'/>")}`, NONE) },
+	{ name: 'console-second-serial.xml', xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target port='1'/>")}`) },
+	{ name: 'console-second-serial-after-parse.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='virtio' port='0'/>")}\n${chardev('console', 'file', `<source path='/x'>${DUP}</source>`, "<target type='serial' port='0'/>")}`) },
+	{ name: 'console-second-serial-before-path.xml', xml: domain(`${chardev('serial', 'file', '')}\n${chardev('console', 'pty', '', "<target type='serial'/>")}\n${chardev('console', 'pty', '', "<target type='serial'/>")}`) },
+	{ name: 'console-second-virtio.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target type='virtio' port='1'/>")}`) },
+	{ name: 'nvram-not-cross-checked.xml', needsCrossCheck: true, xml: domain('', NONE, nvram(`<nvram type='file'><source file='/n.fd'>${OVERRIDE}</source></nvram>`)) },
+	// XML as libxml2 reads it: an attribute is looked up by its local name when its prefix is bound.
+	{ name: 'prefixed-model-bound.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><seclabel x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	{ name: 'prefixed-model-unbound.xml', xml: domain(disk('file', `<source file='/a.img'><seclabel x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	{ name: 'prefixed-model-second.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><seclabel model='dac' x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	{ name: 'prefixed-element.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><x:seclabel model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
+	// Blank text: kept as the only content of a label, dropped beside a comment.
+	{ name: 'label-space.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label> </label></seclabel>\n") },
+	{ name: 'label-comment-only.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label><!-- none --></label></seclabel>\n") },
+	{ name: 'label-blank-comment.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label>\n    <!-- none -->\n  </label></seclabel>\n") },
+	{ name: 'label-blank-cdata.xml', xml: domain('', "  <seclabel type='static' model='selinux'><label>\n    <![CDATA[]]>\n  </label></seclabel>\n") },
+	// The internal DTD subset: entities in attribute values and text, ATTLIST defaults, tokenized types.
+	{ name: 'dtd-entity-model.xml', xml: `<!DOCTYPE domain [<!ENTITY m "selinux">]>\n` + domain(disk('file', "<source file='/a.img'><seclabel model='&m;' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	{ name: 'dtd-parameter-entity.xml', xml: `<!DOCTYPE domain [<!ENTITY % p "<!ENTITY m 'selinux'>"> %p;]>\n` + domain(disk('file', "<source file='/a.img'><seclabel model='&m;' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	{ name: 'dtd-entity-label.xml', xml: '<!DOCTYPE domain [<!ENTITY l "">]>\n' + domain('', "  <seclabel type='static' model='selinux'><label>&l;</label></seclabel>\n") },
+	{ name: 'dtd-entity-elements.xml', xml: `<!DOCTYPE domain [<!ENTITY s "${DUP.replace(/'/g, '&#39;')}">]>\n` + domain(disk('file', "<source file='/a.img'>&s;</source>")) },
+	{ name: 'dtd-default-relabel.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel relabel CDATA "no">]>\n' + domain('', "  <seclabel type='dynamic' model='selinux'/>\n") },
+	{ name: 'dtd-default-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #FIXED "selinux">]>\n' + domain(disk('file', "<source file='/a.img'><seclabel relabel='no'/><seclabel relabel='no'/></source>"), "  <seclabel type='dynamic'/>\n") },
+	{ name: 'dtd-nmtoken-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model NMTOKEN #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	{ name: 'dtd-cdata-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	// libxml2's own refusals: an undefined entity, and bytes libvirt reads as a UTF-8 C string.
+	{ name: 'undefined-entity-attribute.xml', xml: domain('', "  <seclabel type='x&nope;y' model='selinux'/>\n") },
+	{ name: 'undefined-entity-label.xml', xml: domain('', "  <seclabel type='static' model='selinux'>\n\t<label>\u00e9&nope;</label></seclabel>\n") },
+	latin1('latin1-declared.xml', "<?xml version='1.0' encoding='ISO-8859-1'?>\n"),
+	latin1('latin1-undeclared.xml', ''),
+	{ name: 'utf16le-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(domain(''), 'utf16le')]) },
+	{ name: 'utf16be-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(domain(''), 'utf16le').swap16()]) },
+	{ name: 'utf16le-no-bom.xml', xml: '', bytes: Buffer.from(domain(''), 'utf16le') },
+];
+
+function latin1(name: string, declaration: string): Case {
+	const xml = declaration + domain('', "  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:s0\u00e9</label></seclabel>\n");
+	return { name, xml, bytes: Buffer.from(xml, 'latin1') };
+}
+
+interface Oracle {
+	readonly version: string;
+	/** The chroot, or undefined for the installed virsh. */
+	readonly root?: string;
+}
+
+function oracles(): Oracle[] {
+	const found: Oracle[] = [{ version: installedLibvirtVersion() }];
+	if (fs.existsSync(ORACLES)) {
+		for (const entry of fs.readdirSync(ORACLES).sort()) {
+			const root = path.join(ORACLES, entry);
+			if (/^\d+\.\d+\.\d+$/.test(entry) && entry !== found[0].version && fs.existsSync(path.join(root, 'usr', 'bin', 'virsh'))) {
+				found.push({ version: entry, root });
+			}
+		}
+	}
+	return found;
+}
+
+function define(oracle: Oracle, file: string): Promise<LibvirtVerdict> {
+	let command = 'virsh';
+	let args = ['-q', '-c', 'test:///default', 'define', file];
+	let inside: string | undefined;
+	if (oracle.root) {
+		const dir = fs.mkdtempSync(path.join(oracle.root, 'tmp', 'seclabel-sites-'));
+		inside = path.join(dir, path.basename(file));
+		fs.copyFileSync(file, inside);
+		command = 'chroot';
+		args = [oracle.root, 'virsh', '-q', '-c', 'test:///default', 'define', '/' + path.relative(oracle.root, inside)];
+	}
+	return new Promise((resolve, reject) => {
+		execFile(command, args, { env: C_LOCALE, timeout: 60000 }, (error, _stdout, stderr) => {
+			if (inside) {
+				fs.rmSync(path.dirname(inside), { recursive: true, force: true });
+			}
+			if (!error) {
+				resolve({ accepted: true });
+			} else if (typeof error.code === 'number') {
+				resolve({ accepted: false, message: parseVirshError(stderr) });
+			} else {
+				reject(new Error(`libvirt ${oracle.version} could not run (${error.message}); the oracles come from scripts/setup-libvirt-oracles.sh, the installed one from Debian's libvirt-clients`));
+			}
+		});
+	});
+}
+
+function firstInParseOrder(xml: string, diagnostics: JsonDiagnostic[]): JsonDiagnostic | undefined {
+	const document = TextDocument.create('file:///case.xml', 'xml', 0, xml);
+	const doc = parseSeclabelText(xml);
+	const keyed = diagnostics.map((diagnostic) => ({ diagnostic, key: parseOrderKey(doc, diagnostic.code, document.offsetAt(diagnostic.range.start)) }));
+	if (keyed.some((entry) => !entry.key)) {
+		return undefined;
+	}
+	keyed.sort((a, b) => compareKeys(a.key!, b.key!));
+	return keyed[0]?.diagnostic;
+}
+
+test('every parse site: libvirt reads a seclabel exactly where the project says, at every release present, with its first error', { timeout: 600000 }, async () => {
+	const temp = temporaryDirectory('libvirt-seclabel-sites-');
+	try {
+		for (const entry of cases) {
+			fs.writeFileSync(path.join(temp.dir, entry.name), entry.bytes ?? entry.xml);
+		}
+		const failures: string[] = [];
+		const compared: string[] = [];
+		for (const oracle of oracles()) {
+			const verdicts = new Map<string, LibvirtVerdict>();
+			let next = 0;
+			await Promise.all(Array.from({ length: 4 }, async () => {
+				while (next < cases.length) {
+					const entry = cases[next++];
+					verdicts.set(entry.name, await define(oracle, path.join(temp.dir, entry.name)));
+				}
+			}));
+			const report = await lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', oracle.version]);
+			const byName = new Map(report.files.map((file) => [path.basename(file.path), file.diagnostics.filter((d) => d.stage === 'define')]));
+			const refused = [...verdicts.values()].filter((verdict) => !verdict.accepted).length;
+			assert.ok(refused >= 20 && verdicts.size - refused >= 15, `libvirt ${oracle.version} refused ${refused} of ${verdicts.size} cases: both verdicts should be common`);
+			const crossCheck = !verdicts.get(CONTROL)!.accepted;
+			let count = 0;
+			for (const entry of cases) {
+				if (entry.needsCrossCheck && !crossCheck) {
+					continue;
+				}
+				count++;
+				const verdict = verdicts.get(entry.name)!;
+				const ours = byName.get(entry.name) ?? [];
+				let why: string | undefined;
+				if (verdict.accepted) {
+					why = ours.length === 0 ? undefined : 'libvirt accepts it, the project reports define-stage diagnostics';
+				} else if (!ours.some((d) => d.libvirtMessage === verdict.message)) {
+					why = "libvirt's message is not among the project's";
+				} else {
+					const first = entry.bytes ? undefined : firstInParseOrder(entry.xml, ours);
+					if (first && first.libvirtMessage !== verdict.message) {
+						why = `libvirt reports ${verdict.message} first, the project's parse order puts ${first.code} first`;
+					}
+				}
+				if (why) {
+					failures.push(`${oracle.version} ${entry.name}: ${why}\n  libvirt: ${verdict.accepted ? 'accepted' : verdict.message}\n  project: ${ours.map((d) => `${d.code}: ${d.libvirtMessage}`).join('; ') || '(none)'}`);
+				}
+			}
+			compared.push(`${oracle.version} (${count} cases${crossCheck ? '' : '; no override cross-check in this release'})`);
+		}
+		assert.equal(failures.length, 0, `disagreements with libvirt (compared: ${compared.join(', ')}):\n${failures.join('\n')}`);
+	} finally {
+		temp.remove();
+	}
+});
