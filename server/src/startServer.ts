@@ -19,6 +19,7 @@ import { DEFAULT_SELINUX_ROOT, policyForRoot } from './node/policyReader';
 import { readParseLimits, sameLimits } from './limitsSettings';
 import { forgetFindings } from './service/features/incrementalFindings';
 import { DEFAULT_PARSE_LIMITS } from './service/parser/xmlParser';
+import { documentStatus, StatusReporter } from './status';
 import { HotplugSupport, REFRESH_HOST_COMMAND } from './hotplugServer';
 
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
@@ -41,10 +42,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			parsed.clear();
 		}
 	}
+	// What the server works with (version, policy, index), for the client's status display and the log.
+	const status = new StatusReporter(connection, () => indexer.index.size);
 	// The other guests of the workspace, for the cross-guest rules: open documents and files on disk.
 	const indexer = new WorkspaceIndexer(connection, documents, {
 		parse,
 		revalidate: (uri) => scheduleValidation(uri),
+		indexing: (event) => event.phase === 'start' ? status.indexStarted() : event.phase === 'files' ? status.indexProgress(event.done, event.total) : status.indexFinished(event.files, event.capped),
 		async indexSettings() {
 			let client = initializationSettings;
 			if (canPullConfiguration) {
@@ -92,6 +96,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				}
 				useLimits(client);
 				const resolved = readSettings(client);
+				const requestedVersion = resolved.libvirtVersion;
 				resolved.policy = policyForRoot(resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT);
 				resolved.workspace = indexer.index;
 				resolved.documentUri = uri;
@@ -100,6 +105,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 					resolved.libvirtVersion = await detectedVersion;
 					resolved.libvirtVersionSource = resolved.libvirtVersion ? 'auto' : 'auto-unavailable';
 				}
+				status.documentSettings(documentStatus(uri, requestedVersion, resolved.libvirtVersion, resolved.policy, resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT, resolved.hostSecurityModel));
 				return resolved;
 			})();
 			settingsByUri.set(uri, settings);
@@ -153,6 +159,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				return;
 			}
 			indexer.documentChanged(current);
+			status.indexChanged();
 			hotplug.documentChanged(uri);
 			const doc = parse(current);
 			const checked = await hotplug.prepare(current, doc, settings, !!(settings as { readImageLabels?: boolean }).readImageLabels);
@@ -174,6 +181,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		initializationSettings = params.initializationOptions?.settings ?? params.initializationOptions;
 		useLimits(initializationSettings);
 		indexer.initialize(params);
+		status.initialize(params);
 		supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
 		return {
 			capabilities: {
@@ -206,7 +214,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 	});
 
 	connection.onDidChangeWatchedFiles((params) => {
-		void indexer.watchedFilesChanged(params).catch((error) => connection.console.error(`Reading changed files failed: ${error instanceof Error ? error.stack : String(error)}`));
+		void indexer.watchedFilesChanged(params).then(() => status.indexChanged(), (error) => connection.console.error(`Reading changed files failed: ${error instanceof Error ? error.stack : String(error)}`));
 	});
 	connection.onShutdown(() => indexer.stop());
 
@@ -227,6 +235,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		parsed.delete(event.document.uri);
 		forgetFindings(event.document.uri);
 		settingsByUri.delete(event.document.uri);
+		status.documentClosed(event.document.uri);
 		publisher.forget(event.document.uri);
 		void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 		void indexer.documentClosed(event.document.uri).catch((error) => connection.console.error(`Indexing a closed file failed: ${error instanceof Error ? error.stack : String(error)}`));

@@ -45,6 +45,8 @@ export interface WorkspaceIndexerHooks {
 	revalidate(uri: string): void;
 	/** `libvirtSeclabel.extraDomainDirs` and `libvirtSeclabel.index.*`, read when a scan starts. */
 	indexSettings(): Promise<IndexSettings>;
+	/** How a scan goes, for the status display (server/src/status.ts): started, files done of total, ended (capped: a limit cut it short). */
+	indexing?(event: { phase: 'start' } | { phase: 'files'; done: number; total: number } | { phase: 'end'; files?: number; capped?: boolean }): void;
 }
 
 function toPath(uri: unknown): string | undefined {
@@ -240,8 +242,12 @@ export class WorkspaceIndexer {
 		const shallow = [...this.shallowDirs].filter((dir) => !this.deepRoots.some((root) => isInside(dir, root)));
 		if (this.deepRoots.length === 0 && shallow.length === 0 && this.scanned.size === 0) {
 			await this.registerWatchers();
+			this.hooks.indexing?.({ phase: 'end', files: 0 });
 			return;
 		}
+		this.hooks.indexing?.({ phase: 'start' });
+		let listed: number | undefined;
+		let capped = false;
 		const progress = this.supportsProgress ? await within(this.connection.window.createWorkDoneProgress(), undefined) : undefined;
 		progress?.begin('Indexing libvirt domain XML', 0, 'Looking for *.xml files', false);
 		try {
@@ -254,6 +260,7 @@ export class WorkspaceIndexer {
 			if (files.length < this.limits.maxFiles && shallow.length > 0) {
 				files.push(...await listXmlFiles(shallow, { limit: this.limits.maxFiles - files.length, confine: true, shallow: true, onSkipped, truncated }));
 			}
+			listed = files.length;
 			const found = new Set<string>();
 			const affected = new Set<string>();
 			let domains = 0;
@@ -270,6 +277,7 @@ export class WorkspaceIndexer {
 				const uri = pathToFileURL(files[i]).href;
 				if (i % 500 === 0) {
 					progress?.report(Math.floor((i / files.length) * 100), `${i} of ${files.length} files`);
+					this.hooks.indexing?.({ phase: 'files', done: i, total: files.length });
 				}
 				// An open document's text is what the user sees; the file may be older.
 				if (this.documents.get(uri)) {
@@ -310,6 +318,7 @@ export class WorkspaceIndexer {
 				const more = skipped.length > SKIPPED_LOGGED ? ` (and ${skipped.length - SKIPPED_LOGGED} more)` : '';
 				this.connection.console.info(`Indexing skipped ${skipped.length} entries${more}:\n  ${skipped.slice(0, SKIPPED_LOGGED).join('\n  ')}`);
 			}
+			capped = truncated.value || domainsCut;
 			if (truncated.value) {
 				this.notifyOnce(`maxFiles:${this.limits.maxFiles}`, 'warning', `libvirt Security Labels: the workspace has more than ${this.limits.maxFiles} *.xml files; only the first ${this.limits.maxFiles} were looked at, `
 					+ 'so the cross-guest checks may miss guests. Raise libvirtSeclabel.index.maxFiles to index more.');
@@ -325,6 +334,7 @@ export class WorkspaceIndexer {
 			}
 		} finally {
 			progress?.done();
+			this.hooks.indexing?.({ phase: 'end', files: listed, capped });
 		}
 	}
 

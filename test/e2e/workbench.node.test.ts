@@ -1,7 +1,8 @@
 /**
  * What a user sees, through code-server's workbench UI in headless Chromium: the packaged .vsix
  * installed into an empty extensions dir (so it works with nothing else installed), the examples/
- * workspace, the Problems panel, the quick fix menu, a hover on a level and an MCS completion.
+ * workspace, the Problems panel, the quick fix menu, a hover on a level and an MCS completion, the
+ * rule link opening the rules reference at the rule's section, the language status and the log.
  * Screenshots go to test-results/screenshots/; with UPDATE_SCREENSHOTS=1 (`npm run screenshots`) the three the README shows are copied to docs/images/.
  */
 import { test, type TestContext } from 'node:test';
@@ -65,6 +66,13 @@ async function openFile(page: Page, name: string): Promise<void> {
 	await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 10000 });
 }
 
+/** Brings an editor that is open in a tab to the front, by clicking its tab. */
+async function activateTab(page: Page, name: string): Promise<void> {
+	await page.locator('.tabs-container .tab', { hasText: name }).first().click();
+	await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
+	await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 10000 });
+}
+
 /** Puts the cursor right after the first occurrence of `needle` in the active editor, via Find. */
 async function moveCursorAfter(page: Page, needle: string): Promise<void> {
 	await page.keyboard.press('Control+F');
@@ -98,7 +106,7 @@ test('the packaged extension in the code-server workbench', { timeout: 180000 },
 	rmSync(join(SCREENSHOTS, 'failure.png'), { force: true });
 	t.diagnostic(`screenshots in ${SCREENSHOTS}`);
 	const work = mkdtempSync(join(tmpdir(), 'libvirt-seclabel-workbench-'));
-	const profile = runner.makeProfile('libvirt-seclabel-workbench-profile-', { 'editor.cursorBlinking': 'solid', 'window.commandCenter': false });
+	const profile = runner.makeProfile('libvirt-seclabel-workbench-profile-', { 'editor.cursorBlinking': 'solid', 'window.commandCenter': false, 'libvirtSeclabel.trace.server': 'messages' });
 	const workspace = join(work, 'examples');
 	cpSync(join(ROOT, 'examples'), workspace, { recursive: true });
 	let server: CodeServer | undefined;
@@ -207,6 +215,93 @@ test('the packaged extension in the code-server workbench', { timeout: 180000 },
 			assert.match(items, /c\d+,c\d+/, items);
 			shots.completion = await shoot(t, activePage, 'completion-mcs.png');
 			await activePage.keyboard.press('Escape');
+		});
+
+		await step('the rule link of a problem opens the rules reference preview at the rule\'s section', async () => {
+			// The file is open in a tab since the first step. Quick open would race here: the list of
+			// recently opened files, where this file already is, answers Enter before the typed filter.
+			await activePage.keyboard.press('Escape');
+			await activateTab(activePage, 'dynamic-relabel-no.xml');
+			await activePage.keyboard.press('Control+Shift+M');
+			const row = activePage.locator('.markers-panel .monaco-list-row', { hasText: 'dynamic label type must use resource relabeling' }).first();
+			await row.waitFor({ timeout: 20000 });
+			// The Problems panel draws the rule id as a link (a.monaco-link around .marker-code in the tree view).
+			await row.locator('a.monaco-link', { hasText: 'dynamic-relabel-no' }).first().click();
+			await activePage.locator('.tabs-container .tab.active', { hasText: 'rules.md' }).waitFor({ timeout: 20000 });
+			// The preview is a webview (nested iframes); the rule's heading must be in view, scrolled to, not the top of the page.
+			let seen = 'no frame with the heading';
+			for (const deadline = Date.now() + 20000; ; await activePage.waitForTimeout(200)) {
+				// A string, evaluated in the page: this file is compiled without the DOM types.
+				const probe = `(() => { const heading = document.getElementById('dynamic-relabel-no');
+					return heading ? { top: heading.getBoundingClientRect().top, scrollY: window.scrollY, height: window.innerHeight } : null; })()`;
+				const positions = await Promise.all(activePage.frames().map((frame) =>
+					frame.evaluate(probe).then((value) => value as { top: number; scrollY: number; height: number } | null).catch(() => null)));
+				const position = positions.find((candidate) => candidate !== null);
+				if (position) {
+					seen = JSON.stringify(position);
+					if (position.scrollY > 500 && position.top > -40 && position.top < position.height / 2) {
+						break;
+					}
+				}
+				assert.ok(Date.now() < deadline, `the preview did not scroll to #dynamic-relabel-no: ${seen}`);
+			}
+			await shoot(t, activePage, 'rule-link.png');
+		});
+
+		await step('the language status of a domain file says which rules apply, the policy and the index', async () => {
+			// The preview (a webview) has the focus and keeps the quick open key; the tab is a click away.
+			await activateTab(activePage, 'dynamic-relabel-no.xml');
+			await activePage.locator('[id="status.languageStatus"]').click();
+			const hover = activePage.locator('.monaco-hover:visible', { has: activePage.locator('.hover-language-status') }).first();
+			await hover.waitFor({ timeout: 20000 });
+			const guests = readdirSync(workspace).filter((name) => name.endsWith('.xml')).length;
+			let text = '';
+			for (const deadline = Date.now() + 20000; !text.includes(`${guests} guests indexed`); await activePage.waitForTimeout(200)) {
+				text = (await hover.innerText()).replace(/\s+/g, ' ');
+				assert.ok(Date.now() < deadline, `the index item never said '${guests} guests indexed': ${text}`);
+			}
+			assert.match(text, /libvirt \d+\.\d+\.\d+/, text);
+			assert.match(text, /libvirt \d+\.\d+\.\d+\W*the default\b/, text);
+			assert.match(text, /SELinux (policy|catalogue)/, text);
+			await shoot(t, activePage, 'language-status.png');
+			await activePage.keyboard.press('Escape');
+		});
+
+		await step('Show Log opens the output channel with the server\'s log lines', async () => {
+			await activePage.keyboard.press('F1');
+			await activePage.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+			await activePage.keyboard.type('libvirt Security Labels: Show Log');
+			await activePage.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Log' }).first().waitFor({ timeout: 10000 });
+			await activePage.keyboard.press('Enter');
+			const output = activePage.locator('.part.panel .monaco-editor .view-lines').first();
+			await output.waitFor({ timeout: 20000 });
+			let text = '';
+			for (const deadline = Date.now() + 20000; !/Indexed \d+ guests/.test(text); await activePage.waitForTimeout(200)) {
+				text = (await output.innerText()).replace(/\s+/g, ' ');
+				assert.ok(Date.now() < deadline, `the output channel shows no index line: ${text}`);
+			}
+			// The output view wraps long lines, so a path may be split by a space here.
+			assert.match(text, /Settings for file:\/\/.*?\.xml: libvirt \d+\.\d+\.\d+ \(the default\)/, text);
+			await shoot(t, activePage, 'output-channel.png');
+		});
+
+		await step('with libvirtSeclabel.trace.server set to messages, the trace channel shows the protocol traffic', async () => {
+			await activePage.keyboard.press('F1');
+			await activePage.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 10000 });
+			await activePage.keyboard.type('Output: Show Output Channels');
+			await activePage.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Output Channels' }).first().waitFor({ timeout: 10000 });
+			await activePage.keyboard.press('Enter');
+			await activePage.locator('.quick-input-list .monaco-list-row', { hasText: 'libvirt Security Labels Trace' }).first().waitFor({ timeout: 10000 });
+			await activePage.keyboard.type('libvirt Security Labels Trace');
+			await activePage.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'libvirt Security Labels Trace' }).first().waitFor({ timeout: 10000 });
+			await activePage.keyboard.press('Enter');
+			const output = activePage.locator('.part.panel .monaco-editor .view-lines').first();
+			let text = '';
+			for (const deadline = Date.now() + 20000; !/Sending (request|notification) '/.test(text); await activePage.waitForTimeout(200)) {
+				text = (await output.innerText()).replace(/\s+/g, ' ');
+				assert.ok(Date.now() < deadline, `the trace channel shows no traffic: ${text}`);
+			}
+			assert.doesNotMatch(text, /Indexed \d+ guests/, 'the trace has its own channel');
 		});
 
 		assert.deepEqual(Object.keys(shots).sort(), ['completion', 'hover', 'problems', 'quickFix']);
