@@ -15,19 +15,11 @@ import { asIfFresh, incrementalStats } from '../../server/src/service/features/i
 import type { LanguageSettings } from '../../server/src/service/types';
 import { CORPUS_DIR } from '../support/corpus';
 import { WorkspaceIndex } from '../../server/src/service/workspace/workspaceIndex';
+import { mulberry32 } from '../../server/src/service/util/random';
 import { fileDisk, guestXml } from '../workspace/guests';
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The project's seeded generator (mulberry32), so a failing sequence can be replayed. */
+const random = mulberry32;
 
 function key(finding: RuleFinding): string {
 	return JSON.stringify([finding.rule.id, finding.span, finding.stage, finding.severity, finding.message, finding.libvirtMessage,

@@ -11,7 +11,7 @@
  * system, and read in chunks with a bound on bytes and on time.
  */
 import * as fs from 'fs';
-import { libxmlByteError, type LibxmlError } from '../service/parser/libxmlErrors';
+import { libxmlByteError, type LibxmlError, firstInvalidUtf8 } from '../service/parser/libxmlErrors';
 
 /** Larger files are refused with a message: no libvirt domain comes near this. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -267,22 +267,9 @@ function decodeForDisplay(bytes: Uint8Array): ReadResult & { declared?: string }
 	} catch {
 		const text = new TextDecoder('utf-8').decode(body);
 		const offset = text.indexOf('\uFFFD');
-		const byte = firstInvalidUtf8Byte(body);
+		const byte = firstInvalidUtf8(body);
 		return { text, encodingProblem: { offset: Math.max(0, offset), message: `The file is not valid UTF-8 (first bad byte at byte offset ${byte}); libvirt reads domain XML as UTF-8 unless the XML declaration names another encoding.` } };
 	}
-}
-
-function firstInvalidUtf8Byte(bytes: Uint8Array): number {
-	for (let i = 0; i < bytes.length;) {
-		const b = bytes[i];
-		const size = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-		if (size === 0 || i + size > bytes.length) return i;
-		for (let k = 1; k < size; k++) {
-			if ((bytes[i + k] & 0xc0) !== 0x80) return i;
-		}
-		i += size;
-	}
-	return -1;
 }
 
 export function describeError(error: unknown): string {

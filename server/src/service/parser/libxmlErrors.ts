@@ -56,7 +56,7 @@ function lineOf(bytes: Uint8Array, offset: number): number {
 }
 
 /** The first byte libxml2 refuses as UTF-8, or -1. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+export function firstInvalidUtf8(bytes: Uint8Array): number {
 	for (let i = 0; i < bytes.length;) {
 		const b = bytes[i];
 		const size = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
