@@ -29,7 +29,7 @@ export const RESULTS_MARKER = 'LIBVIRT_SECLABEL_E2E_RESULTS ';
 
 export function run(): Promise<void> {
 	const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000, reporter: 'spec' });
-	for (const file of ['extension.test.js', 'diagnostics.test.js', 'features.test.js', 'client.test.js', 'restart.test.js']) {
+	for (const file of ['extension.test.js', 'diagnostics.test.js', 'features.test.js', 'client.test.js', 'hotplug.test.js', 'restart.test.js']) {
 		mocha.addFile(path.join(__dirname, file));
 	}
 	const resultsFile = process.env.LIBVIRT_SECLABEL_E2E_RESULTS;
