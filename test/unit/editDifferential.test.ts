@@ -183,3 +183,21 @@ test('edit differential on generated domains with many labelled devices', () => 
 	}
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 2000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept`);
 });
+
+test('a console that aliases the first serial is rechecked when only the serial changes (the rule reads another device)', () => {
+	const guest = (serialPath: string) => "<domain type='kvm'>\n  <name>g</name>\n  <devices>\n    <serial type='file'>\n"
+		+ `      <source path='${serialPath}'/>\n      <target port='0'/>\n    </serial>\n    <console type='file'>\n`
+		+ "      <source path='/other'>\n        <seclabel model='selinux' relabel='no'/>\n      </source>\n      <target type='serial' port='0'/>\n    </console>\n"
+		+ "  </devices>\n  <seclabel type='none' model='selinux'/>\n</domain>\n";
+	const settings: LanguageSettings = { libvirtVersion: '11.3.0' };
+	const uri = 'file:///differential/console-alias.xml';
+	const run = (text: string) => computeFindings(parseSeclabelText(text), { ...settings, documentUri: uri }).map(key);
+	// The console aliases the serial (other source): its override is never validated.
+	assert.deepEqual(run(guest('/l')), []);
+	assert.deepEqual(run(`${guest('/l')} `), []);
+	// Now the serial has the console's source: the console is its own device again, and its override is refused.
+	const same = `${guest('/other')} `;
+	const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(same), { ...settings, documentUri: uri })).map(key);
+	assert.equal(fresh.length, 1);
+	assert.deepEqual(run(same), fresh);
+});

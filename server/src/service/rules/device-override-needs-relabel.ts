@@ -8,7 +8,9 @@ export const rule: Rule = {
 	id: 'device-override-needs-relabel',
 	stage: 'define',
 	scope: 'parser',
-	extent: { unit: 'device', reads: ['domain'] },
+	// Not per device: whether a <console> is validated depends on the first serial's source (aliasOf),
+	// so an edit of the serial can change the console's finding.
+	extent: { unit: 'document' },
 	title: 'A device seclabel for a model whose domain seclabel has relabelling off.',
 	libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
 	reference: 'E8',
