@@ -144,18 +144,25 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		});
 	}
 
+	// The newest validation of each document: an older one still waiting (on the settings of before a
+	// configuration change, or on reading the images' labels) must not publish over a newer result
+	// of the same version.
+	const validationRuns = new Map<string, number>();
 	async function validate(uri: string): Promise<void> {
 		const document = documents.get(uri);
 		if (!document) {
 			return;
 		}
 		const version = document.version;
+		const run = (validationRuns.get(uri) ?? 0) + 1;
+		validationRuns.set(uri, run);
+		const superseded = () => documents.get(uri)?.version !== version || validationRuns.get(uri) !== run;
 		// Everything is inside the try: validation runs detached (`void validate(…)`), and a rejected
 		// promise nobody awaits would end the process.
 		try {
 			const settings = await settingsFor(uri);
 			const current = documents.get(uri);
-			if (!current || current.version !== version) {
+			if (!current || superseded()) {
 				return;
 			}
 			indexer.documentChanged(current);
@@ -163,7 +170,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			hotplug.documentChanged(uri);
 			const doc = parse(current);
 			const checked = await hotplug.prepare(current, doc, settings, !!(settings as { readImageLabels?: boolean }).readImageLabels);
-			if (documents.get(uri)?.version !== version) {
+			if (superseded()) {
 				return;
 			}
 			const diagnostics = service.doValidation(current, doc, checked, { rulesDocumentationUri: runtime.rulesDocumentationUri });

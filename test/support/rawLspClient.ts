@@ -18,7 +18,7 @@ export interface RawResponse {
 export interface RawServer {
 	readonly child: cp.ChildProcess;
 	/** Every notification and request the server sent, in order. */
-	readonly received: { method: string; params?: unknown }[];
+	readonly received: { method: string; params?: unknown; id?: number | string }[];
 	readonly stderr: () => string;
 	/** Writes bytes as they are. */
 	write(bytes: string | Buffer): void;
@@ -58,7 +58,7 @@ export function spawnRaw(options: RawOptions = {}): RawServer {
 	let stderr = '';
 	child.stderr!.on('data', (chunk) => { stderr += String(chunk); });
 	child.stdin!.on('error', () => undefined);
-	const received: { method: string; params?: unknown }[] = [];
+	const received: { method: string; params?: unknown; id?: number | string }[] = [];
 	const pending = new Map<number | string, (response: RawResponse) => void>();
 	const waiters: { method: string; accept: (params: unknown) => boolean; resolve: (params: unknown) => void }[] = [];
 	const reader = new StreamMessageReader(child.stdout!);
@@ -69,7 +69,7 @@ export function spawnRaw(options: RawOptions = {}): RawServer {
 	reader.listen((message: Message) => {
 		const m = message as { id?: number | string; method?: string; params?: unknown; result?: unknown; error?: { code: number; message: string } };
 		if (typeof m.method === 'string') {
-			received.push({ method: m.method, params: m.params });
+			received.push({ method: m.method, params: m.params, ...(m.id !== undefined ? { id: m.id } : {}) });
 			if (m.id !== undefined && options.answerRequests !== false) {
 				// Requests from the server (configuration, registration, progress): answer them as a plain client would.
 				const result = m.method === 'workspace/configuration' ? ((m.params as { items?: unknown[] })?.items ?? []).map(() => null) : null;
