@@ -41,8 +41,16 @@ function lineOf(text: string, offset: number): number {
 	return line;
 }
 
-function at(text: string, offset: number, message: string): Candidate {
+function at(text: string, offset: number, message: string, version?: Version): Candidate {
+	if (offset >= text.length && version) {
+		return { offset, error: () => atEnd(text, message, version) };
+	}
 	return { offset, error: () => libxmlErrorInText(text, offset, `${message}\n`) };
+}
+
+function skipBlanks(text: string, offset: number): number {
+	while (offset < text.length && BLANK.test(text[offset])) offset++;
+	return offset;
 }
 
 /** Every element in document order (the tree under the root). */
@@ -122,6 +130,19 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		const name = text.slice(problem.start, problem.end);
 		return at(text, element.startTagEnd - (element.selfClosing ? 2 : 1), `Attribute ${name} redefined`);
 	}
+	if ((m = /^Attribute '([^']+)' has no value\.$/.exec(problem.message))) {
+		// libxml2 skips the blanks after the name and looks for '='.
+		return at(text, skipBlanks(text, problem.end), `Specification mandates value for attribute ${m[1]}`, version);
+	}
+	if (/^End tag of '[^']+' is not closed\.$/.test(problem.message)) {
+		return at(text, skipBlanks(text, problem.end), "expected '>'", version);
+	}
+	if (/^Comment is not closed\.$/.test(problem.message)) {
+		return at(text, text.length, 'Comment not terminated', version);
+	}
+	if (/^Text before the root element\.$/.test(problem.message)) {
+		return at(text, problem.start, "Start tag expected, '<' not found");
+	}
 	if (/^Value of attribute '[^']+' must be quoted\.$/.test(problem.message)) {
 		return at(text, problem.start, 'AttValue: " or \' expected');
 	}
@@ -143,6 +164,10 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		const element = elementAt(doc, problem.start);
 		if (element && element.attributes.length > 0 && text[element.startTagEnd] === '<' && BLANK.test(text[element.startTagEnd - 1])) {
 			return at(text, element.startTagEnd, 'error parsing attribute name');
+		}
+		if (element && element.attributes.length > 0 && element.startTagEnd === text.length && QUOTE.test(text[text.length - 1])) {
+			// The input ends right after an attribute's value.
+			return at(text, text.length, 'attributes construct error', version);
 		}
 		// libxml2 reads the whole tag up to the place where it was cut off before it could say so.
 		return element ? { offset: element.startTagEnd } : unknown;
@@ -168,16 +193,22 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 /**
  * The end of the input inside an open element. libxml2 2.9.10 (libvirt 7.0.0 on Debian 11) says
  * "EndTag: '</' not found", 2.9.14 (9.0.0) "Premature end of data in tag X line N"; where between
- * 7.0.0 and 9.0.0 the wording changed is not proven, releases from 9.0.0 take the newer one. With
- * 2.9.x the input stands at the terminating NUL: after a final newline libvirt's context line is
- * empty and printed as "(null)". From libvirt 11.x (libxml2 2.12) it stands on the last line that
- * is not empty, at its end; the line number stays that of the end of the input.
+ * 7.0.0 and 9.0.0 the wording changed is not proven, releases from 9.0.0 take the newer one.
  */
 function prematureEnd(text: string, open: XmlElement, version: Version): LibxmlError {
-	const message = atLeast(version, '9.0.0') ? `Premature end of data in tag ${open.name} line ${lineOf(text, open.start)}\n` : "EndTag: '</' not found\n";
+	return atEnd(text, atLeast(version, '9.0.0') ? `Premature end of data in tag ${open.name} line ${lineOf(text, open.start)}` : "EndTag: '</' not found", version);
+}
+
+/**
+ * An error at the end of the input. With libxml2 2.9.x the input stands at the terminating NUL:
+ * after a final newline libvirt's context line is empty and printed as "(null)". From libvirt 11.x
+ * (libxml2 2.12) it stands on the last line that is not empty, at its end; the line number stays
+ * that of the end of the input.
+ */
+function atEnd(text: string, message: string, version: Version): LibxmlError {
 	const line = lineOf(text, text.length);
 	const cur = atLeast(version, '11.0.0') ? text.replace(/[\r\n]+$/, '').length : text.length;
-	const shown = libxmlErrorInText(text, cur, message);
+	const shown = libxmlErrorInText(text, cur, `${message}\n`);
 	const context = shown.context === '' && cur === text.length ? '(null)' : shown.context;
 	return { ...shown, line, context, pointer: context === '(null)' ? '^' : shown.pointer };
 }
