@@ -48,3 +48,12 @@ test('only the first error libxml2 meets carries its message, even when the pars
 	// A problem whose libxml2 wording is not known comes first: no message rather than a wrong one.
 	assert.deepEqual(libvirtMessages(`${HEAD}  <!x>\n  ${SECLABEL}\n</domain>\n`).filter((m) => m.includes('mismatch')), []);
 });
+
+test('an attribute without a value, an end tag without its >, an unclosed comment, text before the root', () => {
+	assert.deepEqual(libvirtMessages(`${HEAD}  <seclabel type='dynamic' model relabel='no'/>\n</domain>\n`), [`(domain_definition):7: Specification mandates value for attribute model\n  <seclabel type='dynamic' model relabel='no'/>\n${'-'.repeat(33)}^`]);
+	assert.deepEqual(libvirtMessages(`${HEAD}  <seclabel type='none'></seclabel\n</domain>\n`, '12.9.0'), ["at line 8: expected '>'\n</domain>\n^"]);
+	assert.deepEqual(libvirtMessages(`${HEAD}</domain\n`, '9.0.0'), ["(domain_definition):8: expected '>'\n(null)\n^"]);
+	assert.deepEqual(libvirtMessages(`${HEAD}</domain\n`, '11.3.0'), [`at line 8: expected '>'\n</domain\n${'-'.repeat(8)}^`]);
+	assert.deepEqual(libvirtMessages(`${HEAD}  <!-- the label\n</domain>\n`, '11.3.0'), [`at line 9: Comment not terminated\n</domain>\n${'-'.repeat(9)}^`]);
+	assert.deepEqual(libvirtMessages(`hello\n${HEAD}</domain>\n`), ["(domain_definition):1: Start tag expected, '<' not found\nhello\n^"]);
+});

@@ -8,8 +8,8 @@
  * left open is reported at its start tag, libxml2 reports it at the end tag that closes its parent,
  * or at the end of the input); the mapping from the parser's problem to libxml2's position is here,
  * so the parser's recovery stays as it is. Every message and caret position below was read from
- * `virsh -c test:///default define` of libvirt 7.0.0, 9.0.0, 11.3.0 and 12.9.0 (Debian's libxml2
- * 2.9.10, 2.9.14, 2.12 and 2.14); test/differential/xmlErrors.test.ts compares them.
+ * `virsh -c test:///default define` of libvirt 7.0.0, 9.0.0, 11.3.0 and 12.9.0 (linked with Debian's
+ * libxml2 2.9.10, 2.9.14, 2.9.14 and libxml2.so.16); test/differential/xmlErrors.test.ts compares them.
  */
 import { atLeast, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
@@ -192,18 +192,19 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 
 /**
  * The end of the input inside an open element. libxml2 2.9.10 (libvirt 7.0.0 on Debian 11) says
- * "EndTag: '</' not found", 2.9.14 (9.0.0) "Premature end of data in tag X line N"; where between
- * 7.0.0 and 9.0.0 the wording changed is not proven, releases from 9.0.0 take the newer one.
+ * "EndTag: '</' not found", 2.9.14 (9.0.0 and later) "Premature end of data in tag X line N". This
+ * is libxml2's version, not libvirt's; releases from 9.0.0 are taken to come with the newer one.
  */
 function prematureEnd(text: string, open: XmlElement, version: Version): LibxmlError {
 	return atEnd(text, atLeast(version, '9.0.0') ? `Premature end of data in tag ${open.name} line ${lineOf(text, open.start)}` : "EndTag: '</' not found", version);
 }
 
 /**
- * An error at the end of the input. With libxml2 2.9.x the input stands at the terminating NUL:
- * after a final newline libvirt's context line is empty and printed as "(null)". From libvirt 11.x
- * (libxml2 2.12) it stands on the last line that is not empty, at its end; the line number stays
- * that of the end of the input.
+ * An error at the end of the input. In libvirt 7.0.0 and 9.0.0 the input stands at the terminating
+ * NUL: after a final newline libvirt's context line is empty and printed as "(null)". In 11.3.0 and
+ * 12.9.0 it stands on the last line that is not empty, at its end (11.3.0 links the same libxml2
+ * 2.9.14 as 9.0.0, so this is libvirt's change, taken at 11.0.0 with the `at line N:` prefix; not
+ * proven in between). The line number stays that of the end of the input.
  */
 function atEnd(text: string, message: string, version: Version): LibxmlError {
 	const line = lineOf(text, text.length);
