@@ -53,38 +53,53 @@ function skipBlanks(text: string, offset: number): number {
 	return offset;
 }
 
-/** Every element in document order (the tree under the root). */
-function* elements(doc: XmlDocument): Generator<XmlElement> {
-	const stack: XmlElement[] = doc.root ? [doc.root] : [];
-	while (stack.length > 0) {
-		const element = stack.pop()!;
-		yield element;
-		for (let i = element.children.length - 1; i >= 0; i--) stack.push(element.children[i]);
+/** Every element in document order (the tree under the root), built once per document. */
+const ordered = new WeakMap<XmlDocument, XmlElement[]>();
+function elements(doc: XmlDocument): XmlElement[] {
+	let list = ordered.get(doc);
+	if (!list) {
+		list = [];
+		const stack: XmlElement[] = doc.root ? [doc.root] : [];
+		while (stack.length > 0) {
+			const element = stack.pop()!;
+			list.push(element);
+			for (let i = element.children.length - 1; i >= 0; i--) stack.push(element.children[i]);
+		}
+		ordered.set(doc, list);
 	}
+	return list;
+}
+
+/** The last element that starts before the offset (elements are in order of their start). */
+function lastBefore(doc: XmlDocument, offset: number): XmlElement | undefined {
+	const list = elements(doc);
+	let low = 0;
+	let high = list.length;
+	while (low < high) {
+		const mid = (low + high) >> 1;
+		if (list[mid].start < offset) low = mid + 1;
+		else high = mid;
+	}
+	return low > 0 ? list[low - 1] : undefined;
 }
 
 function elementAt(doc: XmlDocument, start: number): XmlElement | undefined {
-	for (const element of elements(doc)) {
-		if (element.start === start) return element;
-	}
-	return undefined;
+	const found = lastBefore(doc, start + 1);
+	return found && found.start === start ? found : undefined;
 }
 
 /** The innermost element whose content holds the offset: the one open there. */
 function openAt(doc: XmlDocument, offset: number): XmlElement | undefined {
-	let found: XmlElement | undefined;
-	for (const element of elements(doc)) {
-		if (!element.selfClosing && element.startTagClosed && element.startTagEnd <= offset && offset < element.end) found = element;
+	for (let element = lastBefore(doc, offset) ?? null; element; element = element.parent) {
+		if (!element.selfClosing && element.startTagClosed && element.startTagEnd <= offset && offset < element.end) return element;
 	}
-	return found;
+	return undefined;
 }
 
 /** The element whose start tag holds the offset. */
 function tagAt(doc: XmlDocument, offset: number): XmlElement | undefined {
-	for (const element of elements(doc)) {
-		if (element.start < offset && offset < element.startTagEnd) return element;
-	}
-	return undefined;
+	const element = lastBefore(doc, offset);
+	return element && offset < element.startTagEnd ? element : undefined;
 }
 
 const NAME_CHAR = /[\w.:\-\u00b7\u00c0-\uffff]/;
