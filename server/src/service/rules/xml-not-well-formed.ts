@@ -1,4 +1,5 @@
-import { formatLibxmlError, libxmlErrorInText } from '../parser/libxmlErrors';
+import { formatLibxmlError } from '../parser/libxmlErrors';
+import { libxmlMarkupError } from '../parser/libxmlMarkup';
 import type { Rule } from './rule';
 
 export const rule: Rule = {
@@ -11,24 +12,14 @@ export const rule: Rule = {
 	example: "<domain type='kvm'>\n  <seclabel type='dynamic' model='selinux'>\n</domain>",
 	check(context) {
 		const length = context.text.length;
-		for (const problem of context.doc.xml.problems) {
+		// libxml2 stops at its first error and libvirt prints only that one, so one problem carries it.
+		const first = libxmlMarkupError(context.doc.xml, context.version);
+		context.doc.xml.problems.forEach((problem, index) => {
 			// The parser marks at least one character, which at the very end of a half-typed
 			// document lies past it; a range must stay inside the text.
 			const start = Math.min(problem.start, length);
-			context.report({ span: { start, end: Math.max(start, Math.min(problem.end, length)) }, message: problem.message, libvirtMessage: libxmlMessage(context.text, problem, context.version) });
-		}
+			const libvirtMessage = first && first.index === index ? formatLibxmlError(first.error, context.version) : undefined;
+			context.report({ span: { start, end: Math.max(start, Math.min(problem.end, length)) }, message: problem.message, libvirtMessage });
+		});
 	},
 };
-
-/**
- * libxml2's own words for the problems whose wording and position are known: an undefined entity
- * ("Entity 'x' not defined", with the input just after its ';'), checked with `virsh define`.
- */
-function libxmlMessage(text: string, problem: { start: number; message: string }, version: Parameters<typeof formatLibxmlError>[1]): string | undefined {
-	const entity = /^Entity '([^']+)' is not defined/.exec(problem.message);
-	if (entity) {
-		const semicolon = text.indexOf(';', problem.start);
-		return formatLibxmlError(libxmlErrorInText(text, semicolon + 1, `Entity '${entity[1]}' not defined\n`), version);
-	}
-	return undefined;
-}

@@ -1,0 +1,91 @@
+/**
+ * libxml2's own well-formedness messages for the markup errors an admin makes by hand, checked
+ * against libvirt's real parsers: each case is defined with `virsh -c test:///default define` by
+ * every libvirt version the project knows (oracle.ts; a missing one fails, naming the setup script)
+ * and linted by the CLI with `--libvirt-version` set to that version. libvirt must refuse it, and
+ * exactly one of the project's xml-not-well-formed diagnostics must carry a libvirtMessage, all of
+ * what virsh printed: the prefix, libxml2's first error, the context line and the caret.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ORACLE_VERSIONS, defineAll, lintJson, temporaryDirectory } from './oracle';
+
+const HEAD = "<domain type='kvm'>\n  <name>xmlerrors</name>\n  <memory unit='KiB'>219200</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n";
+const SECLABEL = "<seclabel type='dynamic' model='selinux'>";
+
+const cases: Record<string, string> = {
+	'mismatch-typo.xml': `${HEAD}  ${SECLABEL}\n  </seclable>\n</domain>\n`,
+	'mismatch-parent-closes.xml': `${HEAD}  ${SECLABEL}\n</domain>\n`,
+	'mismatch-nested.xml': `${HEAD}  <devices>\n    <disk type='file' device='disk'>\n      <source file='/a.img'/>\n  </devices>\n</domain>\n`,
+	'mismatch-then-extra.xml': `${HEAD}  ${SECLABEL}\n</domain>\n<foo/>\n`,
+	'premature-newline.xml': `${HEAD}  ${SECLABEL}\n`,
+	'premature-no-newline.xml': `${HEAD}  ${SECLABEL}`,
+	'premature-blank-lines.xml': `${HEAD}  ${SECLABEL}\n\n\n`,
+	'premature-after-child.xml': `${HEAD}  ${SECLABEL}\n    <label>x</label>\n`,
+	'premature-root.xml': `${HEAD}`,
+	'unquoted-value.xml': `${HEAD}  <seclabel type=dynamic model='selinux'/>\n</domain>\n`,
+	'unquoted-value-last.xml': `${HEAD}  <seclabel model='selinux' relabel=no/>\n</domain>\n`,
+	'unterminated-value.xml': `${HEAD}  <seclabel type='dynamic model='selinux'/>\n</domain>\n`,
+	'unterminated-value-eol.xml': `${HEAD}  <seclabel type='dynamic' model='selinux\n</domain>\n`,
+	'lt-in-value.xml': `${HEAD}  <seclabel type='a<b' model='selinux'/>\n</domain>\n`,
+	'no-space-between.xml': `${HEAD}  <seclabel type='dynamic'model='selinux'/>\n</domain>\n`,
+	'slash-without-gt.xml': `${HEAD}  <seclabel type='dynamic' model='selinux'/\n</domain>\n`,
+	'tag-cut-off.xml': `${HEAD}  <seclabel type='dynamic' model='selinux'\n</domain>\n`,
+	'duplicate-attribute-last.xml': `${HEAD}  <seclabel type='dynamic' model='selinux' type='none'/>\n</domain>\n`,
+	'duplicate-attribute-middle.xml': `${HEAD}  <seclabel type='dynamic' type='none' model='selinux'/>\n</domain>\n`,
+	'duplicate-attribute-open.xml': `${HEAD}  <seclabel type='dynamic' model='selinux' model='dac' >\n  </seclabel>\n</domain>\n`,
+	'no-value.xml': `${HEAD}  <seclabel type='dynamic' model relabel='no'/>\n</domain>\n`,
+	'no-value-slash.xml': `${HEAD}  <seclabel type='dynamic' model/>\n</domain>\n`,
+	'tag-cut-by-end.xml': `${HEAD}  <seclabel type='dynamic' model='selinux'`,
+	'end-tag-open.xml': `${HEAD}  <seclabel type='none'></seclabel\n</domain>\n`,
+	'end-tag-junk.xml': `${HEAD}  <seclabel type='none'></seclabel foo>\n</domain>\n`,
+	'end-tag-cut-by-end.xml': `${HEAD}</domain`,
+	'end-tag-cut-by-end-newline.xml': `${HEAD}</domain\n`,
+	'comment-open.xml': `${HEAD}  <!-- the label\n</domain>\n`,
+	'text-before-root.xml': `hello\n${HEAD}</domain>\n`,
+	'extra-text.xml': `${HEAD}</domain>\nextra\n`,
+	'extra-element.xml': `${HEAD}</domain>\n<foo/>\n`,
+	'extra-end-tag.xml': `${HEAD}</domain>\n</domain>\n`,
+	'stray-lt.xml': `${HEAD}  <seclabel type='static' model='selinux'><label>a < b</label></seclabel>\n</domain>\n`,
+	'stray-amp-space.xml': `${HEAD}  <seclabel type='static' model='selinux'><label>a & b</label></seclabel>\n</domain>\n`,
+	'stray-amp-name.xml': `${HEAD}  <seclabel type='static' model='selinux'><label>a &b</label></seclabel>\n</domain>\n`,
+	'stray-amp-attribute.xml': `${HEAD}  <seclabel type='a&b' model='selinux'/>\n</domain>\n`,
+	'tab-context.xml': `${HEAD}\t<seclabel type='dynamic' model='selinux' type='none'/>\n</domain>\n`,
+	'undefined-entity-then-mismatch.xml': `${HEAD}  <seclabel type='&x;' model='selinux'>\n</domain>\n`,
+	'mismatch-then-undefined-entity.xml': `${HEAD}  <devices>\n  </device>\n  <seclabel type='&x;' model='selinux'/>\n</domain>\n`,
+};
+
+test("libxml2's first well-formedness error, as every libvirt version prints it", { timeout: 600000 }, async () => {
+	const temp = temporaryDirectory('libvirt-seclabel-xmlerrors-');
+	try {
+		const files = Object.entries(cases).map(([name, xml]) => {
+			const file = path.join(temp.dir, name);
+			fs.writeFileSync(file, xml);
+			return file;
+		});
+		const failures: string[] = [];
+		for (const version of ORACLE_VERSIONS) {
+			const verdicts = await defineAll(files, version);
+			const report = await lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', version]);
+			const byPath = new Map(report.files.map((file) => [path.basename(file.path), file.diagnostics.filter((d) => d.stage === 'define')]));
+			for (const file of files) {
+				const name = path.basename(file);
+				const verdict = verdicts.get(file)!;
+				const ours = byPath.get(name) ?? [];
+				const carrying = ours.filter((d) => d.code === 'xml-not-well-formed' && d.libvirtMessage !== undefined);
+				if (verdict.accepted) {
+					failures.push(`${version} ${name}: libvirt accepts it`);
+				} else if (!ours.some((d) => d.code === 'xml-not-well-formed')) {
+					failures.push(`${version} ${name}: no xml-not-well-formed diagnostic`);
+				} else if (carrying.length !== 1 || carrying[0].libvirtMessage !== verdict.message) {
+					failures.push(`${version} ${name}:\n  libvirt: ${verdict.message}\n  project: ${carrying.map((d) => d.libvirtMessage).join(' | ') || '(none)'}`);
+				}
+			}
+		}
+		assert.equal(failures.length, 0, `disagreements with libvirt:\n${failures.join('\n')}`);
+	} finally {
+		temp.remove();
+	}
+});
