@@ -451,13 +451,15 @@ function domainWith(name: string, devices: string, labels: string, separator = '
 }
 
 function disksOnOneImage(n: number, random: Random, separator: string): ShapeCase {
+	// What does not grow with n is drawn first, so that one seed gives the same document at n and 4n.
+	const label = randomGuestLabel(random);
+	// Half the time a second guest writes the same image: every disk then gets a finding and a fix.
+	const others = random() < 0.5 ? [domainWith('other', randomDisk(random, IMAGES[0], 'vda'), '')] : [];
 	const disks: string[] = [];
 	for (let i = 0; i < n; i++) {
 		disks.push(`    <disk type='file' device='disk'><source file='${IMAGES[0]}'/><target dev='vd${i}' bus='virtio'/>${random() < 0.1 ? '<readonly/>' : ''}</disk>`);
 	}
-	const text = domainWith('many', disks.join(separator), randomGuestLabel(random), separator);
-	// Half the time a second guest writes the same image: every disk then gets a finding and a fix.
-	return { name: `${n} disks on one image${separator === '\n' ? '' : ', on one line'}`, text, others: random() < 0.5 ? [domainWith('other', randomDisk(random, IMAGES[0], 'vda'), '')] : [] };
+	return { name: `${n} disks on one image${separator === '\n' ? '' : ', on one line'}`, text: domainWith('many', disks.join(separator), label, separator), others };
 }
 
 export const SHAPES: readonly Shape[] = [
@@ -467,11 +469,12 @@ export const SHAPES: readonly Shape[] = [
 		name: "dynamic seclabels with relabel='no' (a fix each)",
 		n: 800,
 		build(n, random) {
+			const [inner, outer] = [random() < 0.5 ? '\n' : '', random() < 0.5 ? '\n' : ''];
 			const labels: string[] = [];
 			for (let i = 0; i < n; i++) {
 				labels.push(`  <seclabel type='dynamic' model='${pick(random, ['selinux', 'dac', 'apparmor'])}' relabel='no'${random() < 0.2 ? '><label>system_u:system_r:svirt_t:s0</label></seclabel>' : '/>'}`);
 			}
-			return { name: `${n} dynamic relabel='no' seclabels`, text: domainWith('labels', '', labels.join(random() < 0.5 ? '\n' : ''), random() < 0.5 ? '\n' : '') };
+			return { name: `${n} dynamic relabel='no' seclabels`, text: domainWith('labels', '', labels.join(inner), outer) };
 		},
 	},
 	{
@@ -518,15 +521,16 @@ export const SHAPES: readonly Shape[] = [
 		name: 'attach-device fragment roots',
 		n: 50,
 		build(n, random) {
-			const parts: string[] = [];
 			const root = pick(random, ['disk', 'serial', 'parallel', 'console', 'channel']);
+			const source = root === 'disk' ? `<source file='${pick(random, IMAGES)}'>` : `<source path='/var/log/${root}.log'>`;
+			const type = root === 'disk' ? "type='file' device='disk'" : pick(random, ["type='file'", "type='pty'", "type='unix'", "type='udp'", "type='dev'"]);
+			const cut = random() < 0.3 ? random() : 1;
+			const parts: string[] = [];
 			for (let i = 0; i < n; i++) {
 				parts.push(random() < 0.5 ? `<seclabel model='${pick(random, ['selinux', 'dac', 'apparmor', ''])}' relabel='${pick(random, ['yes', 'no', 'maybe'])}'${random() < 0.5 ? `><label>${pick(random, ['+0:+0', `system_u:object_r:svirt_image_t:${pick(random, LEVELS)}`, ''])}</label></seclabel>` : '/>'}` : pick(random, ['<readonly/>', '<shareable/>', "<target dev='vdb' bus='virtio'/>", "<source path='/dev/pts/1'/>", "<target type='virtio' name='org.qemu.guest_agent.0'/>", '<backingStore/>']));
 			}
-			const source = root === 'disk' ? `<source file='${pick(random, IMAGES)}'>` : `<source path='/var/log/${root}.log'>`;
-			const type = root === 'disk' ? "type='file' device='disk'" : pick(random, ["type='file'", "type='pty'", "type='unix'", "type='udp'", "type='dev'"]);
 			const text = `<${root} ${type}>${source}${parts.slice(0, n >> 1).join('')}</source>${parts.slice(n >> 1).join('')}</${root}>`;
-			return { name: `<${root}> fragment with ${n} children`, text: random() < 0.3 ? text.slice(0, below(random, text.length + 1)) : text };
+			return { name: `<${root}> fragment with ${n} children${cut < 1 ? `, cut at ${(cut * 100).toFixed(0)}%` : ''}`, text: text.slice(0, Math.round(text.length * cut)) };
 		},
 	},
 	{
@@ -665,8 +669,16 @@ function checkWorkspaceOnce(files: readonly string[], random: Random, settings: 
  */
 export const MAX_GROWTH_RATIO = 8;
 
-export function checkGrowth(name: string, build: (n: number) => ShapeCase, n: number, seed: number): { ratio: number; failures: string[] } {
-	const small = build(n);
+export function checkGrowth(name: string, build: (n: number) => ShapeCase, n: number, seed: number, maxDoublings = 6): { ratio: number; failures: string[] } {
+	// Sizes too small to time (under 20 ms) are doubled first, up to 2^maxDoublings times the asked n.
+	let small = build(n);
+	for (let grown = 0; grown < maxDoublings; grown++) {
+		const started = performance.now();
+		checkShape(small, seededRandom(seed));
+		if (performance.now() - started >= 20) break;
+		n *= 2;
+		small = build(n);
+	}
 	const large = build(4 * n);
 	const failures: string[] = [];
 	const time = (shapeCase: ShapeCase, keep: boolean) => {
