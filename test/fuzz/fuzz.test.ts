@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkInput, loadSeeds, mutate, randomBytesInput, seededRandom, SPECIAL_INPUTS } from './harness';
+import { checkGrowth, checkInput, checkShape, loadSeeds, mutate, randomBytesInput, seededRandom, SHAPES, SPECIAL_INPUTS } from './harness';
 import { decodeBytes } from '../../server/src/node/readDocument';
 import { lintText } from '../../server/src/cli/lint';
 import { getSeclabelLanguageService, parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
@@ -50,9 +50,27 @@ test(`${MUTATED_INPUTS} mutated libvirt test domains and ${RANDOM_INPUTS} random
 
 for (const special of SPECIAL_INPUTS) {
 	test(`worst case: ${special.name}`, () => {
+		if (special.name.includes('× scale')) {
+			// The scaled ones at a quarter of the size and at full size, in this process, each checked
+			// whole: a cost that grows faster than the input shows in the ratio whatever the load.
+			const growth = checkGrowth(special.name, (n) => ({ name: special.name, text: special.build(n / 4) }), 1, SEED, 2);
+			assert.deepEqual(growth.failures, [], `${special.name}: ratio ${growth.ratio.toFixed(1)} from ¼ to full size`);
+			return;
+		}
 		const text = special.build();
 		const result = checkInput(text, seededRandom(SEED), special.entryPoints);
-		assert.deepEqual(result.failures, [], `${special.name} (${text.length} characters, ${result.elapsedMs.toFixed(0)} ms)`);
+		assert.deepEqual(result.failures, [], `${special.name} (${text.length} characters, ${result.elapsedMs.toFixed(0)} ms, reference ${result.referenceMs.toFixed(1)} ms)`);
+	});
+}
+
+for (const shape of SHAPES) {
+	test(`shape: ${shape.name} (seeded, 4 sizes up to ${shape.n})`, () => {
+		const random = seededRandom(SEED);
+		for (const n of [1, Math.max(1, shape.n >> 4), Math.max(1, shape.n >> 2), shape.n]) {
+			const shapeCase = shape.build(n, random);
+			const result = checkShape(shapeCase, random);
+			assert.deepEqual(result.failures, [], `${shapeCase.name} (seed ${SEED}, ${shapeCase.text.length} characters, ${result.elapsedMs.toFixed(0)} ms)`);
+		}
 	});
 }
 
