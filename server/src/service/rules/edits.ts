@@ -2,6 +2,7 @@
  * Edits that fixes share: setting and removing attributes, removing and inserting elements, in the
  * document's own quoting and indentation.
  */
+import { lineIndexAt } from '../util/lines';
 import type { XmlAttribute, XmlElement } from '../parser/xmlParser';
 import type { OffsetEdit } from './rule';
 
@@ -80,18 +81,7 @@ function lineStartOf(text: string, offset: number): number {
 		for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[k++] = at + 1;
 		factsLineStarts = starts;
 	}
-	const starts = factsLineStarts;
-	let low = 0;
-	let high = starts.length - 1;
-	while (low < high) {
-		const middle = (low + high + 1) >> 1;
-		if (starts[middle] <= offset) {
-			low = middle;
-		} else {
-			high = middle - 1;
-		}
-	}
-	return starts[low];
+	return factsLineStarts[lineIndexAt(factsLineStarts, offset)];
 }
 
 /** The indentation of the line an offset is on. */

@@ -9,6 +9,7 @@ import type { DiskModel, SeclabelDocument, StorageSource } from '../parser/secla
 import { childElements, getAttribute, textContent, trimmedContentSpan, type Span, type XmlElement } from '../parser/xmlParser';
 import { canonicalRange, parseContext, type LevelValue } from '../selinux/context';
 import { normalizeLocalPath } from './resourceIdentity';
+import { lineIndexAt } from '../util/lines';
 
 /** A zero-based line and UTF-16 character, as LSP and the CLI's JSON count them. */
 export interface LinePosition {
@@ -122,17 +123,8 @@ export function lineStarts(text: string): number[] {
 }
 
 export function positionAt(starts: readonly number[], offset: number): LinePosition {
-	let low = 0;
-	let high = starts.length - 1;
-	while (low < high) {
-		const middle = (low + high + 1) >> 1;
-		if (starts[middle] <= offset) {
-			low = middle;
-		} else {
-			high = middle - 1;
-		}
-	}
-	return { line: low, character: offset - starts[low] };
+	const line = lineIndexAt(starts, offset);
+	return { line, character: offset - starts[line] };
 }
 
 /** Whether a seclabel speaks SELinux: `model='selinux'`, or no model on a host whose default is SELinux. */
