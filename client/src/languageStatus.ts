@@ -8,31 +8,9 @@
  */
 import * as vscode from 'vscode';
 
-/** What server/src/status.ts sends (the fields the items show). */
-export interface DocumentStatus {
-	readonly uri: string;
-	readonly libvirtVersion: string;
-	readonly versionSource: 'setting' | 'auto' | 'default';
-	readonly autoFailed?: boolean;
-	readonly rulesVersion: string;
-	readonly policy: { readonly source: 'host' | 'built-in'; readonly root: string; readonly name?: string; readonly dir?: string };
-	readonly hostSecurityModel: string;
-}
-export interface IndexStatus {
-	readonly state: 'idle' | 'indexing' | 'indexed';
-	readonly guests: number;
-	readonly done?: number;
-	readonly total?: number;
-	readonly capped?: boolean;
-}
-export interface StatusParams {
-	readonly index: IndexStatus;
-	readonly document?: DocumentStatus;
-}
+import type { DocumentStatus, IndexStatus, StatusParams } from '../../server/src/statusProtocol';
 
-export const STATUS_NOTIFICATION = 'libvirtSeclabel/status';
-/** The experimental client capability that asks the server for the notification. */
-export const STATUS_CAPABILITY = 'libvirtSeclabelStatus';
+export { STATUS_CAPABILITY, STATUS_NOTIFICATION, type DocumentStatus, type IndexStatus, type StatusParams } from '../../server/src/statusProtocol';
 
 /** A snapshot of one item, for the end-to-end tests (through the extension's exports). */
 export interface StatusItemSnapshot {
