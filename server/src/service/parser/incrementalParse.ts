@@ -76,6 +76,8 @@ function enclosing(root: XmlElement, from: number, to: number): XmlElement | und
 /** Past this many problems the parser stops reporting (xmlParser.ts MAX_PROBLEMS is 100): then a full parse. */
 const MAX_KEPT_PROBLEMS = 99;
 
+const CHUNK = 4096;
+
 const MARKUP_OPENERS = /<!|<\?|\]\]>|-->/;
 
 function shiftAttributes(element: XmlElement, delta: number): void {
@@ -120,9 +122,13 @@ export function reparseXml(previous: XmlDocument, text: string, limits: ParseLim
 		return fallback('DOCTYPE');
 	}
 	const shorter = Math.min(old.length, text.length);
+	// Compared a chunk at a time (string equality is a memory compare), then a character at a time:
+	// per character, 3.5 MB cost about 16 ms.
 	let prefix = 0;
+	while (prefix + CHUNK <= shorter && old.substring(prefix, prefix + CHUNK) === text.substring(prefix, prefix + CHUNK)) prefix += CHUNK;
 	while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
 	let suffix = 0;
+	while (suffix + CHUNK <= shorter - prefix && old.substring(old.length - suffix - CHUNK, old.length - suffix) === text.substring(text.length - suffix - CHUNK, text.length - suffix)) suffix += CHUNK;
 	while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
 	const oldEnd = old.length - suffix;
 	const newEnd = text.length - suffix;
