@@ -79,7 +79,7 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
  * prints). Costs nothing on a well-formed document (one length check).
  */
 function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[]): RuleFinding[] {
-	if (doc.xml.problems.length === 0 || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
+	if ((doc.xml.problems.length === 0 && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
 		return findings;
 	}
 	return findings.map((finding) => finding.libvirtMessage === undefined || finding.rule.id === 'xml-not-well-formed' ? finding : { ...finding, libvirtMessage: undefined });

@@ -13,7 +13,7 @@
  */
 import { atLeast, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
-import type { XmlDocument, XmlElement, XmlProblem } from './xmlParser';
+import { LIBXML_MAX_OPEN, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
 
 interface Candidate {
 	/** Where libxml2's input stands when it reports the problem (or the problem's start, when unknown). */
@@ -21,8 +21,25 @@ interface Candidate {
 	readonly error?: () => LibxmlError;
 }
 
+/**
+ * The first element nested past libxml2's depth limit, with libxml2's error there. libxml2 (2.9.x,
+ * and libxml2.so.16 of 12.9.0) parses without XML_PARSE_HUGE in libvirt and refuses a start tag
+ * when LIBXML_MAX_OPEN (257) elements are open: the 258th level (the root is the first) is
+ * "Excessive depth in document: 256 use XML_PARSE_HUGE option", at the tag's '<'. The parser
+ * notes the element as it opens it (one comparison per element), so nothing is walked here.
+ */
+export function libxmlDepthError(doc: XmlDocument): { element: XmlElement; error: () => LibxmlError } | undefined {
+	const element = doc.tooDeep;
+	return element ? { element, error: () => libxmlErrorInText(doc.text, element.start, `Excessive depth in document: ${LIBXML_MAX_OPEN - 1} use XML_PARSE_HUGE option\n`) } : undefined;
+}
+
 /** The index of the problem libvirt reports first and libxml2's error for it, when its wording is known. */
 export function libxmlMarkupError(doc: XmlDocument, version: Version): { index: number; error: LibxmlError } | undefined {
+	return firstCandidate(doc, version)?.known;
+}
+
+/** The first problem libxml2 reaches: its index, its offset, and its error when the wording is known. */
+export function firstCandidate(doc: XmlDocument, version: Version): { index: number; offset: number; known?: { index: number; error: LibxmlError } } | undefined {
 	let best = -1;
 	let bestCandidate: Candidate | undefined;
 	doc.problems.forEach((problem, index) => {
@@ -32,7 +49,8 @@ export function libxmlMarkupError(doc: XmlDocument, version: Version): { index: 
 			bestCandidate = candidate;
 		}
 	});
-	return bestCandidate?.error ? { index: best, error: bestCandidate.error() } : undefined;
+	if (!bestCandidate) return undefined;
+	return { index: best, offset: bestCandidate.offset, known: bestCandidate.error ? { index: best, error: bestCandidate.error() } : undefined };
 }
 
 function lineOf(text: string, offset: number): number {
