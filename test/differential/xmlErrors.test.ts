@@ -22,6 +22,20 @@ function nested(levels: number, tail = '</domain>\n'): string {
 }
 
 const cases: Record<string, string> = {
+	'charref-hex-bad.xml': `${HEAD}  <description>a &#xZZ; b</description>\n</domain>\n`,
+	'charref-zero.xml': `${HEAD}  <description>a &#0; b</description>\n</domain>\n`,
+	'charref-one.xml': `${HEAD}  <description>a &#1; b</description>\n</domain>\n`,
+	'charref-too-big.xml': `${HEAD}  <description>a &#x110000; b</description>\n</domain>\n`,
+	'charref-empty.xml': `${HEAD}  <description>a &#; b</description>\n</domain>\n`,
+	'charref-attr-hex-bad.xml': `${HEAD}  <seclabel type='&#xZZ;' model='selinux'/>\n</domain>\n`,
+	'charref-attr-one.xml': `${HEAD}  <seclabel type='&#1;' model='selinux'/>\n</domain>\n`,
+	'charref-decimal-bad.xml': `${HEAD}  <description>a &#12a; b</description>\n</domain>\n`,
+	'charref-surrogate.xml': `${HEAD}  <description>a &#xD800; b</description>\n</domain>\n`,
+	'charref-fffe.xml': `${HEAD}  <description>a &#xFFFE; b</description>\n</domain>\n`,
+	'charref-huge-decimal.xml': `${HEAD}  <description>a &#99999999999999999999; b</description>\n</domain>\n`,
+	'charref-no-semicolon.xml': `${HEAD}  <description>a &#12 b</description>\n</domain>\n`,
+	'charref-hex-empty.xml': `${HEAD}  <description>a &#x; b</description>\n</domain>\n`,
+	'charref-attr-empty.xml': `${HEAD}  <seclabel type='&#;' model='selinux'/>\n</domain>\n`,
 	'depth-258.xml': nested(258),
 	'depth-300.xml': nested(300),
 	'depth-258-then-mismatch.xml': nested(258, '  </domain>\n</x>\n'),

@@ -212,15 +212,39 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		if (afterRoot) return at(text, problem.start, 'Extra content at the end of the document');
 		return doc.root ? at(text, problem.start + 1, 'StartTag: invalid element name') : unknown;
 	}
+	if (/^Invalid character reference '/.test(problem.message) && text[problem.start] === '&') {
+		return charRef(text, problem.start) ?? unknown;
+	}
 	if (problem.message.startsWith("'&' must start a reference")) {
 		const next = text[problem.start + 1] ?? '';
-		if (next === '#') return unknown;
+		if (next === '#') return charRef(text, problem.start) ?? unknown;
 		if (!NAME_CHAR.test(next) || /[\d.\-]/.test(next)) return at(text, problem.start + 1, 'xmlParseEntityRef: no name');
 		let end = problem.start + 1;
 		while (end < text.length && NAME_CHAR.test(text[end])) end++;
 		return at(text, end, "EntityRef: expecting ';'");
 	}
 	return unknown;
+}
+
+/**
+ * libxml2 2.9's xmlParseCharRef on `&#…` at `amp`: the digits are read up to ';'; the first
+ * character that is not a digit is "CharRef: invalid hexadecimal/decimal value" there; otherwise,
+ * past the ';', a value of 0x110000 or more is "character reference out of bounds" and one that is
+ * not an XML Char "invalid xmlChar value N" (libvirt prints only the first error).
+ */
+function charRef(text: string, amp: number): Candidate | undefined {
+	const hex = text[amp + 2] === 'x';
+	let i = amp + (hex ? 3 : 2);
+	let value = 0;
+	for (; i < text.length && text[i] !== ';'; i++) {
+		const digit = hex ? /[0-9a-fA-F]/.test(text[i]) : /[0-9]/.test(text[i]);
+		if (!digit) return at(text, i, `CharRef: invalid ${hex ? 'hexadecimal' : 'decimal'} value`);
+		value = Math.min(0x110000, value * (hex ? 16 : 10) + parseInt(text[i], 16));
+	}
+	if (i >= text.length) return undefined;
+	if (value >= 0x110000) return at(text, i + 1, 'xmlParseCharRef: character reference out of bounds');
+	const isChar = value === 0x9 || value === 0xa || value === 0xd || (value >= 0x20 && value <= 0xd7ff) || (value >= 0xe000 && value <= 0xfffd) || (value >= 0x10000 && value <= 0x10ffff);
+	return isChar ? undefined : at(text, i + 1, `xmlParseCharRef: invalid xmlChar value ${value}`);
 }
 
 /**
