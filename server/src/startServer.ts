@@ -77,7 +77,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 		if (cached && cached.version === document.version) {
 			return cached.doc;
 		}
-		const doc = service.parseDocument(document, parseLimits);
+		// An older version of the same document is handed over: only the edited element is parsed
+		// again, and the old version's tree becomes the new one (its users re-check the version after
+		// every await, so none reads it again).
+		const doc = service.parseDocument(document, parseLimits, cached && cached.version < document.version ? cached.doc : undefined);
 		parsed.set(document.uri, { version: document.version, doc });
 		return doc;
 	}

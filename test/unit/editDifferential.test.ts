@@ -3,13 +3,19 @@
  * test inputs under test/data/libvirt, and generated domains with many device labels), and after
  * every edit the incremental result (findings kept per device from the previous version, see
  * features/incrementalFindings.ts) compared with a from-scratch run of the same text: the same
- * findings, spans, messages, related locations and fixes. The seed is printed on a failure.
+ * findings, spans, messages, related locations and fixes. The tree too is built incrementally
+ * (parser/incrementalParse.ts: the edited element parsed again, the rest moved) and compared with a
+ * full parse: the tree's shape, every offset, attribute and flag, parent links, and the model's
+ * elements. The seed is printed on a failure.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { parseSeclabelText, reparseSeclabelText } from '../../server/src/service/seclabelLanguageService';
+import { reparseStats } from '../../server/src/service/parser/incrementalParse';
+import type { XmlElement } from '../../server/src/service/parser/xmlParser';
+import type { SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
 import { computeFindings, type RuleFinding } from '../../server/src/service/features/findings';
 import { asIfFresh, incrementalStats } from '../../server/src/service/features/incrementalFindings';
 import type { LanguageSettings } from '../../server/src/service/types';
@@ -102,6 +108,28 @@ function edit(text: string, next: () => number): string {
 	return text.slice(0, at) + swapped + text.slice(at + 1);
 }
 
+/** Every element (document order) with every offset, flag and attribute, and whether its parent link is right. */
+function treeKey(root: XmlElement | null): string {
+	const out: unknown[] = [];
+	const walk = (element: XmlElement, parent: XmlElement | null) => {
+		out.push([element.name, element.start, element.nameEnd, element.startTagEnd, element.endTagStart, element.end,
+			element.selfClosing, element.closed, element.startTagClosed, element.namespaced, element.parent === parent, element.children.length,
+			element.attributes.map((a) => [a.name, a.nameStart, a.nameEnd, a.value, a.valueStart, a.valueEnd, a.quote, a.end])]);
+		for (const child of element.children) walk(child, element);
+	};
+	if (root) walk(root, null);
+	return JSON.stringify(out);
+}
+
+/** The model's elements by offset, and what the model says of the document. */
+function modelKey(doc: SeclabelDocument): string {
+	const at = (element: XmlElement | null | undefined) => element ? [element.name, element.start, element.end] : null;
+	return JSON.stringify([doc.kind, at(doc.domain), doc.otherRoot ?? false, at(doc.fragment),
+		doc.seclabels.map((s) => at(s.element)), doc.disks.map((d) => at(d.element)), doc.chardevs.map((c) => at(c.element)),
+		doc.deviceSeclabels.map((s) => at(s.element)), doc.strayseclabels.map((s) => at((s as { element?: XmlElement }).element)),
+		doc.xml.problems, doc.xml.limit ?? null]);
+}
+
 /**
  * With `index`, the document is indexed at every step as the server does (so the index generation
  * moves with every edit) and checked against the other guests in it, fresh run included.
@@ -110,8 +138,17 @@ function runSequence(name: string, base: string, seed: number, steps: number, se
 	const next = random(seed);
 	const uri = `file:///differential/${seed}/${name}`;
 	let text = base;
+	let previous: SeclabelDocument | undefined;
 	for (let step = 0; step <= steps; step++) {
-		const doc = parseSeclabelText(text);
+		// As the server's parse cache does: the previous version is handed over (and consumed).
+		const doc = previous ? reparseSeclabelText(previous, text) : parseSeclabelText(text);
+		const full = parseSeclabelText(text);
+		assert.equal(doc.xml.text, text);
+		if (treeKey(doc.xml.root) !== treeKey(full.xml.root)) {
+			assert.deepEqual(JSON.parse(treeKey(doc.xml.root)), JSON.parse(treeKey(full.xml.root)), `${name}, seed ${seed}, after edit ${step}: the incremental tree differs from a full parse`);
+		}
+		assert.equal(modelKey(doc), modelKey(full), `${name}, seed ${seed}, after edit ${step}: the model of the incremental tree differs`);
+		previous = doc;
 		index?.update(uri, doc);
 		const incremental = computeFindings(doc, { ...settings, workspace: index, documentUri: uri }).map(key);
 		// From scratch: the same URI (the cross-guest rules need it) as if never checked before.
@@ -145,6 +182,7 @@ function corpusDomains(): { name: string; text: string }[] {
 
 test('edit differential on libvirt\'s test domains: every incremental result equals a fresh run', () => {
 	const before = { ...incrementalStats };
+	const reparsed = reparseStats.incremental;
 	const domains = corpusDomains();
 	assert.ok(domains.length > 50, `only ${domains.length} corpus domains with devices`);
 	const settingsVariants: LanguageSettings[] = [{}, { driver: 'test' }, { hostSecurityModel: 'apparmor' }, { libvirtVersion: '7.0.0' }];
@@ -152,10 +190,12 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 		runSequence(domain.name, domain.text, 1000 + i, 12, settingsVariants[i % settingsVariants.length]);
 	});
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 1000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept: the incremental path did not run`);
+	assert.ok(reparseStats.incremental - reparsed > 200, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 });
 
 test('edit differential on generated domains with many labelled devices', () => {
 	const before = { ...incrementalStats };
+	const reparsed = reparseStats.incremental;
 	const labels = [
 		"<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0:c100,c200</label></seclabel>",
 		"<seclabel model='selinux' relabel='no'/>",
@@ -182,6 +222,7 @@ test('edit differential on generated domains with many labelled devices', () => 
 		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {}, index);
 	}
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 2000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept`);
+	assert.ok(reparseStats.incremental - reparsed > 15, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 });
 
 test('a console that aliases the first serial is rechecked when only the serial changes (the rule reads another device)', () => {
@@ -200,4 +241,38 @@ test('a console that aliases the first serial is rechecked when only the serial 
 	const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(same), { ...settings, documentUri: uri })).map(key);
 	assert.equal(fresh.length, 1);
 	assert.deepEqual(run(same), fresh);
+});
+
+test('typing into a label and a path of one disk among 200 parses only that disk again, and every tree equals a full parse', () => {
+	const disks: string[] = [];
+	for (let i = 0; i < 200; i++) {
+		disks.push(fileDisk(`/var/lib/libvirt/images/t-${i}.img`, { target: `vd${i}`, sourceContent: i === 37 ? "<seclabel model='selinux' relabel='yes'><label></label></seclabel>" : undefined }));
+	}
+	let text = guestXml('typing', { disks, seclabel: "  <seclabel type='dynamic' model='selinux' relabel='yes'/>" });
+	const uri = 'file:///differential/typing.xml';
+	let doc = parseSeclabelText(text);
+	const typeAt = (at: number, typed: string) => {
+		for (const character of typed) {
+			const before = reparseStats.incremental;
+			text = text.slice(0, at) + character + text.slice(at);
+			at++;
+			doc = reparseSeclabelText(doc, text);
+			assert.equal(reparseStats.incremental, before + 1, `typing '${character}' at ${at - 1} was not parsed incrementally`);
+			const full = parseSeclabelText(text);
+			assert.equal(treeKey(doc.xml.root), treeKey(full.xml.root), `after typing '${character}' at ${at - 1}: the trees differ`);
+			assert.equal(modelKey(doc), modelKey(full));
+			const incremental = computeFindings(doc, { documentUri: uri }).map(key);
+			const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(text), { documentUri: uri })).map(key);
+			assert.deepEqual(incremental, fresh);
+		}
+	};
+	typeAt(text.indexOf('<label></label>') + '<label>'.length, 'system_u:object_r:svirt_image_t:s0:c1,c2');
+	typeAt(text.indexOf("t-120.img'"), 'new-');
+	// Deleting a character too: the disks after it move back by one.
+	const at = text.indexOf('new-t-120');
+	const before = reparseStats.incremental;
+	text = text.slice(0, at) + text.slice(at + 1);
+	doc = reparseSeclabelText(doc, text);
+	assert.equal(reparseStats.incremental, before + 1);
+	assert.equal(treeKey(doc.xml.root), treeKey(parseSeclabelText(text).xml.root));
 });

@@ -6,6 +6,7 @@ import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
 import { DEFAULT_PARSE_LIMITS, parseXml, type ParseLimits } from './parser/xmlParser';
+import { reparseXml } from './parser/incrementalParse';
 import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
 import { doComplete } from './features/completion';
@@ -14,8 +15,13 @@ import type { ClientCapabilities, LanguageSettings } from './types';
 import { clientFormats } from './features/clientFormats';
 
 export interface SeclabelLanguageService {
-	/** Parses a document; cheap for XML that is not a libvirt domain. Past a limit the document is empty but for why. */
-	parseDocument(document: TextDocument, limits?: ParseLimits): SeclabelDocument;
+	/**
+	 * Parses a document; cheap for XML that is not a libvirt domain. Past a limit the document is empty but for why.
+	 * With `previous` (an earlier version of the same document), only the edited element is parsed
+	 * again when that is sure to give the same result (parser/incrementalParse.ts); `previous` is then
+	 * consumed: its tree becomes the new one, so it must not be used afterwards.
+	 */
+	parseDocument(document: TextDocument, limits?: ParseLimits, previous?: SeclabelDocument): SeclabelDocument;
 	doValidation(document: TextDocument, doc: SeclabelDocument, settings?: LanguageSettings, options?: ValidationOptions): Diagnostic[];
 	doCodeActions(document: TextDocument, range: Range, context: CodeActionContext, doc: SeclabelDocument, settings?: LanguageSettings): CodeAction[];
 	doComplete(document: TextDocument, position: Position, doc: SeclabelDocument, settings?: LanguageSettings): CompletionList;
@@ -34,6 +40,22 @@ export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PA
 	return buildModel(parseXml(text, limits));
 }
 
+/**
+ * The model of `text`, an edited version of `previous`: the tree is patched in place where only
+ * one element changed (parser/incrementalParse.ts), else parsed in full. `previous` must not be
+ * used afterwards.
+ */
+export function reparseSeclabelText(previous: SeclabelDocument, text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): SeclabelDocument {
+	if (previous.xml.text === text) {
+		return previous;
+	}
+	if (previous.otherRoot || previous.fragment || !previous.domain) {
+		return parseSeclabelText(text, limits);
+	}
+	const xml = reparseXml(previous.xml, text, limits);
+	return xml ? buildModel(xml) : parseSeclabelText(text, limits);
+}
+
 function otherXml(text: string): SeclabelDocument {
 	return { xml: { text, root: null, problems: [] }, domain: null, kind: 'inactive', seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], otherRoot: true };
 }
@@ -49,7 +71,7 @@ export interface LanguageServiceOptions {
 export function getSeclabelLanguageService(options: LanguageServiceOptions = {}): SeclabelLanguageService {
 	const formats = clientFormats(options.clientCapabilities);
 	return {
-		parseDocument: (document, limits) => parseSeclabelText(document.getText(), limits),
+		parseDocument: (document, limits, previous) => previous ? reparseSeclabelText(previous, document.getText(), limits) : parseSeclabelText(document.getText(), limits),
 		doValidation: (document, doc, settings, options = {}) => doValidation(document, doc, settings,
 			{ ...options, relatedInformation: options.relatedInformation ?? formats.relatedInformation, codeDescription: options.codeDescription ?? formats.codeDescription }),
 		doCodeActions,

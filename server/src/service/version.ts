@@ -75,7 +75,7 @@ export const APPARMOR_SPELLING: VersionChange = {
 	since: '11.3.0',
 	what: "the AppArmor driver's message says `AppArmor` instead of `AppArmour`",
 	range: ['9.0.0', '11.3.0'],
-	evidence: "security_apparmor.c says AppArmour in 9.0.0 and 10.7.0 (and, by the project's issue, still in 10.8) and AppArmor in 11.3.0; the release in between is not narrowed, so the oldest proven one is used",
+	evidence: "security_apparmor.c says AppArmour in 9.0.0 and 10.7.0 (and, by the project's issue, still in 10.8) and AppArmor in 11.3.0; not narrowed further here: the search index holds security_apparmor.c of libvirt/libvirt at one commit only (ec783d7c, a pre-meson tree with virSecurityManagerPtr) and libvirt's NEWS up to 12.5 has no entry for the spelling, so the oldest release proven (11.3.0 oracle) is used",
 };
 
 /** A type-less domain seclabel is dynamic again (virXMLPropEnumDefault with dynamic as the default). */
@@ -102,7 +102,7 @@ export const NORELABEL_OVERRIDE_ALLOWED: VersionChange = {
 	since: '12.9.0',
 	what: "a device seclabel with `relabel='no'` is accepted under a domain seclabel for the same model that relabels nothing",
 	range: ['11.3.0', '12.9.0'],
-	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…), the 12.9.0 oracle accepts it; libvirt's NEWS up to 12.5 does not mention it, so the oldest proven release is used",
+	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…), the 12.9.0 oracle accepts it; libvirt's NEWS up to 12.5 does not mention it, and the copies of virSecurityDeviceLabelDefValidate the search index's string search reaches (7 hits, domain_conf.c and domain_validate.c) all still refuse unconditionally; the index lists 188 stored versions of src/conf/domain_validate.c, but the one read_file serves (commit 0c5f37364ffc) still refuses unconditionally; the rest were not bisected in this session, so the commit is not found yet and the oldest proven release (12.9.0 oracle) is used",
 };
 
 /**

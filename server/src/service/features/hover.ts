@@ -21,6 +21,9 @@ import { labelContainerAt } from './completionContexts';
 import { describeDacLabel, describeSelinuxContext } from './hoverContext';
 import { diskLabelEffect, domainSeclabelEffect, sourcePath } from './hoverEffects';
 import { imageLabelHover } from './hoverImageLabel';
+import { siteView } from '../parser/parseSites';
+import { resolveSettings } from './findings';
+import type { Version } from '../version';
 
 const DOCS_LINK = `[libvirt: Security label](${vocabulary.LIBVIRT_SECLABEL_DOCS})`;
 const DISK_DOCS_LINK = '[libvirt: Hard drives, floppy disks, CDROMs](https://libvirt.org/formatdomain.html#hard-drives-floppy-disks-cdroms)';
@@ -38,16 +41,27 @@ export function doHover(document: TextDocument, position: Position, doc: Seclabe
 	return found && { ...found, contents: renderMarkup((found.contents as { value: string }).value, formats.hover) };
 }
 
-function hoverAt(document: TextDocument, position: Position, doc: SeclabelDocument, settings: LanguageSettings): Hover | null {
-	if (!doc.domain && !doc.fragment) {
+function hoverAt(document: TextDocument, position: Position, parsed: SeclabelDocument, settings: LanguageSettings): Hover | null {
+	if (!parsed.domain && !parsed.fragment) {
 		return null;
 	}
 	const offset = document.offsetAt(position);
-	const node = nodeAt(doc.xml, offset);
+	const node = nodeAt(parsed.xml, offset);
 	if (!node) {
 		return null;
 	}
 	const element = node.element;
+	// The document as the target release reads it: a seclabel at a site it does not read is stray.
+	const version = resolveSettings(settings).version;
+	const doc = siteView(parsed, version);
+	const unread = doc === parsed ? undefined : unreadSeclabel(parsed, doc, element);
+	if (unread) {
+		const span = node.kind === 'element-name' ? nameSpanAt(element, offset)
+			: node.kind === 'attribute-name' || node.kind === 'attribute-value' ? { start: node.attribute.nameStart, end: node.attribute.nameEnd } : undefined;
+		if (span) {
+			return hover(document, span, [unreadText(unread, version), DOCS_LINK]);
+		}
+	}
 	switch (node.kind) {
 		case 'element-name':
 			// A cursor right before an end tag is in the element's content.
@@ -69,6 +83,24 @@ function hoverAt(document: TextDocument, position: Position, doc: SeclabelDocume
 		default:
 			return null;
 	}
+}
+
+/** The device seclabel at (or holding) the element that the model reads but the target release does not. */
+function unreadSeclabel(parsed: SeclabelDocument, view: SeclabelDocument, element: XmlElement): DeviceSeclabel | undefined {
+	for (let node: XmlElement | null | undefined = element; node; node = node.parent) {
+		if (node.name === 'seclabel') {
+			const seclabel = parsed.deviceSeclabels.find((candidate) => candidate.element === node);
+			return seclabel && !view.deviceSeclabels.includes(seclabel) ? seclabel : undefined;
+		}
+	}
+	return undefined;
+}
+
+/** Why the target release ignores a seclabel at this site, and which releases read it. */
+function unreadText(seclabel: DeviceSeclabel, version: Version): string {
+	const owner = describeOwner(seclabel.owner);
+	const releases = seclabel.since ? `libvirt reads a seclabel here from ${seclabel.since} on` : `libvirt read a seclabel here before ${seclabel.before} only`;
+	return `**Not read by libvirt ${version.text}.** This device seclabel (for ${owner}) is at a place libvirt ${version.text} does not read, so it is ignored: ${releases}. Set \`libvirtSeclabel.libvirtVersion\` to the host's release to check what it reads.`;
 }
 
 /** The name under the cursor: in the start tag, or in the end tag. */
