@@ -15,7 +15,32 @@ import { ORACLE_VERSIONS, defineAll, lintJson, temporaryDirectory } from './orac
 const HEAD = "<domain type='kvm'>\n  <name>xmlerrors</name>\n  <memory unit='KiB'>219200</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n";
 const SECLABEL = "<seclabel type='dynamic' model='selinux'>";
 
+/** A domain whose metadata nests `<a>` so that `levels` elements are open at the deepest (the root is one). */
+function nested(levels: number, tail = '</domain>\n'): string {
+	const count = levels - 2;
+	return `${HEAD}  <metadata>${'<a>'.repeat(count)}${'</a>'.repeat(count)}</metadata>\n${tail}`;
+}
+
 const cases: Record<string, string> = {
+	'charref-hex-bad.xml': `${HEAD}  <description>a &#xZZ; b</description>\n</domain>\n`,
+	'charref-zero.xml': `${HEAD}  <description>a &#0; b</description>\n</domain>\n`,
+	'charref-one.xml': `${HEAD}  <description>a &#1; b</description>\n</domain>\n`,
+	'charref-too-big.xml': `${HEAD}  <description>a &#x110000; b</description>\n</domain>\n`,
+	'charref-empty.xml': `${HEAD}  <description>a &#; b</description>\n</domain>\n`,
+	'charref-attr-hex-bad.xml': `${HEAD}  <seclabel type='&#xZZ;' model='selinux'/>\n</domain>\n`,
+	'charref-attr-one.xml': `${HEAD}  <seclabel type='&#1;' model='selinux'/>\n</domain>\n`,
+	'charref-decimal-bad.xml': `${HEAD}  <description>a &#12a; b</description>\n</domain>\n`,
+	'charref-surrogate.xml': `${HEAD}  <description>a &#xD800; b</description>\n</domain>\n`,
+	'charref-fffe.xml': `${HEAD}  <description>a &#xFFFE; b</description>\n</domain>\n`,
+	'charref-huge-decimal.xml': `${HEAD}  <description>a &#99999999999999999999; b</description>\n</domain>\n`,
+	'charref-no-semicolon.xml': `${HEAD}  <description>a &#12 b</description>\n</domain>\n`,
+	'charref-hex-empty.xml': `${HEAD}  <description>a &#x; b</description>\n</domain>\n`,
+	'charref-attr-empty.xml': `${HEAD}  <seclabel type='&#;' model='selinux'/>\n</domain>\n`,
+	'depth-258.xml': nested(258),
+	'depth-300.xml': nested(300),
+	'depth-258-then-mismatch.xml': nested(258, '  </domain>\n</x>\n'),
+	'mismatch-then-depth-258.xml': `${HEAD}  <devices>\n  </device>\n${nested(258).slice(HEAD.length)}`,
+	'depth-258-lines.xml': `${HEAD}  <metadata>\n${'<a>\n'.repeat(256)}${'</a>'.repeat(256)}</metadata>\n</domain>\n`,
 	'mismatch-typo.xml': `${HEAD}  ${SECLABEL}\n  </seclable>\n</domain>\n`,
 	'mismatch-parent-closes.xml': `${HEAD}  ${SECLABEL}\n</domain>\n`,
 	'mismatch-nested.xml': `${HEAD}  <devices>\n    <disk type='file' device='disk'>\n      <source file='/a.img'/>\n  </devices>\n</domain>\n`,
@@ -85,6 +110,25 @@ test("libxml2's first well-formedness error, as every libvirt version prints it"
 			}
 		}
 		assert.equal(failures.length, 0, `disagreements with libvirt:\n${failures.join('\n')}`);
+	} finally {
+		temp.remove();
+	}
+});
+
+test("libxml2's depth limit: 257 open elements are accepted by every libvirt version, and not reported", { timeout: 600000 }, async () => {
+	const temp = temporaryDirectory('libvirt-seclabel-xmldepth-');
+	try {
+		const file = path.join(temp.dir, 'depth-257.xml');
+		fs.writeFileSync(file, nested(257));
+		const failures: string[] = [];
+		for (const version of ORACLE_VERSIONS) {
+			const verdict = (await defineAll([file], version)).get(file)!;
+			const report = await lintJson([file], ['--driver', 'test', '--libvirt-version', version]);
+			const ours = report.files.flatMap((entry) => entry.diagnostics).filter((d) => d.code === 'xml-not-well-formed');
+			if (!verdict.accepted) failures.push(`${version}: libvirt refuses it: ${verdict.message}`);
+			if (ours.length > 0) failures.push(`${version}: the project reports ${ours.map((d) => d.message).join(' | ')}`);
+		}
+		assert.equal(failures.length, 0, failures.join('\n'));
 	} finally {
 		temp.remove();
 	}

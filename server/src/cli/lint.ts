@@ -86,6 +86,8 @@ export function lintText(text: string, filePath: string, settings: LanguageSetti
 		const rule = allRules.find((candidate) => candidate.id === 'xml-not-well-formed')!;
 		diagnostics.unshift({ code: rule.id, stage: 'define', severity: (settings.rules?.[rule.id] as SeverityName | undefined) ?? defaultSeverity(rule), message: encodingProblem.message, range: { start: at, end: document.positionAt(encodingProblem.offset + 1) }, related: [] });
 		if (encodingProblem.libxml2) {
+			// libxml2 refuses the bytes before anything else: its message is the only one virsh prints.
+			for (const other of diagnostics) delete other.libvirtMessage;
 			diagnostics[0].libvirtMessage = formatLibxmlError(encodingProblem.libxml2, resolveSettings(settings).version);
 		}
 	}

@@ -67,8 +67,22 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	const findings = settings.documentUri !== undefined && doc.domain && !doc.xml.limit
 		? runIncrementally(siteView(doc, resolved.version), resolved, rulesKey(settings), settings.documentUri)
 		: runRules(doc, resolved);
-	cache.set(doc, { key, findings });
-	return findings;
+	const shown = onlyLibxmlSpeaks(doc, findings);
+	cache.set(doc, { key, findings: shown });
+	return shown;
+}
+
+/**
+ * On a document that is not well-formed virsh prints only libxml2's first error: libvirt never
+ * reads the labels. The other rules' findings stay (they help while typing), with their stage and
+ * severity, but only xml-not-well-formed's one finding keeps a libvirtMessage (the message virsh
+ * prints). Costs nothing on a well-formed document (one length check).
+ */
+function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[]): RuleFinding[] {
+	if ((doc.xml.problems.length === 0 && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
+		return findings;
+	}
+	return findings.map((finding) => finding.libvirtMessage === undefined || finding.rule.id === 'xml-not-well-formed' ? finding : { ...finding, libvirtMessage: undefined });
 }
 
 /** Orders findings by position; the sort is stable, so ties keep catalogue and report order. */

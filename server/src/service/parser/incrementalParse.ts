@@ -19,7 +19,7 @@
  * server's parse cache keeps one version per document, and its users re-check the version after
  * every await. test/unit/editDifferential.test.ts compares every incremental tree with a full parse.
  */
-import { parseXml, type ParseLimits, type XmlAttribute, type XmlDocument, type XmlElement } from './xmlParser';
+import { LIBXML_MAX_OPEN, parseXml, type ParseLimits, type XmlAttribute, type XmlDocument, type XmlElement } from './xmlParser';
 
 /** Elements per tree, kept per document so that the limit check does not walk 50,000 elements per edit. */
 const elementCounts = new WeakMap<XmlDocument, number>();
@@ -33,6 +33,13 @@ function fallback(reason: string): undefined {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Levels of elements from this one down (1 for a leaf); bounded by the parser's maxDepth. */
+function height(element: XmlElement): number {
+	let most = 0;
+	for (const child of element.children) most = Math.max(most, height(child));
+	return most + 1;
+}
 
 function countElements(root: XmlElement): number {
 	let count = 0;
@@ -118,6 +125,9 @@ export function reparseXml(previous: XmlDocument, text: string, limits: ParseLim
 	if (!root || previous.limit || previous.problems.length >= MAX_KEPT_PROBLEMS || text.length > limits.maxBytes) {
 		return fallback('not checkable (no root, a limit, 99 problems, too long)');
 	}
+	if (previous.tooDeep) {
+		return fallback("past libxml2's depth limit");
+	}
 	if (old.lastIndexOf('<!DOCTYPE', root.start) >= 0) {
 		return fallback('DOCTYPE');
 	}
@@ -165,6 +175,10 @@ export function reparseXml(previous: XmlDocument, text: string, limits: ParseLim
 	const fresh = alone.root;
 	if (alone.limit || alone.problems.length > 0 || !fresh || fresh.name !== target.name || !fresh.closed || fresh.end !== slice.length) {
 		return fallback('the element alone is not one clean element');
+	}
+	if (depth + height(fresh) > LIBXML_MAX_OPEN) {
+		// XmlDocument.tooDeep is set by a full parse.
+		return fallback("past libxml2's depth limit");
 	}
 	// Splice: the new element (at its place in the text, under the old parent), the rest moved.
 	shiftSubtree(fresh, target.start);

@@ -32,7 +32,27 @@ export interface LibxmlError {
  */
 export function formatLibxmlError(error: LibxmlError, version: Version): string {
 	const head = atLeast(version, '11.0.0') ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
-	return `${head}${error.message}${error.context}\n${error.pointer}`;
+	const full = `${head}${error.message}${error.context}\n${error.pointer}`;
+	return atLeast(version, '9.0.0') ? full : cutToBytes(full, LIBVIRT_7_MESSAGE_BYTES);
+}
+
+/**
+ * libvirt 7.0.0 prints at most 1022 bytes of the message (its error buffer; a long context line,
+ * e.g. elements nested past libxml2's depth limit on one line, loses its end and the caret). 9.0.0
+ * prints all of it; the release between that dropped the limit is not proven.
+ */
+const LIBVIRT_7_MESSAGE_BYTES = 1022;
+
+function cutToBytes(text: string, limit: number): string {
+	let bytes = 0;
+	for (let i = 0; i < text.length; i++) {
+		const code = text.codePointAt(i)!;
+		const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+		if (bytes + size > limit) return text.slice(0, i);
+		bytes += size;
+		if (code >= 0x10000) i++;
+	}
+	return text;
 }
 
 function contextAt(bytes: Uint8Array, offset: number): { context: string; pointer: string } {

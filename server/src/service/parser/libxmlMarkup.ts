@@ -13,7 +13,7 @@
  */
 import { atLeast, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
-import type { XmlDocument, XmlElement, XmlProblem } from './xmlParser';
+import { LIBXML_MAX_OPEN, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
 
 interface Candidate {
 	/** Where libxml2's input stands when it reports the problem (or the problem's start, when unknown). */
@@ -21,8 +21,25 @@ interface Candidate {
 	readonly error?: () => LibxmlError;
 }
 
+/**
+ * The first element nested past libxml2's depth limit, with libxml2's error there. libxml2 (2.9.x,
+ * and libxml2.so.16 of 12.9.0) parses without XML_PARSE_HUGE in libvirt and refuses a start tag
+ * when LIBXML_MAX_OPEN (257) elements are open: the 258th level (the root is the first) is
+ * "Excessive depth in document: 256 use XML_PARSE_HUGE option", at the tag's '<'. The parser
+ * notes the element as it opens it (one comparison per element), so nothing is walked here.
+ */
+export function libxmlDepthError(doc: XmlDocument): { element: XmlElement; error: () => LibxmlError } | undefined {
+	const element = doc.tooDeep;
+	return element ? { element, error: () => libxmlErrorInText(doc.text, element.start, `Excessive depth in document: ${LIBXML_MAX_OPEN - 1} use XML_PARSE_HUGE option\n`) } : undefined;
+}
+
 /** The index of the problem libvirt reports first and libxml2's error for it, when its wording is known. */
 export function libxmlMarkupError(doc: XmlDocument, version: Version): { index: number; error: LibxmlError } | undefined {
+	return firstCandidate(doc, version)?.known;
+}
+
+/** The first problem libxml2 reaches: its index, its offset, and its error when the wording is known. */
+export function firstCandidate(doc: XmlDocument, version: Version): { index: number; offset: number; known?: { index: number; error: LibxmlError } } | undefined {
 	let best = -1;
 	let bestCandidate: Candidate | undefined;
 	doc.problems.forEach((problem, index) => {
@@ -32,7 +49,8 @@ export function libxmlMarkupError(doc: XmlDocument, version: Version): { index: 
 			bestCandidate = candidate;
 		}
 	});
-	return bestCandidate?.error ? { index: best, error: bestCandidate.error() } : undefined;
+	if (!bestCandidate) return undefined;
+	return { index: best, offset: bestCandidate.offset, known: bestCandidate.error ? { index: best, error: bestCandidate.error() } : undefined };
 }
 
 function lineOf(text: string, offset: number): number {
@@ -194,15 +212,39 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		if (afterRoot) return at(text, problem.start, 'Extra content at the end of the document');
 		return doc.root ? at(text, problem.start + 1, 'StartTag: invalid element name') : unknown;
 	}
+	if (/^Invalid character reference '/.test(problem.message) && text[problem.start] === '&') {
+		return charRef(text, problem.start) ?? unknown;
+	}
 	if (problem.message.startsWith("'&' must start a reference")) {
 		const next = text[problem.start + 1] ?? '';
-		if (next === '#') return unknown;
+		if (next === '#') return charRef(text, problem.start) ?? unknown;
 		if (!NAME_CHAR.test(next) || /[\d.\-]/.test(next)) return at(text, problem.start + 1, 'xmlParseEntityRef: no name');
 		let end = problem.start + 1;
 		while (end < text.length && NAME_CHAR.test(text[end])) end++;
 		return at(text, end, "EntityRef: expecting ';'");
 	}
 	return unknown;
+}
+
+/**
+ * libxml2 2.9's xmlParseCharRef on `&#…` at `amp`: the digits are read up to ';'; the first
+ * character that is not a digit is "CharRef: invalid hexadecimal/decimal value" there; otherwise,
+ * past the ';', a value of 0x110000 or more is "character reference out of bounds" and one that is
+ * not an XML Char "invalid xmlChar value N" (libvirt prints only the first error).
+ */
+function charRef(text: string, amp: number): Candidate | undefined {
+	const hex = text[amp + 2] === 'x';
+	let i = amp + (hex ? 3 : 2);
+	let value = 0;
+	for (; i < text.length && text[i] !== ';'; i++) {
+		const digit = hex ? /[0-9a-fA-F]/.test(text[i]) : /[0-9]/.test(text[i]);
+		if (!digit) return at(text, i, `CharRef: invalid ${hex ? 'hexadecimal' : 'decimal'} value`);
+		value = Math.min(0x110000, value * (hex ? 16 : 10) + parseInt(text[i], 16));
+	}
+	if (i >= text.length) return undefined;
+	if (value >= 0x110000) return at(text, i + 1, 'xmlParseCharRef: character reference out of bounds');
+	const isChar = value === 0x9 || value === 0xa || value === 0xd || (value >= 0x20 && value <= 0xd7ff) || (value >= 0xe000 && value <= 0xfffd) || (value >= 0x10000 && value <= 0x10ffff);
+	return isChar ? undefined : at(text, i + 1, `xmlParseCharRef: invalid xmlChar value ${value}`);
 }
 
 /**

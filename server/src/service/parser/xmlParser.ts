@@ -80,7 +80,12 @@ export interface XmlDocument {
 	 * checked at all (root null, no problems), and this says why, at the place the limit was hit.
 	 */
 	readonly limit?: XmlProblem;
+	/** The first element opened with LIBXML_MAX_OPEN others open: libxml2 refuses it (libxmlMarkup.ts). */
+	readonly tooDeep?: XmlElement;
 }
+
+/** Elements libxml2 (without XML_PARSE_HUGE) lets be open when it reads a start tag; checked with virsh. */
+export const LIBXML_MAX_OPEN = 257;
 
 /**
  * Bounds on what one parse may build, so that memory stays proportional to a domain, not to
@@ -184,6 +189,7 @@ class XmlParser {
 	private pos = 0;
 	private readonly len: number;
 	private readonly problems: XmlProblem[] = [];
+	private tooDeep: XmlElement | undefined;
 	private readonly stack: XmlElement[] = [];
 	/** How many elements of each name are on the stack, so an end tag that matches none costs O(1). */
 	private readonly openNames = new Map<string, number>();
@@ -250,7 +256,7 @@ class XmlParser {
 				this.problem(firstContent, Math.min(this.len, firstContent + 1), 'Not an XML document: no root element.');
 			}
 		}
-		return { text, root: this.root, problems: this.problems };
+		return this.tooDeep ? { text, root: this.root, problems: this.problems, tooDeep: this.tooDeep } : { text, root: this.root, problems: this.problems };
 	}
 
 	private problem(start: number, end: number, message: string): void {
@@ -411,6 +417,7 @@ class XmlParser {
 			selfClosing: false, closed: true, startTagClosed: false, attributes: NO_ATTRIBUTES, children: NO_CHILDREN, parent,
 			namespaced: parent ? parent.namespaced : false,
 		};
+		if (this.stack.length >= LIBXML_MAX_OPEN && !this.tooDeep) this.tooDeep = element;
 		// Attributes are collected here and stored as an exact-size array (or the shared empty one).
 		const attributes: XmlAttribute[] = [];
 		if (parent) {

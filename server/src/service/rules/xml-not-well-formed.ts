@@ -1,5 +1,6 @@
 import { formatLibxmlError } from '../parser/libxmlErrors';
-import { libxmlMarkupError } from '../parser/libxmlMarkup';
+import { firstCandidate, libxmlDepthError } from '../parser/libxmlMarkup';
+import { LIBXML_MAX_OPEN } from '../parser/xmlParser';
 import type { Rule } from './rule';
 
 export const rule: Rule = {
@@ -13,7 +14,15 @@ export const rule: Rule = {
 	check(context) {
 		const length = context.text.length;
 		// libxml2 stops at its first error and libvirt prints only that one, so one problem carries it.
-		const first = libxmlMarkupError(context.doc.xml, context.version);
+		const candidate = firstCandidate(context.doc.xml, context.version);
+		// libxml2 also refuses elements nested too deep, which the tolerant parser reads.
+		const deep = libxmlDepthError(context.doc.xml);
+		const deepFirst = deep && (!candidate || deep.element.start < candidate.offset);
+		const first = deepFirst ? undefined : candidate?.known;
+		if (deep && deepFirst) {
+			const start = deep.element.start;
+			context.report({ span: { start, end: Math.min(length, deep.element.nameEnd) }, message: `Elements are nested more than ${LIBXML_MAX_OPEN} deep here: libxml2 refuses the document (libvirt parses without XML_PARSE_HUGE).`, libvirtMessage: formatLibxmlError(deep.error(), context.version) });
+		}
 		context.doc.xml.problems.forEach((problem, index) => {
 			// The parser marks at least one character, which at the very end of a half-typed
 			// document lies past it; a range must stay inside the text.
