@@ -62,14 +62,22 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	if (cached && cached.key === key) {
 		return cached.findings;
 	}
-	const resolved = resolveSettings(settings);
-	// An editor's document (it has a URI) keeps the findings of devices an edit did not touch.
-	const findings = settings.documentUri !== undefined && doc.domain && !doc.xml.limit
-		? runIncrementally(siteView(doc, resolved.version), resolved, rulesKey(settings), settings.documentUri)
-		: runRules(doc, resolved);
-	const shown = onlyLibxmlSpeaks(doc, findings);
+	const shown = onlyLibxmlSpeaks(doc, computeRuleFindings(doc, settings));
 	cache.set(doc, { key, findings: shown });
 	return shown;
+}
+
+/**
+ * What the rules themselves report, before the document-wide pass that leaves libvirt's message
+ * only on libxml2's error when the document is not well-formed (onlyLibxmlSpeaks): each rule's
+ * declared extent is a claim about this (test/unit/ruleExtent.test.ts). Not cached.
+ */
+export function computeRuleFindings(doc: SeclabelDocument, settings: LanguageSettings = {}): RuleFinding[] {
+	const resolved = resolveSettings(settings);
+	// An editor's document (it has a URI) keeps the findings of devices an edit did not touch.
+	return settings.documentUri !== undefined && doc.domain && !doc.xml.limit
+		? runIncrementally(siteView(doc, resolved.version), resolved, rulesKey(settings), settings.documentUri)
+		: runRules(doc, resolved);
 }
 
 /**
