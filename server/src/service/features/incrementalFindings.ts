@@ -14,6 +14,7 @@
 import type { ChardevModel, DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
 import type { Span } from '../parser/xmlParser';
 import { allRules } from '../rules';
+import { commonPrefix, commonSuffix } from '../util/commonText';
 import { extentOf, type Rule } from '../rules/rule';
 import { MAX_FINDINGS_PER_RULE, runRuleSet, sortFindings, type ResolvedSettings, type RuleFinding } from './findings';
 
@@ -84,24 +85,6 @@ function devicesOf(doc: SeclabelDocument): Device[] {
 		devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
 	}
 	return devices.sort((a, b) => a.span.start - b.span.start);
-}
-
-/** Characters compared at a time when looking for the common prefix and suffix of two versions. */
-const CHUNK = 4096;
-
-/** The length of the common prefix of two texts, at most `limit`: native comparisons chunk by chunk. */
-function commonPrefix(a: string, b: string, limit: number): number {
-	let at = 0;
-	while (at + CHUNK <= limit && a.slice(at, at + CHUNK) === b.slice(at, at + CHUNK)) at += CHUNK;
-	while (at < limit && a.charCodeAt(at) === b.charCodeAt(at)) at++;
-	return at;
-}
-
-function commonSuffix(a: string, b: string, limit: number): number {
-	let at = 0;
-	while (at + CHUNK <= limit && a.slice(a.length - at - CHUNK, a.length - at) === b.slice(b.length - at - CHUNK, b.length - at)) at += CHUNK;
-	while (at < limit && a.charCodeAt(a.length - 1 - at) === b.charCodeAt(b.length - 1 - at)) at++;
-	return at;
 }
 
 /** The device whose span holds the span, by binary search over the sorted devices. */

@@ -19,6 +19,7 @@
  * server's parse cache keeps one version per document, and its users re-check the version after
  * every await. test/unit/editDifferential.test.ts compares every incremental tree with a full parse.
  */
+import { commonPrefix, commonSuffix } from '../util/commonText';
 import { LIBXML_MAX_OPEN, parseXml, type ParseLimits, type XmlAttribute, type XmlDocument, type XmlElement } from './xmlParser';
 
 /** Elements per tree, kept per document so that the limit check does not walk 50,000 elements per edit. */
@@ -83,8 +84,6 @@ function enclosing(root: XmlElement, from: number, to: number): XmlElement | und
 /** Past this many problems the parser stops reporting (xmlParser.ts MAX_PROBLEMS is 100): then a full parse. */
 const MAX_KEPT_PROBLEMS = 99;
 
-const CHUNK = 4096;
-
 const MARKUP_OPENERS = /<!|<\?|\]\]>|-->/;
 
 function shiftAttributes(element: XmlElement, delta: number): void {
@@ -132,14 +131,8 @@ export function reparseXml(previous: XmlDocument, text: string, limits: ParseLim
 		return fallback('DOCTYPE');
 	}
 	const shorter = Math.min(old.length, text.length);
-	// Compared a chunk at a time (string equality is a memory compare), then a character at a time:
-	// per character, 3.5 MB cost about 16 ms.
-	let prefix = 0;
-	while (prefix + CHUNK <= shorter && old.substring(prefix, prefix + CHUNK) === text.substring(prefix, prefix + CHUNK)) prefix += CHUNK;
-	while (prefix < shorter && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-	let suffix = 0;
-	while (suffix + CHUNK <= shorter - prefix && old.substring(old.length - suffix - CHUNK, old.length - suffix) === text.substring(text.length - suffix - CHUNK, text.length - suffix)) suffix += CHUNK;
-	while (suffix < shorter - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+	const prefix = commonPrefix(old, text, shorter);
+	const suffix = commonSuffix(old, text, shorter - prefix);
 	const oldEnd = old.length - suffix;
 	const newEnd = text.length - suffix;
 	const delta = text.length - old.length;
