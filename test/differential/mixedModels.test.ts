@@ -12,10 +12,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
 import { mulberry32 } from '../../server/src/service/util/random';
-import { defineAll, lintJson, ORACLE_VERSIONS, temporaryDirectory } from './oracle';
+import { bothSides, ORACLE_VERSIONS } from './oracle';
 
 const MODELS = ['selinux', 'dac', 'apparmor', 'none', 'absent'] as const;
 type Model = (typeof MODELS)[number];
@@ -70,29 +68,17 @@ export function mixedModelCases(seed = 4, count = 200): MixedCase[] {
 for (const version of ORACLE_VERSIONS) {
 	test(`libvirt ${version} and the project agree on every mixed-model domain, verdict and message`, { timeout: 300000 }, async () => {
 		const cases = mixedModelCases();
-		const temp = temporaryDirectory('libvirt-seclabel-mixed-');
-		try {
-			for (const each of cases) {
-				fs.writeFileSync(path.join(temp.dir, each.name), each.xml);
+		const { sides } = await bothSides(cases, version, 'libvirt-seclabel-mixed-');
+		const failures: string[] = [];
+		let refused = 0;
+		for (const { each, verdict, define } of sides) {
+			refused += verdict.accepted ? 0 : 1;
+			const agrees = verdict.accepted ? define.length === 0 : define.some((diagnostic) => diagnostic.libvirtMessage === verdict.message);
+			if (!agrees) {
+				failures.push(`${each.name}: libvirt ${verdict.accepted ? 'accepts' : `refuses: ${verdict.message}`}; project: ${define.map((d) => `${d.code}: ${d.libvirtMessage}`).join('; ') || '(none)'}\n${each.xml}`);
 			}
-			const files = cases.map((each) => path.join(temp.dir, each.name));
-			const [verdicts, report] = await Promise.all([defineAll(files, version), lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', version])]);
-			const byName = new Map(report.files.map((file) => [path.basename(file.path), file]));
-			const failures: string[] = [];
-			let refused = 0;
-			for (const each of cases) {
-				const verdict = verdicts.get(path.join(temp.dir, each.name))!;
-				const define = (byName.get(each.name)?.diagnostics ?? []).filter((diagnostic) => diagnostic.stage === 'define');
-				refused += verdict.accepted ? 0 : 1;
-				const agrees = verdict.accepted ? define.length === 0 : define.some((diagnostic) => diagnostic.libvirtMessage === verdict.message);
-				if (!agrees) {
-					failures.push(`${each.name}: libvirt ${verdict.accepted ? 'accepts' : `refuses: ${verdict.message}`}; project: ${define.map((d) => `${d.code}: ${d.libvirtMessage}`).join('; ') || '(none)'}\n${each.xml}`);
-				}
-			}
-			assert.ok(refused >= 40 && cases.length - refused >= 20, `libvirt refused ${refused} of ${cases.length}: the set should have both verdicts`);
-			assert.equal(failures.length, 0, `libvirt ${version} and the project disagree on ${failures.length} of ${cases.length} mixed-model domains:\n\n${failures.slice(0, 6).join('\n')}`);
-		} finally {
-			temp.remove();
 		}
+		assert.ok(refused >= 40 && cases.length - refused >= 20, `libvirt refused ${refused} of ${cases.length}: the set should have both verdicts`);
+		assert.equal(failures.length, 0, `libvirt ${version} and the project disagree on ${failures.length} of ${cases.length} mixed-model domains:\n\n${failures.slice(0, 6).join('\n')}`);
 	});
 }

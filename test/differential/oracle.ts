@@ -12,7 +12,7 @@ import { execFile, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { JsonReport } from '../../server/src/cli/lint';
+import type { JsonDiagnostic, JsonReport } from '../../server/src/cli/lint';
 import { ORACLE_VERSIONS } from '../../server/src/service/version';
 
 /** Every libvirt version the suites compare against, oldest first. */
@@ -216,6 +216,38 @@ export function lintJson(paths: readonly string[], options: readonly string[]): 
 export function temporaryDirectory(prefix: string): { dir: string; remove: () => void } {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One named domain and what both sides say about it. */
+export interface BothSides<T> {
+	readonly each: T;
+	readonly verdict: LibvirtVerdict;
+	/** The project's define-stage diagnostics for the file, from the CLI's JSON. */
+	readonly define: JsonDiagnostic[];
+}
+
+/**
+ * The differential suites' one step: the named domains written to a temporary directory, defined
+ * by that version's libvirt and linted by the CLI at that version (the test driver), side by side.
+ */
+export async function bothSides<T extends { readonly name: string; readonly xml: string }>(cases: readonly T[], version: OracleVersion, prefix: string): Promise<{ sides: BothSides<T>[]; report: JsonReport }> {
+	const temp = temporaryDirectory(prefix);
+	try {
+		for (const each of cases) {
+			fs.writeFileSync(path.join(temp.dir, each.name), each.xml);
+		}
+		const files = cases.map((each) => path.join(temp.dir, each.name));
+		const [verdicts, report] = await Promise.all([defineAll(files, version), lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', version])]);
+		const byName = new Map(report.files.map((file) => [path.basename(file.path), file]));
+		const sides = cases.map((each) => ({
+			each,
+			verdict: verdicts.get(path.join(temp.dir, each.name))!,
+			define: (byName.get(each.name)?.diagnostics ?? []).filter((diagnostic) => diagnostic.stage === 'define'),
+		}));
+		return { sides, report };
+	} finally {
+		temp.remove();
+	}
 }
 
 /**

@@ -16,14 +16,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'fs';
-import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { JsonDiagnostic, JsonReport } from '../../server/src/cli/lint';
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { generateCases, type GeneratedCase } from './generator';
 import { since, DEVICE_RELABEL_NEEDS_LABEL, parseVersion } from '../../server/src/service/version';
-import { defineAll, lintJson, ORACLE_VERSIONS, temporaryDirectory, type LibvirtVerdict, type OracleVersion } from './oracle';
+import { bothSides, ORACLE_VERSIONS, type LibvirtVerdict, type OracleVersion } from './oracle';
 import { compareKeys, parseOrderKey } from './parseOrder';
 
 interface Comparison {
@@ -73,27 +71,9 @@ function describe(comparison: Comparison, why: string): string {
 
 /** Both sides over the generated set for one libvirt version. */
 async function compareGenerated(version: OracleVersion): Promise<{ version: string; comparisons: Comparison[]; report: JsonReport }> {
-	const cases = generateCases();
-	const temp = temporaryDirectory('libvirt-seclabel-differential-');
-	try {
-		for (const generated of cases) {
-			fs.writeFileSync(path.join(temp.dir, generated.name), generated.xml);
-		}
-		const files = cases.map((generated) => path.join(temp.dir, generated.name));
-		const [verdicts, report] = await Promise.all([
-			defineAll(files, version),
-			lintJson([temp.dir], ['--driver', 'test', '--libvirt-version', version]),
-		]);
-		const byName = new Map(report.files.map((file) => [path.basename(file.path), file]));
-		const comparisons = cases.map((generated) => ({
-			generated,
-			verdict: verdicts.get(path.join(temp.dir, generated.name))!,
-			defineDiagnostics: (byName.get(generated.name)?.diagnostics ?? []).filter((diagnostic) => diagnostic.stage === 'define'),
-		}));
-		return { version, comparisons, report };
-	} finally {
-		temp.remove();
-	}
+	const { sides, report } = await bothSides(generateCases(), version, 'libvirt-seclabel-differential-');
+	const comparisons = sides.map(({ each, verdict, define }) => ({ generated: each, verdict, defineDiagnostics: define }));
+	return { version, comparisons, report };
 }
 
 /**

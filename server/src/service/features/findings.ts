@@ -84,7 +84,7 @@ export function computeRuleFindings(doc: SeclabelDocument, settings: LanguageSet
  * On a document that is not well-formed virsh prints only libxml2's first error: libvirt never
  * reads the labels. The other rules' findings stay (they help while typing), with their stage and
  * severity, but only xml-not-well-formed's one finding keeps a libvirtMessage (the message virsh
- * prints). Costs nothing on a well-formed document (one length check).
+ * prints). On a well-formed document it costs one pass over the findings.
  */
 function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[]): RuleFinding[] {
 	if ((doc.xml.problems.length === 0 && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
