@@ -122,3 +122,16 @@ test('control characters are escaped and overlong words cut, so that nothing lea
 	const normal = `a path /var/lib/libvirt/images/${'d'.repeat(150)}.qcow2 stays whole`;
 	assert.equal(cutLongWords(normal), normal);
 });
+
+test('a word is cut from 201 characters on, whatever space separates it (every character of /\\s/)', () => {
+	const at200 = 'w'.repeat(200);
+	const at201 = 'w'.repeat(201);
+	for (const space of [' ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '\ufeff']) {
+		const kept = `${'a'.repeat(150)}${space}${at200}${space}${'b'.repeat(150)}`;
+		assert.equal(cutLongWords(kept), kept, `U+${space.charCodeAt(0).toString(16)}: 200 characters stay whole`);
+		const cut = cutLongWords(`${'a'.repeat(150)}${space}${at201}${space}end`);
+		assert.ok(cut.includes('…(201 characters)…'), `U+${space.charCodeAt(0).toString(16)}: ${cut.slice(0, 40)}`);
+	}
+	// A character that is not a space joins the two runs into one word of 401.
+	assert.ok(cutLongWords(`${at200}\u200b${at200}`).includes('…(401 characters)…'));
+});

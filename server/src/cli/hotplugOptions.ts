@@ -11,10 +11,12 @@ import { summarizeGuest } from '../service/workspace/guestSummary';
 import { imageLabelLookup } from '../service/workspace/imageLabels';
 import { normalizeLocalPath } from '../service/workspace/resourceIdentity';
 import type { AttachTarget, LanguageSettings } from '../service/types';
+import type { SeclabelDocument } from '../service/parser/seclabelModel';
 import type { WorkspaceIndex } from '../service/workspace/workspaceIndex';
 import { hostGuestUri, readVirshHost, VirshError } from '../node/virshHost';
 import { ImageLabelReadError, readImageLabels } from '../node/imageLabelReader';
 import { readDocumentFile, UnreadableFileError } from '../node/readDocument';
+import { targetGuest } from '../service/features/attachTarget';
 
 export interface HotplugOptions {
 	/** `--connect URI`: the libvirt host whose guests are read with virsh and checked with the files. */
@@ -58,10 +60,12 @@ export function resolveAttachTarget(given: string, hostDocuments: readonly HostD
 	if (fs.existsSync(given)) {
 		try {
 			const read = readDocumentFile(given);
-			if (!parseSeclabelText(read.text).domain) {
+			const target = { uri: given, text: read.text };
+			// The parse that says it is a domain is the one the rules use to place each fragment in it.
+			if (!targetGuest(target).domain) {
 				return `--attach-to ${given}: not a libvirt domain XML file`;
 			}
-			return { uri: given, text: read.text };
+			return target;
 		} catch (error) {
 			return `--attach-to ${given}: ${error instanceof UnreadableFileError ? error.message : String(error)}`;
 		}
@@ -80,6 +84,27 @@ export function resolveAttachTarget(given: string, hostDocuments: readonly HostD
  * host guests being checked (the live XML of a running guest first); undefined when none is known.
  */
 export function directiveTarget(name: string, documents: readonly HostDocument[], index: WorkspaceIndex): AttachTarget | undefined {
+	const found = directiveDocument(name, documents, index);
+	if (!found) {
+		return undefined;
+	}
+	// One target object per guest, so that the fragments attached to it share one parse of it (targetGuest).
+	let targets = directiveTargets.get(documents);
+	if (!targets) {
+		targets = new Map();
+		directiveTargets.set(documents, targets);
+	}
+	let target = targets.get(found);
+	if (!target) {
+		target = { uri: found.path, text: found.text };
+		targets.set(found, target);
+	}
+	return target;
+}
+
+const directiveTargets = new WeakMap<readonly HostDocument[], Map<HostDocument, AttachTarget>>();
+
+function directiveDocument(name: string, documents: readonly HostDocument[], index: WorkspaceIndex): HostDocument | undefined {
 	let best: HostDocument | undefined;
 	let bestLive = false;
 	for (const document of documents) {
@@ -89,15 +114,18 @@ export function directiveTarget(name: string, documents: readonly HostDocument[]
 			bestLive = guest.live;
 		}
 	}
-	return best ? { uri: best.path, text: best.text } : undefined;
+	return best;
 }
 
-/** Reads the labels of every local image the indexed documents and the given texts name. */
-export async function readLabelsFor(texts: Iterable<{ path: string; text: string }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
+/**
+ * Reads the labels of every local image the indexed documents and the given texts name. A guest's
+ * disks come from its summary in the index; a document the index does not hold (an attach-device
+ * fragment) is summarised from its parsed tree, and parsed only when the caller kept none.
+ */
+export async function readLabelsFor(texts: Iterable<{ path: string; text: string; doc?: SeclabelDocument }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
 	const paths = new Set<string>();
-	for (const { path: file, text } of texts) {
-		const doc = parseSeclabelText(text);
-		const summary = summarizeGuest(file, doc, index.hostOf(file));
+	for (const { path: file, text, doc } of texts) {
+		const summary = index.guest(file) ?? summarizeGuest(file, doc ?? parseSeclabelText(text), index.hostOf(file));
 		for (const disk of summary?.disks ?? []) {
 			if (!disk.network && disk.resource.startsWith('/')) {
 				paths.add(normalizeLocalPath(disk.resource));

@@ -8,17 +8,17 @@ import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
 import type { SeclabelDocument } from '../service/parser/seclabelModel';
-import { computeFindings, resolveSettings, type RuleFinding } from '../service/features/findings';
+import { computeFindingsOnce, resolveSettings, type RuleFinding } from '../service/features/findings';
 import { formatLibxmlError, type LibxmlError } from '../service/parser/libxmlErrors';
 import { allRules } from '../service/rules';
 import { workspaceRules } from '../service/rules/workspaceRules';
 import { defaultSeverity } from '../service/rules/rule';
-import type { LanguageSettings, SeverityName, Stage } from '../service/types';
-import { decodeBytes, readDocumentFile, type ReadResult } from '../node/readDocument';
+import type { AttachTarget, LanguageSettings, SeverityName, Stage } from '../service/types';
+import { decodeBytes, readRegularFileSync, type ReadResult } from '../node/readDocument';
 import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
-import { attachToDirective } from '../service/features/attachTarget';
+import { attachToDirective, targetGuest } from '../service/features/attachTarget';
 import { directiveTarget, readHostDocuments, readLabelsFor, resolveAttachTarget } from './hotplugOptions';
 import { collectInputFiles, describeFsError, isUtf8Name, readStdinBytes, type InputFile } from './files';
 import { parseArguments, STDIN_NAME, USAGE, UsageError, type LintOptions } from './options';
@@ -80,7 +80,8 @@ function toJsonDiagnostic(document: TextDocument, finding: RuleFinding, filePath
 export function lintText(text: string, filePath: string, settings: LanguageSettings, named: boolean, encodingProblem?: { offset: number; message: string; libxml2?: LibxmlError }, parsed?: SeclabelDocument): JsonFile {
 	const document = TextDocument.create(filePath, 'xml', 0, text);
 	const doc = parsed ?? parseSeclabelText(text);
-	const diagnostics = computeFindings(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
+	// Each file is checked once: computeFindingsOnce keeps no cache and no incremental state per file.
+	const diagnostics = computeFindingsOnce(doc, { ...settings, reportNonDomain: named }).map((finding) => toJsonDiagnostic(document, finding, filePath));
 	if (encodingProblem && (doc.domain || named) && settings.rules?.['xml-not-well-formed'] !== 'off') {
 		const at = document.positionAt(encodingProblem.offset);
 		const rule = allRules.find((candidate) => candidate.id === 'xml-not-well-formed')!;
@@ -127,11 +128,13 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	// KEEP_TREES_BYTES; past that (a fleet of huge files) trees are dropped and parsed again, so
 	// memory stays bounded by the texts.
 	let keptBytes = 0;
+	// One statfs per device, not per file (readRegularFileSync refuses files of /proc, sysfs, …).
+	const fileSystems = new Map<number, string | undefined>();
 	const readFiles: { file: InputFile; read: ReadResult; host?: boolean; doc?: SeclabelDocument }[] = [];
 	for (const file of files) {
 		let read: ReadResult;
 		try {
-			read = file.raw ? readDocumentFile(file.raw) : decodeBytes(await (io.readStdin ?? readStdinBytes)());
+			read = file.raw ? decodeBytes(readRegularFileSync(file.raw, { fileSystems })) : decodeBytes(await (io.readStdin ?? readStdinBytes)());
 		} catch (error) {
 			unreadable.push({ path: file.name, reason: describeFsError(error) });
 			continue;
@@ -165,14 +168,29 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 		}
 	}
 	if (hotplug.readImageLabels) {
-		await readLabelsFor(documents, workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
+		await readLabelsFor(readFiles.map(({ file, read, doc }) => ({ path: file.name, text: read.text, doc })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
+	}
+	// The guests that fragments name in an attach-to directive, found while every kept tree is
+	// there: a guest that is also checked lends its tree, so it is not parsed a second time.
+	const directiveTargets = new Map<SeclabelDocument, AttachTarget>();
+	if (!settings.attachTarget) {
+		const trees = new Map(readFiles.map((entry) => [entry.file.name, entry.doc]));
+		for (const { doc } of readFiles) {
+			const directive = doc?.fragment ? attachToDirective(doc) : undefined;
+			const target = directive ? directiveTarget(directive, documents, workspace) : undefined;
+			if (doc && target) {
+				targetGuest(target, trees.get(target.uri));
+				directiveTargets.set(doc, target);
+			}
+		}
 	}
 	for (const entry of readFiles) {
 		const { file, read, host } = entry;
-		const parsedDoc = entry.doc ?? parseSeclabelText(read.text);
+		const kept = entry.doc;
+		const parsedDoc = kept ?? parseSeclabelText(read.text);
 		entry.doc = undefined;
-		const directive = !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
-		const attachTarget = directive ? directiveTarget(directive, documents, workspace) : undefined;
+		const directive = !kept && !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
+		const attachTarget = kept ? directiveTargets.get(kept) : directive ? directiveTarget(directive, documents, workspace) : undefined;
 		const result = lintText(read.text, file.name, { ...settings, workspace, documentUri: file.name, ...(attachTarget ? { attachTarget } : {}) }, file.named, read.encodingProblem, parsedDoc);
 		if (host) {
 			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.

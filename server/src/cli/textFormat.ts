@@ -14,7 +14,7 @@ export const MAX_WORD_LENGTH = 200;
 
 /** Cuts every overlong run of non-space characters in a message to its head and tail. */
 export function cutLongWords(message: string): string {
-	if (message.length <= MAX_WORD_LENGTH) {
+	if (message.length <= MAX_WORD_LENGTH || !hasLongWord(message)) {
 		return message;
 	}
 	return message.replace(/\S{201,}/g, (word) => {
@@ -24,6 +24,31 @@ export function cutLongWords(message: string): string {
 		}
 		return `${chars.slice(0, 80).join('')}…(${chars.length} characters)…${chars.slice(-20).join('')}`;
 	});
+}
+
+/**
+ * Whether a message has a run of non-space characters longer than MAX_WORD_LENGTH (code units; the
+ * replacement counts code points). A loop, not the regular expression: almost every message has
+ * none, and /\S{201,}/ costs a compile of 201 states and a scan from each position of the message.
+ */
+function hasLongWord(message: string): boolean {
+	let run = 0;
+	for (let i = 0; i < message.length; i++) {
+		if (!isSpace(message.charCodeAt(i))) {
+			if (++run > MAX_WORD_LENGTH) {
+				return true;
+			}
+		} else {
+			run = 0;
+		}
+	}
+	return false;
+}
+
+/** The characters of /\s/ (WhiteSpace and LineTerminator of ECMAScript). */
+function isSpace(c: number): boolean {
+	return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
+		|| c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**

@@ -42,9 +42,25 @@ export function composeWithTarget(fragment: SeclabelDocument, target: AttachTarg
 	return result;
 }
 
+const guests = new WeakMap<AttachTarget, SeclabelDocument>();
+
+/**
+ * The guest's own model, parsed once per target object: every fragment attached to one target
+ * (the CLI's --attach-to, which also checks with it that the file is a domain) shares the parse.
+ * A caller that has already parsed the guest's text (the CLI checks the guest too) passes its tree.
+ */
+export function targetGuest(target: AttachTarget, parsed?: SeclabelDocument): SeclabelDocument {
+	let guest = guests.get(target);
+	if (!guest) {
+		guest = parsed && parsed.xml.text === target.text && !parsed.otherRoot ? parsed : buildModel(parseXml(target.text));
+		guests.set(target, guest);
+	}
+	return guest;
+}
+
 function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFragment | null {
 	const root = fragment.fragment;
-	const guest = buildModel(parseXml(target.text));
+	const guest = targetGuest(target);
 	if (!root || !guest.domain) {
 		return null;
 	}

@@ -68,6 +68,15 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 }
 
 /**
+ * All findings for a document checked once (the CLI): no cache, and no incremental state kept for
+ * its URI (incrementalFindings.ts keeps a document's last run for the next edit, which a file on
+ * the command line never gets). The same findings as computeFindings.
+ */
+export function computeFindingsOnce(doc: SeclabelDocument, settings: LanguageSettings = {}): RuleFinding[] {
+	return onlyLibxmlSpeaks(doc, runRules(doc, resolveSettings(settings)));
+}
+
+/**
  * What the rules themselves report, before the document-wide pass that leaves libvirt's message
  * only on libxml2's error when the document is not well-formed (onlyLibxmlSpeaks): each rule's
  * declared extent is a claim about this (test/unit/ruleExtent.test.ts). Not cached.
