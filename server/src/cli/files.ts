@@ -20,6 +20,8 @@ export interface InputFile {
 	readonly named: boolean;
 	/** The PATH argument the file came from (its host with --per-host). */
 	readonly root: string;
+	/** Found by the directory walk as a regular file (its entry's type, or a stat of the link's target). */
+	readonly listed?: boolean;
 }
 
 /** A short reason for a file system error, as the CLI prints it after `cannot read PATH: `. */
@@ -217,7 +219,7 @@ export async function collectInputFiles(paths: readonly string[], rawPaths: read
 			if (stdinResolved !== undefined && path.resolve(fileName) === stdinResolved) {
 				continue;
 			}
-			files.push({ raw: file, name: fileName, named: false, root: name });
+			files.push({ raw: file, name: fileName, named: false, root: name, listed: true });
 		}
 	}
 	return files;

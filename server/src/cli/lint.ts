@@ -128,13 +128,15 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	// KEEP_TREES_BYTES; past that (a fleet of huge files) trees are dropped and parsed again, so
 	// memory stays bounded by the texts.
 	let keptBytes = 0;
-	// One statfs per device, not per file (readRegularFileSync refuses files of /proc, sysfs, …).
+	// One statfs per device, not per file (readRegularFileSync refuses files of /proc, sysfs, …),
+	// and one buffer to read every file into.
 	const fileSystems = new Map<number, string | undefined>();
+	const scratch = Buffer.allocUnsafe(64 * 1024);
 	const readFiles: { file: InputFile; read: ReadResult; host?: boolean; doc?: SeclabelDocument }[] = [];
 	for (const file of files) {
 		let read: ReadResult;
 		try {
-			read = file.raw ? decodeBytes(readRegularFileSync(file.raw, { fileSystems })) : decodeBytes(await (io.readStdin ?? readStdinBytes)());
+			read = file.raw ? decodeBytes(readRegularFileSync(file.raw, { fileSystems, scratch, listedAsFile: file.listed })) : decodeBytes(await (io.readStdin ?? readStdinBytes)());
 		} catch (error) {
 			unreadable.push({ path: file.name, reason: describeFsError(error) });
 			continue;

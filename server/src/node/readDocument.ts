@@ -10,6 +10,7 @@
  * descriptor (no race with a swapped path), refused unless it is a regular file on a real file
  * system, and read in chunks with a bound on bytes and on time.
  */
+import { isUtf8 } from 'buffer';
 import * as fs from 'fs';
 import { libxmlByteError, type LibxmlError, firstInvalidUtf8 } from '../service/parser/libxmlErrors';
 
@@ -74,6 +75,14 @@ export interface ReadLimits {
 	readonly timeoutMs?: number;
 	/** The pseudo file system (or none) per device number, for a caller that reads many files (one statfs per device). */
 	readonly fileSystems?: Map<number, string | undefined>;
+	/**
+	 * The caller found the path as a regular file in a directory listing (the CLI's walk): that was
+	 * the look before opening, so the stat is skipped; the fstat on the open descriptor still
+	 * refuses what is not a regular file, and a pseudo file system is refused before any read.
+	 */
+	readonly listedAsFile?: boolean;
+	/** A buffer to read into, for a caller that reads many files (no allocation per file); the result is a copy. */
+	readonly scratch?: Buffer;
 }
 
 function tooLarge(size: number, maxBytes: number): UnreadableFileError {
@@ -83,26 +92,19 @@ function tooLarge(size: number, maxBytes: number): UnreadableFileError {
 /** The bytes of a regular file, never blocking on what is not one; throws UnreadableFileError. */
 export function readRegularFileSync(file: string | Buffer, limits: ReadLimits = {}): Buffer {
 	const maxBytes = limits.maxBytes ?? MAX_FILE_BYTES;
-	// A look before opening, so that a FIFO or device is not even opened; the fstat below is what
-	// holds when the path is swapped in between.
-	let before: fs.Stats;
-	try {
-		before = fs.statSync(file);
-	} catch (error) {
-		throw new UnreadableFileError(describeError(error));
-	}
-	if (!before.isFile()) {
-		throw new UnreadableFileError(describeFileKind(before));
-	}
-	let pseudo: string | undefined;
-	if (limits.fileSystems?.has(before.dev)) {
-		pseudo = limits.fileSystems.get(before.dev);
-	} else {
-		pseudo = pseudoFileSystemOf(file);
-		limits.fileSystems?.set(before.dev, pseudo);
-	}
-	if (pseudo) {
-		throw new UnreadableFileError(`is a kernel interface file (${pseudo}), not a domain file`);
+	if (!limits.listedAsFile) {
+		// A look before opening, so that a FIFO or device is not even opened; the fstat below is what
+		// holds when the path is swapped in between.
+		let before: fs.Stats;
+		try {
+			before = fs.statSync(file);
+		} catch (error) {
+			throw new UnreadableFileError(describeError(error));
+		}
+		if (!before.isFile()) {
+			throw new UnreadableFileError(describeFileKind(before));
+		}
+		refusePseudoFileSystem(file, before.dev, limits.fileSystems);
 	}
 	let fd: number;
 	try {
@@ -115,13 +117,17 @@ export function readRegularFileSync(file: string | Buffer, limits: ReadLimits = 
 		if (!stat.isFile()) {
 			throw new UnreadableFileError(describeFileKind(stat));
 		}
+		if (limits.listedAsFile) {
+			refusePseudoFileSystem(file, stat.dev, limits.fileSystems);
+		}
 		const limit = limits.headBytes ?? maxBytes;
 		if (limits.headBytes === undefined && stat.size > maxBytes) {
 			throw tooLarge(stat.size, maxBytes);
 		}
 		const deadline = Date.now() + (limits.timeoutMs ?? MAX_READ_MS);
 		// One byte more than the limit tells a file that grew past it from one that fits.
-		const buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(stat.size + 1, 64 * 1024)));
+		const size = Math.min(limit + 1, Math.max(stat.size + 1, 64 * 1024));
+		const buffer = limits.scratch && limits.scratch.length >= Math.min(size, 64 * 1024) ? limits.scratch : Buffer.allocUnsafe(size);
 		const chunks: Buffer[] = [];
 		let total = 0;
 		for (;;) {
@@ -142,13 +148,27 @@ export function readRegularFileSync(file: string | Buffer, limits: ReadLimits = 
 				throw new UnreadableFileError(`reading took longer than ${(limits.timeoutMs ?? MAX_READ_MS) / 1000} s`);
 			}
 		}
-		return Buffer.concat(chunks, total);
+		return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 	} finally {
 		try {
 			fs.closeSync(fd);
 		} catch {
 			// Nothing to do: the descriptor is gone either way.
 		}
+	}
+}
+
+/** Refuses a file of a pseudo file system (/proc, sysfs, …): one statfs per device with `fileSystems`. */
+function refusePseudoFileSystem(file: string | Buffer, dev: number, fileSystems: Map<number, string | undefined> | undefined): void {
+	let pseudo: string | undefined;
+	if (fileSystems?.has(dev)) {
+		pseudo = fileSystems.get(dev);
+	} else {
+		pseudo = pseudoFileSystemOf(file);
+		fileSystems?.set(dev, pseudo);
+	}
+	if (pseudo) {
+		throw new UnreadableFileError(`is a kernel interface file (${pseudo}), not a domain file`);
 	}
 }
 
@@ -223,7 +243,10 @@ export function readDocumentFile(file: string | Buffer): ReadResult {
  */
 export function decodeBytes(bytes: Uint8Array): ReadResult {
 	const decoded = decodeForDisplay(bytes);
-	const libxml2 = libxmlByteError(bytes);
+	// Strict UTF-8 without a NUL byte (almost every file) is what libxmlByteError finds nothing in:
+	// its check is laxer than UTF-8, and FF/FE (a UTF-16 byte order mark) are never UTF-8. isUtf8
+	// is Node's native check; the byte loop of firstInvalidUtf8 runs only on other files.
+	const libxml2 = isUtf8(bytes) && bytes.indexOf(0) < 0 ? undefined : libxmlByteError(bytes);
 	if (!libxml2 || decoded.encodingProblem && !decoded.declared) {
 		return decoded.encodingProblem ? { text: decoded.text, encodingProblem: { ...decoded.encodingProblem, ...(libxml2 ? { libxml2 } : {}) } } : { text: decoded.text };
 	}
@@ -234,6 +257,9 @@ export function decodeBytes(bytes: Uint8Array): ReadResult {
 		: `libvirt reads domain XML as UTF-8 whatever the XML declaration says (libxml2 2.9 ignores it for an in-memory document): these bytes are not UTF-8. Save the file as UTF-8.`;
 	return { text: decoded.text, encodingProblem: { offset: utf16 ? 0 : offset, message, libxml2 } };
 }
+
+/** One decoder for every file (a decode without `stream` keeps no state between calls). */
+const UTF8_FATAL = new TextDecoder('utf-8', { fatal: true });
 
 function decodeForDisplay(bytes: Uint8Array): ReadResult & { declared?: string } {
 	if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
@@ -263,7 +289,7 @@ function decodeForDisplay(bytes: Uint8Array): ReadResult & { declared?: string }
 		}
 	}
 	try {
-		return { text: new TextDecoder('utf-8', { fatal: true }).decode(body) };
+		return { text: UTF8_FATAL.decode(body) };
 	} catch {
 		const text = new TextDecoder('utf-8').decode(body);
 		const offset = text.indexOf('\uFFFD');
