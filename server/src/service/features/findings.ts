@@ -158,41 +158,46 @@ export function runRuleSet(doc: SeclabelDocument, resolved: ResolvedSettings, ru
 	const capped = new Set<string>();
 	const overrides = resolved.settings.rules ?? {};
 	const textCache = new Map<XmlElement, string>();
-	for (const rule of rules) {
-		const override = overrides[rule.id];
+	// One context for all the rules of a run, not one per rule: report() reads which rule is
+	// running from these three (a rule reports only while its check runs; checks are synchronous).
+	let rule: Rule;
+	let override: (typeof overrides)[string];
+	let reported = 0;
+	const context: RuleContext = {
+		doc,
+		text: doc.xml.text,
+		version: resolved.version,
+		driver: resolved.driver,
+		hostSecurityModel: resolved.hostSecurityModel,
+		policy: resolved.settings.policy,
+		live: doc.kind === 'live',
+		uri: resolved.settings.documentUri,
+		workspace: resolved.settings.workspace,
+		imageLabels: resolved.settings.imageLabels,
+		textOf(element) {
+			let value = textCache.get(element);
+			if (value === undefined) {
+				value = libvirtText(doc.xml, element);
+				textCache.set(element, value);
+			}
+			return value;
+		},
+		report(finding) {
+			if (++reported > MAX_FINDINGS_PER_RULE) {
+				capped.add(rule.id);
+				return;
+			}
+			const stage = finding.stage ?? rule.stage;
+			const severity = (override as SeverityName | undefined) ?? (stage === rule.stage ? defaultSeverity(rule) : defaultSeverity({ ...rule, stage, severity: undefined }));
+			findings.push({ ...finding, rule, stage, severity });
+		},
+	};
+	for (rule of rules) {
+		override = overrides[rule.id];
 		if (override === 'off' || (rule.scope === 'qemu' && resolved.driver !== 'qemu')) {
 			continue;
 		}
-		let reported = 0;
-		const context: RuleContext = {
-			doc,
-			text: doc.xml.text,
-			version: resolved.version,
-			driver: resolved.driver,
-			hostSecurityModel: resolved.hostSecurityModel,
-			policy: resolved.settings.policy,
-			live: doc.kind === 'live',
-			uri: resolved.settings.documentUri,
-			workspace: resolved.settings.workspace,
-			imageLabels: resolved.settings.imageLabels,
-			textOf(element) {
-				let value = textCache.get(element);
-				if (value === undefined) {
-					value = libvirtText(doc.xml, element);
-					textCache.set(element, value);
-				}
-				return value;
-			},
-			report(finding) {
-				if (++reported > MAX_FINDINGS_PER_RULE) {
-					capped.add(rule.id);
-					return;
-				}
-				const stage = finding.stage ?? rule.stage;
-				const severity = override ?? (stage === rule.stage ? defaultSeverity(rule) : defaultSeverity({ ...rule, stage, severity: undefined }));
-				findings.push({ ...finding, rule, stage, severity });
-			},
-		};
+		reported = 0;
 		try {
 			rule.check(context);
 		} catch (error) {
