@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { decodeBytes, readRegularFileSync, UnreadableFileError } from '../../server/src/node/readDocument';
 import { libxmlByteError } from '../../server/src/service/parser/libxmlErrors';
+import { isUtf8Name, nameOf } from '../../server/src/cli/files';
 
 function tempDir(): string {
 	return fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-read-'));
@@ -88,4 +89,21 @@ test('strict UTF-8 without NUL skips the byte check: libxml2 finds nothing in su
 		}
 	}
 	assert.ok(withError > 1000 && withError < samples.length - 100, `${withError} of ${samples.length} with libxml2's byte error`);
+});
+
+test('a raw name is UTF-8 exactly when decoding and encoding it again gives the same bytes', () => {
+	let seed = 7;
+	const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+	const alphabet = [0x61, 0x2f, 0x2e, 0x00, 0x80, 0xbf, 0xc0, 0xc2, 0xc3, 0xe0, 0xe4, 0xed, 0xa0, 0xef, 0xf0, 0xf4, 0x90, 0xf5, 0xff];
+	let utf8 = 0;
+	for (let n = 0; n < 5000; n++) {
+		const raw = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 8) }, () => alphabet[Math.floor(random() * alphabet.length)]));
+		const roundTrip = Buffer.from(raw.toString('utf8'), 'utf8').equals(raw);
+		assert.equal(isUtf8Name(raw), roundTrip, raw.toString('hex'));
+		if (roundTrip) utf8++;
+	}
+	assert.ok(utf8 > 200 && utf8 < 4800, `${utf8} of 5000 names are UTF-8`);
+	assert.equal(isUtf8Name(Buffer.from('g\xe4st.xml', 'latin1')), false);
+	assert.equal(nameOf(Buffer.from('g\xe4st.xml', 'latin1')), 'g\\xE4st.xml');
+	assert.equal(isUtf8Name(Buffer.from('gäst.xml')), true);
 });
