@@ -1,8 +1,9 @@
 /**
- * What ships: the npm tarball (`npm pack`) holds the two bins, the README, the LICENSE and the
- * rules reference their links point at, and nothing else; a global install of it from the tarball
- * alone (offline) pulls no dependency and its bins run; the .vsix (a real `vsce package`) holds the
- * client and server bundles and no CLI, sources or source maps.
+ * What ships: the npm tarball (`npm pack`) holds the two bins (the CLI's as a loader and its
+ * bundle), the README, the LICENSE and the rules reference their links point at, and nothing else
+ * (no code cache); a global install of it from the tarball alone (offline) pulls no dependency and
+ * its bins run; the .vsix (a real `vsce package`) holds the client and server bundles and no CLI,
+ * sources or source maps.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -21,14 +22,14 @@ function npm(args: string[], cwd = ROOT): string {
 test('the npm tarball holds the bins, README, LICENSE and docs/rules.md, and no sources, tests or maps', () => {
 	const [pack] = JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as { files: { path: string }[] }[];
 	const files = pack.files.map((f) => f.path).sort();
-	assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli.js', 'dist/server.js', 'docs/rules.md', 'package.json']);
+	assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli-main.js', 'dist/cli.js', 'dist/server.js', 'docs/rules.md', 'package.json']);
 	assert.deepEqual(files.filter((f) => /^test\/|^server\/src|\.map$|\.ts$|node_modules/.test(f)), []);
 });
 
 test('package.json has no runtime dependency, and the bundles require nothing but Node\'s own modules', () => {
 	const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 	assert.deepEqual(Object.keys(manifest.dependencies ?? {}), [], 'the bins are esbuild bundles: whatever they use is inside them');
-	for (const bundle of ['dist/cli.js', 'dist/server.js']) {
+	for (const bundle of ['dist/cli.js', 'dist/cli-main.js', 'dist/server.js']) {
 		const text = fs.readFileSync(path.join(ROOT, bundle), 'utf8');
 		const required = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
 		assert.ok(required.length > 0, `${bundle}: no require() found; the scan is broken`);
