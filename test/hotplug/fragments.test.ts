@@ -94,6 +94,8 @@ test('inside a running guest: the device label must fit the level libvirt genera
 	assert.deepEqual(inside, [{ code: 'selinux-mcs-mismatch', text: 's0:c1,c2' }]);
 	const fitting = fragment.replace('s0:c1,c2', 's0:c219,c564');
 	assert.deepEqual(codes(fitting, { attachTarget: { uri: 'libvirt-host:vm1', text: running, live: true } }), []);
+	// The same text not said to be live (a saved dump): a definition, whose dynamic level is drawn again at start.
+	assert.deepEqual(codes(fragment, { attachTarget: { uri: 'file:///vm1.xml', text: running } }), []);
 });
 
 test('a fragment is never indexed as a guest, but is checked against the guests of the index', () => {
