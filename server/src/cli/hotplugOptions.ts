@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
+import type { ModelOptions } from '../service/parser/seclabelModel';
 import { summarizeGuest } from '../service/workspace/guestSummary';
 import { imageLabelLookup } from '../service/workspace/imageLabels';
 import { normalizeLocalPath } from '../service/workspace/resourceIdentity';
@@ -28,6 +29,13 @@ export interface HotplugOptions {
 export interface HostDocument {
 	readonly path: string;
 	readonly text: string;
+	/** A running guest's `virsh dumpxml` (live XML, which its text alone does not say); absent for files. */
+	readonly live?: boolean;
+}
+
+/** How to parse a document: a host's live XML as live, anything else as its text says. */
+export function hostModelOptions(document: { readonly live?: boolean }): ModelOptions {
+	return document.live ? { kind: 'live' } : {};
 }
 
 /** The guests of the --connect host as documents: each guest's inactive XML, and its live XML when it runs. */
@@ -37,10 +45,10 @@ export async function readHostDocuments(uri: string, onError: (path: string, rea
 		const documents: HostDocument[] = [];
 		for (const guest of guests) {
 			if (guest.inactiveXml) {
-				documents.push({ path: hostGuestUri(uri, guest.name, false), text: guest.inactiveXml });
+				documents.push({ path: hostGuestUri(uri, guest.name, false), text: guest.inactiveXml, live: false });
 			}
 			if (guest.liveXml) {
-				documents.push({ path: hostGuestUri(uri, guest.name, true), text: guest.liveXml });
+				documents.push({ path: hostGuestUri(uri, guest.name, true), text: guest.liveXml, live: true });
 			}
 		}
 		return documents;
@@ -72,7 +80,7 @@ export function resolveAttachTarget(given: string, hostDocuments: readonly HostD
 	const live = hostDocuments.find((document) => document.path === hostGuestUri(connect, given, true));
 	const inactive = hostDocuments.find((document) => document.path === hostGuestUri(connect, given, false));
 	const found = live ?? inactive;
-	return found ? { uri: found.path, text: found.text } : `--attach-to ${given}: no guest of that name on ${connect}`;
+	return found ? { uri: found.path, text: found.text, live: found.live } : `--attach-to ${given}: no guest of that name on ${connect}`;
 }
 
 /**
@@ -89,14 +97,15 @@ export function directiveTarget(name: string, documents: readonly HostDocument[]
 			bestLive = guest.live;
 		}
 	}
-	return best ? { uri: best.path, text: best.text } : undefined;
+	return best ? { uri: best.path, text: best.text, live: best.live } : undefined;
 }
 
 /** Reads the labels of every local image the indexed documents and the given texts name. */
-export async function readLabelsFor(texts: Iterable<{ path: string; text: string }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
+export async function readLabelsFor(texts: Iterable<HostDocument>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
 	const paths = new Set<string>();
-	for (const { path: file, text } of texts) {
-		const doc = parseSeclabelText(text);
+	for (const document of texts) {
+		const file = document.path;
+		const doc = parseSeclabelText(document.text, undefined, hostModelOptions(document));
 		const summary = summarizeGuest(file, doc, index.hostOf(file));
 		for (const disk of summary?.disks ?? []) {
 			if (!disk.network && disk.resource.startsWith('/')) {

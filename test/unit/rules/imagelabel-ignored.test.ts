@@ -1,29 +1,31 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain } from '../../support/fixture';
 
 const RULE = 'imagelabel-ignored';
 const LABEL = 'system_u:system_r:svirt_t:s0:c1,c2';
 const IMAGELABEL = 'system_u:object_r:svirt_image_t:s0:c1,c2';
-const LIVE = " id='1'";
+/** A running guest's dump: `virsh define` ignores the id, so it is define-time XML, not live. */
+const ID = " id='1'";
 
 test('imagelabel-ignored flags an <imagelabel> in define-time XML, whatever the type (B9, D2)', () => {
 	// derived/define-static-relabel-yes-imagelabel.xml
 	const xml = domain(`  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'imagelabel', stage: 'ignored' }]);
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic' model='selinux'>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`)), [{ code: RULE, text: 'imagelabel', stage: 'ignored' }]);
+	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', ID)), [{ code: RULE, text: 'imagelabel', stage: 'ignored' }]);
 });
 
 test('imagelabel-ignored: live XML reads the first imagelabel only when relabelling', () => {
-	const norelabel = domain(`  <seclabel type='static' model='selinux' relabel='no'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', LIVE);
+	const norelabel = liveDomain(`  <seclabel type='static' model='selinux' relabel='no'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, norelabel), [{ code: RULE, text: 'imagelabel', stage: 'ignored' }]);
-	const second = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', LIVE);
+	const second = liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, second), [{ code: RULE, text: 'imagelabel', stage: 'ignored' }]);
 });
 
 test('imagelabel-ignored stays silent for the imagelabel of a running relabelling guest', () => {
 	// derived/live-dynamic-full.xml; securityselinuxlabeldata/*.xml
-	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', LIVE)), []);
+	assert.deepEqual(codedFor(RULE, liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`)), []);
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic' model='selinux'/>`)), []);
 });
 

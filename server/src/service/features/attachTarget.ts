@@ -44,7 +44,7 @@ export function composeWithTarget(fragment: SeclabelDocument, target: AttachTarg
 
 function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFragment | null {
 	const root = fragment.fragment;
-	const guest = buildModel(parseXml(target.text));
+	const guest = buildModel(parseXml(target.text), target.live ? { kind: 'live' } : {});
 	if (!root || !guest.domain) {
 		return null;
 	}
@@ -75,12 +75,12 @@ function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFrag
 		return null;
 	}
 	const text = `${guestText.slice(0, insertAt)}${before}${deviceText}${after}${guestText.slice(insertAt)}`;
-	const doc = buildModel(parseXml(text));
+	const doc = buildModel(parseXml(text), { kind: fragment.kind });
 	const start = insertAt + before.length;
 	const device = [...doc.disks, ...doc.chardevs].find((candidate) => candidate.element.start === start)?.element;
 	// The device is parsed as the fragment says (attach-device: define-time), whatever the guest is;
 	// `fragment` marks which device of the composed guest is the one being attached.
-	return { doc: { ...doc, kind: fragment.kind, fragment: device }, insertAt: start, shift: start - root.start, added: before.length + deviceText.length + after.length, length: deviceText.length };
+	return { doc: { ...doc, fragment: device }, insertAt: start, shift: start - root.start, added: before.length + deviceText.length + after.length, length: deviceText.length };
 }
 
 function inside(composedFragment: ComposedFragment, span: Span): boolean {
