@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, liveDomain } from '../../support/fixture';
+import { applyFix, codedFor, domain, findings, liveDomain } from '../../support/fixture';
 
 const RULE = 'imagelabel-ignored';
 const LABEL = 'system_u:system_r:svirt_t:s0:c1,c2';
@@ -32,4 +32,15 @@ test('imagelabel-ignored stays silent for the imagelabel of a running relabellin
 test('imagelabel-ignored fix removes the imagelabel', () => {
 	const xml = domain(`  <seclabel type='dynamic' model='selinux'>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`);
 	assert.equal(applyFix(xml, RULE, 'Remove the ignored <imagelabel>'), domain(`  <seclabel type='dynamic' model='selinux'>\n  </seclabel>`));
+});
+
+test("imagelabel-ignored on a running guest's dump (id='N') offers to mark the file live only where live XML would read it", () => {
+	const dump = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', ID);
+	const marked = applyFix(dump, RULE, 'Mark the file as live XML (the record of a running guest)');
+	assert.ok(marked.startsWith('<!-- libvirt-seclabel: live -->\n'), marked.slice(0, 80));
+	assert.deepEqual(codedFor(RULE, marked), []);
+	// Without relabelling live XML ignores it too: no such fix.
+	const norelabel = findings(domain(`  <seclabel type='static' model='selinux' relabel='no'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', ID)).find((f) => f.rule.id === RULE)!;
+	assert.deepEqual(norelabel.fixes!.map((fix) => fix.title), ['Remove the ignored <imagelabel>']);
+	assert.doesNotMatch(norelabel.message, /running guest/);
 });

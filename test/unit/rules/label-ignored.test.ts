@@ -43,3 +43,17 @@ test('label-ignored fixes: remove the label, or switch a dynamic seclabel to sta
 	const none = domain(`  <seclabel type='none' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`);
 	assert.deepEqual(findings(none).find((f) => f.rule.id === RULE)!.fixes!.map((fix) => fix.title), ['Remove the ignored <label>']);
 });
+
+test("label-ignored on a running guest's dump (id='N') says so and offers to mark the file live, which makes libvirt's live parse read the label", () => {
+	const dump = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n  </seclabel>`, '', ID);
+	const finding = findings(dump).find((f) => f.rule.id === RULE)!;
+	assert.match(finding.message, /id='1' says this is a running guest's dump/);
+	assert.deepEqual(finding.fixes!.map((fix) => fix.title), ['Remove the ignored <label>', "Switch to type='static' to keep this label", 'Mark the file as live XML (the record of a running guest)']);
+	const marked = applyFix(dump, RULE, 'Mark the file as live XML (the record of a running guest)');
+	assert.ok(marked.startsWith("<!-- libvirt-seclabel: live -->\n<domain type='kvm' id='1'>"), marked.slice(0, 80));
+	assert.deepEqual(codedFor(RULE, marked), []);
+	// Without an id there is nothing to hint, and a second label would stay ignored even when live.
+	assert.doesNotMatch(findings(domain(`  <seclabel type='dynamic' model='selinux'>\n    <label>${LABEL}</label>\n  </seclabel>`)).find((f) => f.rule.id === RULE)!.message, /running guest/);
+	const two = findings(domain(`  <seclabel type='dynamic' model='selinux'>\n    <label>${LABEL}</label>\n    <label>${LABEL}</label>\n  </seclabel>`, '', ID)).filter((f) => f.rule.id === RULE);
+	assert.deepEqual(two.map((f) => f.fixes!.length), [3, 2]);
+});
