@@ -13,6 +13,7 @@
  */
 import { atLeast, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
+import { xmlDeclarationError } from './xmlDeclaration';
 import { LIBXML_MAX_OPEN, parseXml, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
 
 /**
@@ -206,6 +207,10 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 	if (/^Unknown markup declaration: /.test(problem.message) || /^DOCTYPE declaration after the root element\.$/.test(problem.message) || /^A second DOCTYPE declaration\.$/.test(problem.message)) {
 		// Neither is a declaration libxml2 knows there: it reads '<' as a start tag, or as extra content.
 		return afterRoot ? at(text, problem.start, 'Extra content at the end of the document') : at(text, problem.start + 1, 'StartTag: invalid element name', version);
+	}
+	if (problem.message.startsWith('The XML declaration is malformed: ')) {
+		const declaration = xmlDeclarationError(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+		return declaration ? at(text, declaration.at, declaration.libxml, version) : unknown;
 	}
 	if (problem.message.startsWith('A processing instruction needs a target name')) {
 		return at(text, problem.start + 2, 'xmlParsePI : no target name', version);

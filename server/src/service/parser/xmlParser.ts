@@ -18,6 +18,7 @@
  * ({@link getAttribute}), blank text ({@link textContent}), the internal DTD subset (dtdSubset.ts)
  * and byte-level refusals (libxmlErrors.ts); see docs/parsing.md.
  */
+import { xmlDeclarationError } from './xmlDeclaration';
 
 /** A half-open range of offsets into the document text. */
 export interface Span {
@@ -392,7 +393,16 @@ class XmlParser {
 		const target = text.slice(lt + 2, targetEnd);
 		if (target === '') {
 			this.problem(lt, lt + 2, "A processing instruction needs a target name right after '<?'.");
-		} else if (target === 'xml' && !(first && isWhitespace(text.charCodeAt(targetEnd)))) {
+		} else if (target === 'xml' && first && isWhitespace(text.charCodeAt(targetEnd))) {
+			const declaration = xmlDeclarationError(text, lt);
+			if (declaration) this.problem(declaration.at, declaration.at + 1, declaration.message);
+			// No value in a declaration holds '>': like libxml2, a declaration that lacks its '?' ends there.
+			const gt = text.indexOf('>', lt);
+			if (declaration && gt >= 0 && (close < 0 || gt < close + 1)) {
+				this.pos = gt + 1;
+				return;
+			}
+		} else if (target === 'xml') {
 			this.problem(lt, targetEnd, first ? "An XML declaration needs its version: <?xml version='1.0'?>." : 'The XML declaration must come first in the document.');
 		} else if (target.length === 3 && target.toLowerCase() === 'xml' && target !== 'xml') {
 			this.problem(lt, targetEnd, `'${target}' is reserved: no processing instruction may be named xml, in any case.`);
