@@ -15,7 +15,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORACLE_VERSIONS, bothSides } from './oracle';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ORACLE_VERSIONS, bothSides, defineAll, lintJson, temporaryDirectory } from './oracle';
 
 /** The guest every case starts from: a disk, a character device, a description, a seclabel. */
 const LINES = [
@@ -294,4 +296,47 @@ test("libxml2's first well-formedness error for the remaining mistakes, as every
 	assert.equal(failures.length, 0, `${failures.length} disagreements with libvirt:\n${failures.join('\n')}`);
 	// Most cases are refused: a table libvirt accepted would prove nothing.
 	assert.ok(refused > all.length * ORACLE_VERSIONS.length * 0.8, `libvirt refused only ${refused} of ${all.length * ORACLE_VERSIONS.length}`);
+});
+
+/** Files without a root element, which the CLI reports (as not-a-domain) only when it is given them by name. */
+const NO_ROOT: Record<string, string> = {
+	// (With a real element after it, that element is the root: a document of another kind, not checked.)
+	'root-lt-space.xml': "< domain type='kvm'>\n</domain>\n",
+	'root-bang.xml': "\n<!domain type='kvm'/>\n",
+	'only-comment.xml': '<!-- nothing here -->\n',
+	'only-comment-no-newline.xml': '<!-- nothing here -->',
+	'only-xml-declaration.xml': "<?xml version='1.0' encoding='UTF-8'?>\n",
+	'only-doctype.xml': '<!DOCTYPE domain>\n\n',
+	'only-text.xml': 'web-frontend\n',
+};
+
+test("libxml2's error for a file without a root element, on the not-a-domain diagnostic, at every version", { timeout: 600000 }, async () => {
+	const temp = temporaryDirectory('libvirt-seclabel-noroot-');
+	try {
+		const files = Object.entries(NO_ROOT).map(([name, xml]) => {
+			const file = path.join(temp.dir, name);
+			fs.writeFileSync(file, xml);
+			return file;
+		});
+		const failures: string[] = [];
+		for (const version of ORACLE_VERSIONS) {
+			const verdicts = await defineAll(files, version);
+			// Named one by one, so that the CLI reports a file that is not a domain.
+			const report = await lintJson(files, ['--driver', 'test', '--libvirt-version', version]);
+			const byName = new Map(report.files.map((file) => [path.basename(file.path), file.diagnostics]));
+			for (const file of files) {
+				const name = path.basename(file);
+				const verdict = verdicts.get(file)!;
+				const carrying = (byName.get(name) ?? []).filter((d) => d.libvirtMessage !== undefined);
+				if (verdict.accepted) {
+					failures.push(`${version} ${name}: libvirt accepts it`);
+				} else if (carrying.length !== 1 || carrying[0].code !== 'not-a-domain' || carrying[0].libvirtMessage !== verdict.message) {
+					failures.push(`${version} ${name}:\n  libvirt: ${JSON.stringify(verdict.message)}\n  project: ${carrying.map((d) => `[${d.code}] ${JSON.stringify(d.libvirtMessage)}`).join(' | ') || '(none)'}`);
+				}
+			}
+		}
+		assert.equal(failures.length, 0, `${failures.length} disagreements with libvirt:\n${failures.join('\n')}`);
+	} finally {
+		temp.remove();
+	}
 });

@@ -45,6 +45,11 @@ export function libxmlMarkupError(doc: XmlDocument, version: Version): { index: 
 	return firstCandidate(doc, version)?.known;
 }
 
+/** libxml2's first error on a document without a root element, when its wording is known. */
+export function libxmlNoRootError(doc: XmlDocument, version: Version): LibxmlError | undefined {
+	return firstCandidate(doc, version)?.known?.error;
+}
+
 /** The first problem libxml2 reaches: its index, its offset, and its error when the wording is known. */
 export function firstCandidate(doc: XmlDocument, version: Version): { index: number; offset: number; known?: { index: number; error: LibxmlError } } | undefined {
 	let best = -1;
@@ -237,6 +242,10 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 	}
 	if (/^Incomplete end tag '<\/'\.$/.test(problem.message)) {
 		return at(text, skipBlanks(text, problem.start + 2), "expected '>'", version);
+	}
+	if (/^Not an XML document: no root element\.$/.test(problem.message)) {
+		// Only comments, processing instructions or a DOCTYPE: libxml2 wants the root at the end.
+		return at(text, text.length, "Start tag expected, '<' not found", version);
 	}
 	if (/^Text before the root element\.$/.test(problem.message)) {
 		return at(text, problem.start, "Start tag expected, '<' not found");
