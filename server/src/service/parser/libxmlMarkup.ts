@@ -9,7 +9,8 @@
  * or at the end of the input); the mapping from the parser's problem to libxml2's position is here,
  * so the parser's recovery stays as it is. Every message and caret position below was read from
  * `virsh -c test:///default define` of libvirt 7.0.0, 9.0.0, 11.3.0 and 12.9.0 (linked with Debian's
- * libxml2 2.9.10, 2.9.14, 2.9.14 and libxml2.so.16); test/differential/xmlErrors.test.ts compares them.
+ * libxml2 2.9.10, 2.9.14, 2.9.14 and 2.9.14: 12.9.0's libvirt links libxml2.so.2, not the chroot's
+ * libxml2.so.16); test/differential/xmlErrors.test.ts and xmlWellFormed.test.ts compare them.
  */
 import { atLeast, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
@@ -30,7 +31,7 @@ interface Candidate {
 
 /**
  * The first element nested past libxml2's depth limit, with libxml2's error there. libxml2 (2.9.x,
- * and libxml2.so.16 of 12.9.0) parses without XML_PARSE_HUGE in libvirt and refuses a start tag
+ * which 12.9.0 links too) parses without XML_PARSE_HUGE in libvirt and refuses a start tag
  * when LIBXML_MAX_OPEN (257) elements are open: the 258th level (the root is the first) is
  * "Excessive depth in document: 256 use XML_PARSE_HUGE option", at the tag's '<'. The parser
  * notes the element as it opens it (one comparison per element), so nothing is walked here.
