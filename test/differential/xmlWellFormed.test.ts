@@ -3,7 +3,8 @@
  * #11): a second root, text or CDATA outside the root, comments (`--`, `--->`, unterminated),
  * processing instructions (the XML declaration not at the start, the target `xml` in any case, no
  * target, no blank, unterminated), entities (undefined, loops, markup in an entity, '<' in one used
- * in an attribute, bad values) and end tags, `]]>`, `<!` that is no declaration, and so on.
+ * in an attribute, bad values) and end tags, `]]>`, `<!` that is no declaration, characters XML does
+ * not allow (in text, a value, a comment, a tag), the XML declaration itself, and so on.
  *
  * Each case is a realistic small domain with the defect put in at one of several places, so that
  * the line, the column and the context line vary. Every case is defined by every libvirt version
@@ -216,6 +217,24 @@ const DEFECTS: Record<string, Parts> = {
 	'attribute-equals-no-value': { seclabel: "  <seclabel type= model='selinux'/>" },
 	'attribute-equals-at-end': { seclabel: '  <seclabel type=/>' },
 	'lt-in-attribute': { seclabel: "  <seclabel type=\"a<b\" model='selinux'/>" },
+	// Characters XML does not allow.
+	'control-char-in-text': { text: 'a\u0001b' },
+	'form-feed-in-text': { text: '\u000c' },
+	'control-char-after-non-ascii': { text: 'Zürich\u0001' },
+	'control-char-in-attribute': { seclabel: "  <seclabel type='dyn\u0001amic' model='selinux'/>" },
+	'control-char-between-attributes': { seclabel: "  <seclabel type='dynamic'\u0001model='selinux'/>" },
+	'control-char-after-element-name': { seclabel: "  <seclabel\u0001type='none'/>" },
+	'control-char-in-comment': { line: '<!-- a\u0001b -->' },
+	'control-char-after-non-ascii-in-comment': { line: '<!-- é\u0001b -->' },
+	'control-char-later-in-comment': { line: '<!-- é ab\u0002 -->' },
+	'control-char-in-pi': { line: '<?foo a\u0001b?>' },
+	'control-char-in-cdata': { text: '<![CDATA[a\u0001b]]>' },
+	'control-char-later-in-cdata': { text: '<![CDATA[abcd\u0001b]]>' },
+	'fffe-in-text': { text: 'a\ufffeb' },
+	'fffe-in-attribute': { seclabel: "  <seclabel type='a\ufffeb' model='selinux'/>" },
+	'ffff-in-comment': { line: '<!-- a\uffffb -->' },
+	'control-char-after-root': { epilog: '\u0001\n' },
+	'control-char-before-root': { prolog: '\u0001' },
 	// References.
 	'entity-undefined-text': { text: '&foo;' },
 	'entity-undefined-attribute': { seclabel: "  <seclabel type='&foo;' model='selinux'/>" },

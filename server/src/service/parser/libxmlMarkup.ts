@@ -153,6 +153,9 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 	}
 	const afterRoot = !!doc.root && doc.root.closed && doc.root.end <= problem.start;
 	let m: RegExpExecArray | null;
+	if ((m = /^Character U\+([0-9A-F]{4}) is not allowed in XML/.exec(problem.message))) {
+		return invalidCharacter(doc, problem.start, parseInt(m[1], 16), afterRoot);
+	}
 	if ((m = /^Entity '([^']+)' is not defined/.exec(problem.message))) {
 		// libxml2 reads the name and the ';' first.
 		return at(text, text.indexOf(';', problem.start) + 1, `Entity '${m[1]}' not defined`);
@@ -537,4 +540,58 @@ export function entityInContentError(table: EntityTable, name: string, checked: 
 	} finally {
 		stack.pop();
 	}
+}
+
+/**
+ * A character XML does not allow (a control character, U+FFFE, U+FFFF), worded by the construct
+ * libxml2 is reading there: text "PCDATA invalid Char value N", an attribute value "invalid
+ * character in attribute value", a comment "xmlParseComment: invalid xmlChar value N" (2.9's slow
+ * scanner names the character before when the bad one is the second it reads), a processing
+ * instruction "never end", a CDATA section "not finished", a start tag "Couldn't find end of Start
+ * Tag" (right after a value the tag's own problem, the missing blank, speaks); U+FFFE and U+FFFF
+ * are refused as they are decoded ("Char 0xFFFE out of allowed range"); after the root it is extra
+ * content; before it the other problems speak.
+ */
+function invalidCharacter(doc: XmlDocument, offset: number, code: number, afterRoot: boolean): Candidate {
+	const text = doc.text;
+	const never: Candidate = { offset: Number.POSITIVE_INFINITY };
+	if (afterRoot) return at(text, offset, 'Extra content at the end of the document');
+	const open = openAt(doc, offset);
+	const tag = tagAt(doc, offset);
+	if (!open && !tag) return never;
+	if (code >= 0x80) return at(text, offset, `Char 0x${code.toString(16).toUpperCase()} out of allowed range`);
+	if (tag) {
+		if (tag.attributes.some((attribute) => attribute.quote !== null && attribute.valueStart <= offset && offset < attribute.valueEnd)) return at(text, offset, 'invalid character in attribute value');
+		// Right after a value it is the missing blank; elsewhere libxml2 stops reading attributes there.
+		return QUOTE.test(text[offset - 1] ?? '') ? never : at(text, offset, `Couldn't find end of Start Tag ${tag.name} line ${lineOf(text, tag.start)}`);
+	}
+	let i = open!.startTagEnd;
+	for (const child of open!.children) if (child.end <= offset && child.end > i) i = child.end;
+	while (i < offset) {
+		if (text[i] !== '<') {
+			i++;
+			continue;
+		}
+		const [opener, closer] = text.startsWith('<!--', i) ? ['<!--', '-->'] : text.startsWith('<![CDATA[', i) ? ['<![CDATA[', ']]>'] : text.startsWith('<?', i) ? ['<?', '?>'] : ['<', '>'];
+		const close = text.indexOf(closer, i + opener.length);
+		if (close >= 0 && close + closer.length <= offset) {
+			i = close + closer.length;
+			continue;
+		}
+		const inside = text.slice(i + opener.length, offset);
+		if (opener === '<!--') {
+			const chars = Array.from(inside.replace(/\r\n/g, '\n'));
+			const slow = chars.findIndex((char) => SLOW_COMMENT.test(char));
+			const value = slow >= 0 && slow === chars.length - 1 ? chars[slow].codePointAt(0)! : code;
+			return at(text, offset, `xmlParseComment: invalid xmlChar value ${value}`);
+		}
+		// The section's reader stops at the character, as at the end of the input.
+		if (opener === '<![CDATA[') return at(text, offset, cdataNotFinished(inside));
+		if (opener === '<?') {
+			const target = /^[A-Za-z_:\u00c0-\uffff][\w.:\-\u00b7\u00c0-\uffff]*/.exec(inside);
+			return target ? at(text, offset, `ParsePI: PI ${target[0]} never end ...`) : never;
+		}
+		return never;
+	}
+	return at(text, offset, `PCDATA invalid Char value ${code}`);
 }
