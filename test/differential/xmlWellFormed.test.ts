@@ -203,6 +203,13 @@ const DEFECTS: Record<string, Parts> = {
 	'end-tag-longer-name': { seclabel: "  <seclabel type='none'></seclabelx>" },
 	'end-tag-shorter-name': { seclabel: "  <seclabel type='none'></seclabe>" },
 	// Start tags and attributes.
+	'root-tag-cut-by-child': { root: '<domain' },
+	'root-tag-cut-after-value': { root: "<domain type='kvm'" },
+	'tag-cut-at-end-after-name': { cut: 2, tail: '  <seclabel' },
+	'tag-cut-at-end-after-blank': { cut: 2, tail: '  <seclabel \n\n' },
+	'tag-cut-at-end-after-attribute-blank': { cut: 2, tail: "  <seclabel type='none' " },
+	'tag-cut-by-lt-after-value': { seclabel: "  <seclabel type='none'<label>x</label>" },
+	'tag-cut-by-lt-after-name': { seclabel: '  <seclabel<label>x</label>' },
 	'tag-digit': { line: "<1seclabel type='dynamic'/>" },
 	'lt-space': { line: "< seclabel type='dynamic'/>" },
 	'lt-space-in-content': { seclabel: "  <seclabel type='dynamic'>< /seclabel>" },

@@ -274,12 +274,20 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 	if (/^Start tag of '[^']+' is not closed\.$/.test(problem.message)) {
 		// Cut off by the next tag's '<': after a blank libxml2 expects another attribute's name.
 		const element = elementAt(doc, problem.start);
-		if (element && element.attributes.length > 0 && text[element.startTagEnd] === '<' && BLANK.test(text[element.startTagEnd - 1])) {
+		// (Right after the element's name it expects one too; right after a value it wants a blank.)
+		if (element && text[element.startTagEnd] === '<' && (element.attributes.length === 0 || BLANK.test(text[element.startTagEnd - 1]))) {
 			return at(text, element.startTagEnd, 'error parsing attribute name');
+		}
+		if (element && text[element.startTagEnd] === '<' && QUOTE.test(text[element.startTagEnd - 1])) {
+			return at(text, element.startTagEnd, 'attributes construct error');
 		}
 		if (element && element.attributes.length > 0 && element.startTagEnd === text.length && QUOTE.test(text[text.length - 1])) {
 			// The input ends right after an attribute's value.
 			return at(text, text.length, 'attributes construct error', version);
+		}
+		if (element && element.startTagEnd === text.length && (element.attributes.length === 0 || BLANK.test(text[text.length - 1]))) {
+			// The input ends after the name or a blank: libxml2 stops reading attributes and finds no '>'.
+			return at(text, text.length, `Couldn't find end of Start Tag ${element.name} line ${lineOf(text, element.start)}`, version);
 		}
 		// libxml2 reads the whole tag up to the place where it was cut off before it could say so.
 		return element ? { offset: element.startTagEnd } : unknown;
