@@ -71,6 +71,8 @@ interface Parts {
 	readonly newline?: boolean;
 	/** With `cut`: a last line put in their place, as written. */
 	readonly tail?: string;
+	/** The whole document with CR LF line ends. */
+	readonly crlf?: boolean;
 }
 
 function domain(parts: Parts, variant: number): string {
@@ -91,7 +93,8 @@ function domain(parts: Parts, variant: number): string {
 		body += parts.epilog.startsWith('|') ? parts.epilog.slice(1) : `\n${parts.epilog}`;
 	}
 	const doctype = parts.subset !== undefined ? `<!DOCTYPE domain [\n${parts.subset}\n]>\n` : '';
-	return `${parts.prolog ?? ''}${doctype}${body}`;
+	const xml = `${parts.prolog ?? ''}${doctype}${body}`;
+	return parts.crlf ? xml.replace(/\n/g, '\r\n') : xml;
 }
 
 const chain = (count: number, last: string): string => Array.from({ length: count }, (_, k) => `<!ENTITY e${k} "${k === count - 1 ? last : `&e${k + 1};`}">`).join('\n');
@@ -224,6 +227,16 @@ const DEFECTS: Record<string, Parts> = {
 	'attribute-equals-no-value': { seclabel: "  <seclabel type= model='selinux'/>" },
 	'attribute-equals-at-end': { seclabel: '  <seclabel type=/>' },
 	'lt-in-attribute': { seclabel: "  <seclabel type=\"a<b\" model='selinux'/>" },
+	// CR LF line ends.
+	'crlf-mismatch': { crlf: true, seclabel: "  <seclabel type='dynamic'>" },
+	'crlf-unclosed': { crlf: true, cut: 1, newline: true },
+	'crlf-comment-double-hyphen': { crlf: true, line: '<!-- old disk\n     removed -- 2024 -->' },
+	'crlf-comment-unterminated': { crlf: true, line: '<!-- the label' },
+	'crlf-cdata-end-on-next-line': { crlf: true, text: '\n    a ]]> b' },
+	'crlf-cdata-unterminated': { crlf: true, text: '<![CDATA[abc' },
+	'crlf-pi-unterminated': { crlf: true, line: '<?foo bar' },
+	'crlf-xmldecl-after-newline': { crlf: true, prolog: "\n<?xml version='1.0'?>\n" },
+	'crlf-text-after-root': { crlf: true, epilog: 'extra\n' },
 	// Characters XML does not allow.
 	'control-char-in-text': { text: 'a\u0001b' },
 	'form-feed-in-text': { text: '\u000c' },
