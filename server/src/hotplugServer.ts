@@ -119,7 +119,8 @@ export class HotplugSupport {
 					const uri = hostDocumentUri(connect, guest.name, live);
 					seen.add(uri);
 					this.hostTexts.set(uri, text);
-					this.hooks.index.update(uri, parseSeclabelText(text)).forEach((other) => this.hooks.revalidate(other));
+					// The text alone does not say it is live (libvirt reads a `<domain id='N'>` as inactive XML).
+					this.hooks.index.update(uri, parseSeclabelText(text, undefined, { kind: live ? 'live' : 'inactive' })).forEach((other) => this.hooks.revalidate(other));
 				}
 			}
 			for (const uri of [...this.hostTexts.keys()]) {
@@ -177,7 +178,8 @@ export class HotplugSupport {
 			}
 		}
 		if (readLabels) {
-			result = { ...result, imageLabels: await this.imageLabelsFor(document.uri, result.attachTarget ? parseSeclabelText(result.attachTarget.text) : undefined, doc) };
+			const target = result.attachTarget;
+			result = { ...result, imageLabels: await this.imageLabelsFor(document.uri, target ? parseSeclabelText(target.text, undefined, target.live ? { kind: 'live' } : {}) : undefined, doc) };
 		}
 		return result;
 	}
@@ -204,7 +206,8 @@ export class HotplugSupport {
 		if (best) {
 			const text = this.textOf(best.uri);
 			if (text !== undefined) {
-				return { uri: best.uri, text };
+				// The index read it as live only when it is (a host's running guest, a status file, the live comment).
+				return { uri: best.uri, text, live: best.live };
 			}
 		}
 		if (fragmentUri.startsWith('file:') && /\.xml$/i.test(name)) {

@@ -9,11 +9,10 @@
  * without virsh); the last test here checks the file against the oracles
  * (`UPDATE_VERDICTS=1 npm test -- differential/corpus` rewrites it).
  *
- * Which of libvirt's errors comes first is asserted on the generated set (virsh.test.ts), not here:
- * three define-time inputs of libvirt's (seclabel-multiple, seclabel-device-duplicates,
- * seclabel-static-labelskip) carry `id='1'`, which the service reads as live XML while `virsh
- * define` parses every document define-time, so the service adds live-only findings there that
- * libvirt's define never reaches. The verdict and the message still agree.
+ * Which of libvirt's errors comes first is asserted on the generated set (virsh.test.ts), not here.
+ * Every `<domain>` is define-time XML to both sides, the three of libvirt's inputs with `id='1'`
+ * (seclabel-multiple, seclabel-device-duplicates, seclabel-static-labelskip) included: `virsh
+ * define` ignores the id, and so does the service (issue #11; idLive.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -7,8 +7,10 @@
  * or two domain seclabels of fixed models; these shapes are what issue #11's held-out corpora mix.
  * Every version's oracle (`virsh -c test:///default define`) must agree on the verdict, and its
  * message must be the libvirtMessage of one of the CLI's define-stage diagnostics for that version.
- * Only define-time (inactive) XML: `virsh define` never parses a document as live, so `<domain id>`
- * documents are outside what the oracles can check (see corpus.test.ts).
+ * Only define-time (inactive) XML: `virsh define` never parses a document as live. One domain in
+ * three carries an `id`, as a saved `virsh dumpxml` of a running guest does, which libvirt ignores
+ * there (issue #11: the last disagreements of this set were all in such domains; idLive.test.ts
+ * goes through every live-only rule). The id takes no random draw, so the rest stays as it was.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +61,8 @@ export function mixedModelCases(seed = 4, count = 200): MixedCase[] {
 			? `    <serial type='pty'>\n      <source path='/dev/pts/2'>${deviceModels.slice().reverse().map(deviceSeclabel).join('')}</source>\n    </serial>\n`
 			: `    <serial type='file'>\n      <source path='/var/log/${name}.log'>${overrides}</source>\n      <target port='0'/>\n    </serial>\n`;
 		const devices = where === 'disk' ? disk : where === 'serial' ? serial : disk + serial;
-		const xml = `<domain type='kvm'>\n  <name>${name}</name>\n  <memory unit='KiB'>262144</memory>\n  <vcpu>1</vcpu>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${devices}  </devices>\n${seclabels}</domain>\n`;
+		const id = index % 3 === 1 ? ` id='${index}'` : '';
+		const xml = `<domain type='kvm'${id}>\n  <name>${name}</name>\n  <memory unit='KiB'>262144</memory>\n  <vcpu>1</vcpu>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${devices}  </devices>\n${seclabels}</domain>\n`;
 		cases.push({ name: `${name}.xml`, xml });
 	}
 	return cases;

@@ -89,15 +89,19 @@ test('inside a running guest: the device label must fit the level libvirt genera
 	const running = "<domain type='kvm' id='28'>\n  <name>vm1</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='/var/lib/libvirt/images/vm1.img'/>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c219,c564</label>\n  </seclabel>\n</domain>\n";
 	const alone = codes(fragment);
 	assert.deepEqual(alone.map((entry) => entry.code), [], 'alone: the guest\'s level is unknown');
-	const inside = codes(fragment, { attachTarget: { uri: 'libvirt-host:vm1', text: running } });
+	// Read from a host (`virsh dumpxml` of a running guest): live XML, which its id alone does not say.
+	const inside = codes(fragment, { attachTarget: { uri: 'libvirt-host:vm1', text: running, live: true } });
 	assert.deepEqual(inside, [{ code: 'selinux-mcs-mismatch', text: 's0:c1,c2' }]);
 	const fitting = fragment.replace('s0:c1,c2', 's0:c219,c564');
-	assert.deepEqual(codes(fitting, { attachTarget: { uri: 'libvirt-host:vm1', text: running } }), []);
+	assert.deepEqual(codes(fitting, { attachTarget: { uri: 'libvirt-host:vm1', text: running, live: true } }), []);
+	// The same text not said to be live (a saved dump): a definition, whose dynamic level is drawn again at start.
+	assert.deepEqual(codes(fragment, { attachTarget: { uri: 'file:///vm1.xml', text: running } }), []);
 });
 
 test('a fragment is never indexed as a guest, but is checked against the guests of the index', () => {
 	const index = new WorkspaceIndex();
-	const vm1 = "<domain type='kvm' id='3'>\n  <name>vm1</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='/var/lib/libvirt/images/vm1.img'/>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c219,c564</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c219,c564</imagelabel>\n  </seclabel>\n</domain>\n";
+	// A running guest's dump saved in the workspace, marked live (an id alone is define-time XML).
+	const vm1 = "<!-- libvirt-seclabel: live -->\n<domain type='kvm' id='3'>\n  <name>vm1</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='/var/lib/libvirt/images/vm1.img'/>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c219,c564</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c219,c564</imagelabel>\n  </seclabel>\n</domain>\n";
 	const fragment = "<disk type='file' device='disk'>\n  <source file='/var/lib/libvirt/images/vm1.img'/>\n  <target dev='vdb'/>\n</disk>\n";
 	index.update('file:///vm1.xml', parseSeclabelText(vm1));
 	index.update('file:///attach.xml', parseSeclabelText(fragment));
@@ -117,7 +121,7 @@ test('hover works in a fragment', () => {
 test('composing keeps every offset of the guest: a running guest\'s dynamic label is read as the level it runs at', () => {
 	const running = "<domain type='kvm' id='4'>\n  <name>vm1</name>\n  <devices>\n  </devices>\n  <seclabel model='selinux' relabel='yes' type='dynamic'><label>system_u:system_r:svirt_t:s0:c3,c4</label><imagelabel>system_u:object_r:svirt_image_t:s0:c3,c4</imagelabel></seclabel>\n</domain>\n";
 	const fragment = parseSeclabelText("<disk type='file' device='disk'>\n  <source file='/a.img'/>\n  <target dev='vdb'/>\n</disk>\n");
-	const composed = composeWithTarget(fragment, { uri: 'x', text: running })!;
+	const composed = composeWithTarget(fragment, { uri: 'x', text: running, live: true })!;
 	assert.equal(composed.doc.xml.text.length, running.length + composed.added);
 	assert.equal(composed.doc.seclabels[0].type?.value, 'static');
 	assert.equal(composed.doc.xml.problems.length, 0);
@@ -125,4 +129,7 @@ test('composing keeps every offset of the guest: a running guest\'s dynamic labe
 	assert.equal(composed.doc.kind, 'inactive', 'attach-device parses the device as define-time XML');
 	const after = running.indexOf('<label>');
 	assert.equal(composed.doc.xml.text.slice(after + composed.added, after + composed.added + 7), '<label>');
+	// The same text as a file is a definition (an id alone is not live): its dynamic label is regenerated at start, so it stays dynamic.
+	const asFile = composeWithTarget(parseSeclabelText("<disk type='file' device='disk'>\n  <source file='/a.img'/>\n  <target dev='vdb'/>\n</disk>\n"), { uri: 'x', text: running })!;
+	assert.equal(asFile.doc.seclabels[0].type?.value, 'dynamic');
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { InsertTextFormat } from 'vscode-languageserver-types';
-import { domain, disk, coded } from '../support/fixture';
+import { domain, liveDomain, disk, coded } from '../support/fixture';
 import { accept, completionsAt, fastestMs, item, labels, prepared, replaced } from '../support/cursor';
 import type { WorkspaceContext } from '../../server/src/service/types';
 import { MAX_CATEGORY_ITEMS } from '../../server/src/service/features/completionContexts';
@@ -57,7 +57,7 @@ test('inside a domain seclabel, element names follow what libvirt reads for its 
 	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='dynamic' model='selinux'>\n    <|\n  </seclabel>"))), ['baselabel']);
 	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='none' model='selinux'>\n    <|\n  </seclabel>"))), []);
 	// Live XML (a running guest's dumpxml) reads label and imagelabel of a dynamic seclabel.
-	assert.deepEqual(labels(completionsAt(domain("  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <|\n  </seclabel>", '', " id='1'"))), ['label', 'imagelabel', 'baselabel']);
+	assert.deepEqual(labels(completionsAt(liveDomain("  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <|\n  </seclabel>"))), ['label', 'imagelabel', 'baselabel']);
 });
 
 test('a child already present is not offered again', () => {
@@ -110,7 +110,7 @@ test('attribute names: only those not present and valid at that level', () => {
 	assert.deepEqual(labels(typed), ['type', 'model', 'relabel']);
 	// labelskip is output-only: offered on device seclabels of live XML only.
 	assert.deepEqual(labels(completionsAt(domain('', disk("<seclabel |/>")))), ['model', 'relabel']);
-	assert.deepEqual(labels(completionsAt(domain('', disk("<seclabel |/>"), " id='3'"))), ['model', 'relabel', 'labelskip']);
+	assert.deepEqual(labels(completionsAt(liveDomain('', disk("<seclabel |/>")))), ['model', 'relabel', 'labelskip']);
 });
 
 test('attribute values: relabel under dynamic and none, type next to relabel, models not taken', () => {
@@ -141,7 +141,7 @@ test('contexts by part: users, then process roles in <label>, object_r in <image
 	const role = completionsAt(domain("  <seclabel type='static' model='selinux'><label>system_u:|:svirt_t:s0</label></seclabel>"));
 	assert.deepEqual(labels(role), ['system_r', 'unconfined_r']);
 	assert.equal(item(role, 'system_r').textEdit!.newText, 'system_r', 'a colon already follows');
-	const imageRole = completionsAt(domain("  <seclabel type='static' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c1,c2</label><imagelabel>system_u:|</imagelabel></seclabel>", '', " id='1'"));
+	const imageRole = completionsAt(liveDomain("  <seclabel type='static' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c1,c2</label><imagelabel>system_u:|</imagelabel></seclabel>"));
 	assert.deepEqual(labels(imageRole), ['object_r']);
 });
 
@@ -182,7 +182,7 @@ test('at the level, a fresh pair comes first and avoids the levels of the worksp
 });
 
 test('an image label is offered the level of the process label after the fresh pair', () => {
-	const list = completionsAt(domain("  <seclabel type='dynamic' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c7,c9</label><imagelabel>system_u:object_r:svirt_image_t:|</imagelabel></seclabel>", '', " id='1'"));
+	const list = completionsAt(liveDomain("  <seclabel type='dynamic' model='selinux' relabel='yes'><label>system_u:system_r:svirt_t:s0:c7,c9</label><imagelabel>system_u:object_r:svirt_image_t:|</imagelabel></seclabel>"));
 	assert.equal(labels(list)[1], 's0:c7,c9');
 });
 
@@ -229,7 +229,7 @@ test('right after the sensitivity\'s colon, the categories of a fresh pair come 
 });
 
 test('renaming a finished tag replaces only its name, each valid name once', () => {
-	const list = completionsAt(domain("  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <lab|el>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>", '', " id='1'"));
+	const list = completionsAt(liveDomain("  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <lab|el>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>"));
 	assert.deepEqual(labels(list), ['label', 'imagelabel', 'baselabel']);
 	assert.equal(replaced(list.cursor, item(list, 'imagelabel')), 'label');
 	assert.equal(item(list, 'imagelabel').textEdit!.newText, 'imagelabel');
@@ -289,7 +289,7 @@ test('a TCG guest is offered svirt_tcg_t first; a baselabel the guest type witho
 
 test("an <imagelabel> and a device <label> get the image context at the guest's own level first", () => {
 	const process = "<label>system_u:system_r:svirt_t:s0:c7,c9</label>";
-	const image = completionsAt(domain(`  <seclabel type='static' model='selinux' relabel='yes'>${process}<imagelabel>|</imagelabel></seclabel>`, '', " id='1'"));
+	const image = completionsAt(liveDomain(`  <seclabel type='static' model='selinux' relabel='yes'>${process}<imagelabel>|</imagelabel></seclabel>`));
 	assert.equal(labels(image)[0], 'system_u:object_r:svirt_image_t:s0:c7,c9');
 	assert.equal(labels(image)[1], 'system_u');
 	const device = completionsAt(domain(`  <seclabel type='static' model='selinux' relabel='yes'>${process}</seclabel>`, disk("<seclabel model='selinux'><label>|</label></seclabel>")));

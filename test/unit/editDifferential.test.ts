@@ -57,6 +57,8 @@ const DOMAIN_SECLABELS = [
 	'',
 ];
 
+const LIVE_COMMENT = '<!-- libvirt-seclabel: live -->\n';
+
 /** One random edit: mostly inside a device (the incremental case), sometimes anywhere. */
 function edit(text: string, next: () => number): string {
 	const doc = parseSeclabelText(text);
@@ -73,10 +75,12 @@ function edit(text: string, next: () => number): string {
 			const end = doc.domain.endTagStart >= 0 ? doc.domain.endTagStart : text.length;
 			return text.slice(0, end) + replacement + '\n' + text.slice(end);
 		}
-		const id = / id='[0-9]+'/.exec(text.slice(doc.domain.start, doc.domain.startTagEnd));
-		return id
-			? text.slice(0, doc.domain.start + id.index) + text.slice(doc.domain.start + id.index + id[0].length)
-			: text.slice(0, doc.domain.nameEnd) + " id='3'" + text.slice(doc.domain.nameEnd);
+		// The live comment before the root (an id would change nothing: define-time XML either way).
+		const root = doc.xml.root!;
+		const at = text.lastIndexOf(LIVE_COMMENT, root.start);
+		return at >= 0
+			? text.slice(0, at) + text.slice(at + LIVE_COMMENT.length)
+			: text.slice(0, root.start) + LIVE_COMMENT + text.slice(root.start);
 	}
 	let start: number;
 	if (devices.length > 0 && next() < 0.85) {

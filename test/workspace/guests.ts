@@ -13,15 +13,20 @@ export interface GuestOptions {
 	readonly disks?: readonly string[];
 	/** The whole `<seclabel>` element(s); none when absent. */
 	readonly seclabel?: string;
-	/** Makes the XML live (`<domain id=…>`, as `virsh dumpxml` prints a running guest). */
+	/**
+	 * Makes the XML a running guest's, as `virsh dumpxml` prints it (`<domain id=…>`), saved with
+	 * the `<!-- libvirt-seclabel: live -->` comment that makes it live XML (an id alone does not).
+	 */
 	readonly id?: number;
 	readonly uuid?: string;
 }
 
+export const LIVE_COMMENT = '<!-- libvirt-seclabel: live -->\n';
+
 export function guestXml(name: string, options: GuestOptions = {}): string {
 	const id = options.id !== undefined ? ` id='${options.id}'` : '';
 	const uuid = options.uuid ? `\n  <uuid>${options.uuid}</uuid>` : '';
-	return `<domain type='kvm'${id}>\n  <name>${name}</name>${uuid}\n  <memory unit='KiB'>2097152</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${(options.disks ?? []).join('\n')}\n  </devices>\n${options.seclabel ?? ''}\n</domain>\n`;
+	return `${id ? LIVE_COMMENT : ''}<domain type='kvm'${id}>\n  <name>${name}</name>${uuid}\n  <memory unit='KiB'>2097152</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${(options.disks ?? []).join('\n')}\n  </devices>\n${options.seclabel ?? ''}\n</domain>\n`;
 }
 
 export interface DiskOptions {

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { applyEdits } from '../support/fixture';
 import {
-	crossFindings, DYNAMIC_LABEL, guestXml, lineOf, liveDynamicLabel, staticLabel, summarize, workspaceOf,
+	crossFindings, DYNAMIC_LABEL, guestXml, lineOf, LIVE_COMMENT, liveDynamicLabel, staticLabel, summarize, workspaceOf,
 } from './guests';
 
 test('static MCS levels: equal static levels collide, and so does a static level equal to a running guest\'s dynamic one', () => {
@@ -24,6 +24,13 @@ test('static MCS levels: equal static levels collide, and so does a static level
 	const withLive = workspaceOf({ 'file:///a.xml': a, 'file:///c.xml': running });
 	assert.deepEqual(summarize(crossFindings(withLive, 'file:///a.xml', a), a), [{ code: 'mcs-level-collision', text: 'system_u:system_r:svirt_t:s0:c10,c20', related: [{ uri: 'file:///c.xml', line: lineOf(running, '<label>') }] }]);
 	assert.deepEqual(crossFindings(withLive, 'file:///c.xml', running).map((finding) => finding.rule.id), ['mcs-level-collision']);
+	// The same dump without the live comment is what `virsh define` would read: its dynamic label is
+	// regenerated at the next start, so its level collides with nothing (an id alone is not live).
+	const saved = running.replace(LIVE_COMMENT, '');
+	assert.match(saved, /^<domain type='kvm' id='3'>/);
+	const withSaved = workspaceOf({ 'file:///a.xml': a, 'file:///c.xml': saved });
+	assert.deepEqual(crossFindings(withSaved, 'file:///a.xml', a), []);
+	assert.deepEqual(crossFindings(withSaved, 'file:///c.xml', saved), []);
 });
 
 test('MCS levels that do not collide: two live dynamic labels, levels without categories, other hosts, dynamic define XML', () => {

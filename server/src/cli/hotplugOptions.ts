@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
+import type { ModelOptions } from '../service/parser/seclabelModel';
 import { summarizeGuest } from '../service/workspace/guestSummary';
 import { imageLabelLookup } from '../service/workspace/imageLabels';
 import { normalizeLocalPath } from '../service/workspace/resourceIdentity';
@@ -30,6 +31,13 @@ export interface HotplugOptions {
 export interface HostDocument {
 	readonly path: string;
 	readonly text: string;
+	/** A running guest's `virsh dumpxml` (live XML, which its text alone does not say); absent for files. */
+	readonly live?: boolean;
+}
+
+/** How to parse a document: a host's live XML as live, anything else as its text says. */
+export function hostModelOptions(document: { readonly live?: boolean }): ModelOptions {
+	return document.live ? { kind: 'live' } : {};
 }
 
 /** The guests of the --connect host as documents: each guest's inactive XML, and its live XML when it runs. */
@@ -39,10 +47,10 @@ export async function readHostDocuments(uri: string, onError: (path: string, rea
 		const documents: HostDocument[] = [];
 		for (const guest of guests) {
 			if (guest.inactiveXml) {
-				documents.push({ path: hostGuestUri(uri, guest.name, false), text: guest.inactiveXml });
+				documents.push({ path: hostGuestUri(uri, guest.name, false), text: guest.inactiveXml, live: false });
 			}
 			if (guest.liveXml) {
-				documents.push({ path: hostGuestUri(uri, guest.name, true), text: guest.liveXml });
+				documents.push({ path: hostGuestUri(uri, guest.name, true), text: guest.liveXml, live: true });
 			}
 		}
 		return documents;
@@ -76,7 +84,7 @@ export function resolveAttachTarget(given: string, hostDocuments: readonly HostD
 	const live = hostDocuments.find((document) => document.path === hostGuestUri(connect, given, true));
 	const inactive = hostDocuments.find((document) => document.path === hostGuestUri(connect, given, false));
 	const found = live ?? inactive;
-	return found ? { uri: found.path, text: found.text } : `--attach-to ${given}: no guest of that name on ${connect}`;
+	return found ? { uri: found.path, text: found.text, live: found.live } : `--attach-to ${given}: no guest of that name on ${connect}`;
 }
 
 /**
@@ -96,7 +104,7 @@ export function directiveTarget(name: string, documents: readonly HostDocument[]
 	}
 	let target = targets.get(found);
 	if (!target) {
-		target = { uri: found.path, text: found.text };
+		target = { uri: found.path, text: found.text, live: found.live };
 		targets.set(found, target);
 	}
 	return target;
@@ -122,10 +130,11 @@ function directiveDocument(name: string, documents: readonly HostDocument[], ind
  * disks come from its summary in the index; a document the index does not hold (an attach-device
  * fragment) is summarised from its parsed tree, and parsed only when the caller kept none.
  */
-export async function readLabelsFor(texts: Iterable<{ path: string; text: string; doc?: SeclabelDocument }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
+export async function readLabelsFor(texts: Iterable<HostDocument & { doc?: SeclabelDocument }>, index: WorkspaceIndex, settings: LanguageSettings, onError: (path: string, reason: string) => void): Promise<void> {
 	const paths = new Set<string>();
-	for (const { path: file, text, doc } of texts) {
-		const summary = index.guest(file) ?? summarizeGuest(file, doc ?? parseSeclabelText(text), index.hostOf(file));
+	for (const document of texts) {
+		const file = document.path;
+		const summary = index.guest(file) ?? summarizeGuest(file, document.doc ?? parseSeclabelText(document.text, undefined, hostModelOptions(document)), index.hostOf(file));
 		for (const disk of summary?.disks ?? []) {
 			if (!disk.network && disk.resource.startsWith('/')) {
 				paths.add(normalizeLocalPath(disk.resource));

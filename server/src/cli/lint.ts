@@ -19,7 +19,7 @@ import { detectLibvirtVersion } from '../node/runtime';
 import { DEFAULT_SELINUX_ROOT, readSelinuxPolicy } from '../node/policyReader';
 import { WorkspaceIndex } from '../service/workspace/workspaceIndex';
 import { attachToDirective, targetGuest } from '../service/features/attachTarget';
-import { directiveTarget, readHostDocuments, readLabelsFor, resolveAttachTarget } from './hotplugOptions';
+import { directiveTarget, hostModelOptions, readHostDocuments, readLabelsFor, resolveAttachTarget } from './hotplugOptions';
 import { collectInputFiles, describeFsError, isUtf8Name, readStdinBytes, type InputFile } from './files';
 import { parseArguments, STDIN_NAME, USAGE, UsageError, type LintOptions } from './options';
 import { formatSarif } from './sarif';
@@ -132,7 +132,7 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	// and one buffer to read every file into.
 	const fileSystems = new Map<number, string | undefined>();
 	const scratch = Buffer.allocUnsafe(64 * 1024);
-	const readFiles: { file: InputFile; read: ReadResult; host?: boolean; doc?: SeclabelDocument }[] = [];
+	const readFiles: { file: InputFile; read: ReadResult; host?: boolean; live?: boolean; doc?: SeclabelDocument }[] = [];
 	for (const file of files) {
 		let read: ReadResult;
 		try {
@@ -155,12 +155,12 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	if (hotplug.connect) {
 		// The host's guests join the one host the files describe (or, with --per-host, a host of their own).
 		for (const guest of await readHostDocuments(hotplug.connect, (p, reason) => unreadable.push({ path: p, reason }))) {
-			const doc = parseSeclabelText(guest.text);
-			readFiles.push({ file: { name: guest.path, named: true, root: hotplug.connect }, read: { text: guest.text }, host: true, doc });
+			const doc = parseSeclabelText(guest.text, undefined, hostModelOptions(guest));
+			readFiles.push({ file: { name: guest.path, named: true, root: hotplug.connect }, read: { text: guest.text }, host: true, live: guest.live, doc });
 			workspace.update(guest.path, doc, options.perHost ? hotplug.connect : '', { affected: false });
 		}
 	}
-	const documents = readFiles.map(({ file, read }) => ({ path: file.name, text: read.text }));
+	const documents = readFiles.map(({ file, read, live }) => ({ path: file.name, text: read.text, live }));
 	if (hotplug.attachTo) {
 		const target = resolveAttachTarget(hotplug.attachTo, documents, hotplug.connect);
 		if (typeof target === 'string') {
@@ -170,7 +170,7 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 		}
 	}
 	if (hotplug.readImageLabels) {
-		await readLabelsFor(readFiles.map(({ file, read, doc }) => ({ path: file.name, text: read.text, doc })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
+		await readLabelsFor(readFiles.map(({ file, read, live, doc }) => ({ path: file.name, text: read.text, live, doc })), workspace, settings, (p, reason) => unreadable.push({ path: p, reason }));
 	}
 	// The guests that fragments name in an attach-to directive, found while every kept tree is
 	// there: a guest that is also checked lends its tree, so it is not parsed a second time.
@@ -189,7 +189,7 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 	for (const entry of readFiles) {
 		const { file, read, host } = entry;
 		const kept = entry.doc;
-		const parsedDoc = kept ?? parseSeclabelText(read.text);
+		const parsedDoc = kept ?? parseSeclabelText(read.text, undefined, hostModelOptions(entry));
 		entry.doc = undefined;
 		const directive = !kept && !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
 		const attachTarget = kept ? directiveTargets.get(kept) : directive ? directiveTarget(directive, documents, workspace) : undefined;

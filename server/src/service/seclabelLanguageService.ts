@@ -4,7 +4,7 @@
  */
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type SeclabelDocument } from './parser/seclabelModel';
+import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type ModelOptions, type SeclabelDocument } from './parser/seclabelModel';
 import { DEFAULT_PARSE_LIMITS, parseXml, type ParseLimits } from './parser/xmlParser';
 import { reparseXml } from './parser/incrementalParse';
 import { doValidation, type ValidationOptions } from './features/validation';
@@ -31,13 +31,15 @@ export interface SeclabelLanguageService {
 /**
  * Parses text into the seclabel model. XML whose root is another element than a domain or an
  * attach-device fragment (a network, a pool) is not parsed at all; text with no element at all is, so that the CLI can say what is wrong with it.
+ * `options.kind` is for a caller that knows more than the text says: `live` for a running guest's
+ * XML read from a host (a `<domain id='N'>` alone is inactive XML, as `virsh define` reads it).
  */
-export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): SeclabelDocument {
+export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, options: ModelOptions = {}): SeclabelDocument {
 	const root = rootElementName(text);
 	if (root !== undefined && root !== 'domain' && root !== 'domstatus' && !FRAGMENT_ELEMENTS.includes(root)) {
 		return otherXml(text);
 	}
-	return buildModel(parseXml(text, limits));
+	return buildModel(parseXml(text, limits), options);
 }
 
 /**

@@ -73,6 +73,11 @@ export interface AttachTarget {
 	/** Where the guest's XML came from (a file, or `virsh -c URI dumpxml NAME`), for related locations. */
 	readonly uri: string;
 	readonly text: string;
+	/**
+	 * True when `text` is a running guest's live XML read from a host (`virsh dumpxml` without
+	 * `--inactive`); otherwise the text says what it is (a `<domain id='N'>` alone is inactive XML).
+	 */
+	readonly live?: boolean;
 }
 
 /**

@@ -99,11 +99,11 @@ export const NONE_LABEL_NEEDS_NO_MODEL: VersionChange = {
  * relabels nothing: it asks for what the domain already does.
  */
 export const NORELABEL_OVERRIDE_ALLOWED: VersionChange = {
-	since: '12.9.0',
+	since: '12.8.0',
 	what: "a device seclabel with `relabel='no'` is accepted under a domain seclabel for the same model that relabels nothing",
 	range: ['11.3.0', '12.9.0'],
-	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…), the 12.9.0 oracle accepts it; libvirt's NEWS up to 12.5 does not mention it, and the copies of virSecurityDeviceLabelDefValidate the search index's string search reaches (7 hits, domain_conf.c and domain_validate.c) all still refuse unconditionally; the index lists 188 stored versions of src/conf/domain_validate.c, but the one read_file serves (commit 0c5f37364ffc) still refuses unconditionally; the rest were not bisected in this session, so the commit is not found yet and the oldest proven release (12.9.0 oracle) is used",
-};
+	evidence: "the 11.3.0 oracle refuses it (label overrides require relabeling…); Debian sid's libvirt-clients 12.8.0-1, probed once in a debootstrap chroot on 2026-12-02 (not a CI oracle: sid moves), accepts it, as the 12.9.0 oracle does, while both still refuse an override with a label; libvirt's NEWS up to 12.5 does not mention it, and the one copy of src/conf/domain_validate.c the search index serves (commit 0c5f37364ffc) still refuses unconditionally, so the commit is not found and the oldest release proven to accept it (12.8.0) is used",
+}
 
 /**
  * `<nvram type='…'>` takes a `<source>` (with device seclabels) from 8.5.0 (NEWS: "Introduce support

@@ -57,3 +57,31 @@ test('an attribute without a value, an end tag without its >, an unclosed commen
 	assert.deepEqual(libvirtMessages(`${HEAD}  <!-- the label\n</domain>\n`, '11.3.0'), [`at line 9: Comment not terminated\n</domain>\n${'-'.repeat(9)}^`]);
 	assert.deepEqual(libvirtMessages(`hello\n${HEAD}</domain>\n`), ["(domain_definition):1: Start tag expected, '<' not found\nhello\n^"]);
 });
+
+// The texts below are what `virsh define` printed (test/differential/xmlWellFormed.test.ts asks the four oracles again).
+test("'--' in a comment: quoted by libxml2's fast scanner, unquoted after a non-ASCII character", () => {
+	assert.deepEqual(libvirtMessages(`${HEAD}  <!-- a -- b -->\n</domain>\n`), ['(domain_definition):7: Double hyphen within comment: <!-- a \n  <!-- a -- b -->\n---------^']);
+	assert.deepEqual(libvirtMessages(`${HEAD}  <!-- é -- b -->\n</domain>\n`, '12.9.0'), ["at line 7: Comment must not contain '--' (double-hyphen)\n  <!-- é -- b -->\n------------^"]);
+	assert.deepEqual(libvirtMessages(`${HEAD}  <!----x-->\n</domain>\n`), ['(domain_definition):7: Double hyphen within comment\n  <!----x-->\n------^']);
+});
+
+test('processing instructions: the XML declaration not first, the target xml in another case, no target', () => {
+	assert.deepEqual(libvirtMessages(`\n<?xml version='1.0'?>\n${HEAD}</domain>\n`), ["(domain_definition):2: XML declaration allowed only at the start of the document\n<?xml version='1.0'?>\n-----^"]);
+	assert.deepEqual(libvirtMessages(`${HEAD}  <?XML foo?>\n</domain>\n`), ['(domain_definition):7: Invalid PI name\n  <?XML foo?>\n-------^']);
+	assert.deepEqual(libvirtMessages(`${HEAD}  <? foo?>\n</domain>\n`), ['(domain_definition):7: xmlParsePI : no target name\n  <? foo?>\n----^']);
+	assert.deepEqual(libvirtMessages(`<?xml version='2.0'?>\n${HEAD}</domain>\n`), ["(domain_definition):1: Unsupported version '2.0'\n<?xml version='2.0'?>\n-------------------^"]);
+});
+
+test("']]>' in text is shown at the start of its run of text, numbered with its own line", () => {
+	assert.deepEqual(libvirtMessages(`${HEAD}  <description>\n]]></description>\n</domain>\n`), ["(domain_definition):8: Sequence ']]>' not allowed in content\n  <description>\n---------------^"]);
+});
+
+test('entities: a loop in the text of the 20th level, markup errors in the entity text, < in an attribute', () => {
+	const subset = (decls: string) => `<!DOCTYPE domain [\n${decls}\n]>\n`;
+	assert.deepEqual(libvirtMessages(`${subset('<!ENTITY a "&b;">\n<!ENTITY b "&c;">\n<!ENTITY c "&a;">')}${HEAD}  <description>&a;</description>\n</domain>\n`), ['at line 1: Detected an entity reference loop\n&c;\n---^']);
+	assert.deepEqual(libvirtMessages(`${subset("<!ENTITY s \"<seclabel type='none'>\">")}${HEAD}  &s;\n</domain>\n`, '7.0.0'), ["at line 1: chunk is not well balanced\n<seclabel type='none'>\n----------------------^"]);
+	assert.deepEqual(libvirtMessages(`${subset("<!ENTITY s \"<seclabel type='none'>\">")}${HEAD}  &s;\n</domain>\n`, '9.0.0'), ["at line 1: Premature end of data in tag seclabel line 1\n<seclabel type='none'>\n----------------------^"]);
+	assert.deepEqual(libvirtMessages(`${subset('<!ENTITY s "a<b">')}${HEAD}  <seclabel type='&s;' model='selinux'/>\n</domain>\n`), ["(domain_definition):10: '<' in entity 's' is not allowed in attributes values\n  <seclabel type='&s;' model='selinux'/>\n---------------------^"]);
+	// Only declared, a loop is accepted.
+	assert.deepEqual(libvirtMessages(`${subset('<!ENTITY a "&b;">\n<!ENTITY b "&a;">')}${HEAD}</domain>\n`), []);
+});

@@ -3,13 +3,13 @@ import * as assert from 'node:assert/strict';
 import { parseSeclabelDocument } from '../../../server/src/service/parser/seclabelModel';
 import { siteView } from '../../../server/src/service/parser/parseSites';
 import { parseVersion } from '../../../server/src/service/version';
-import { codedFor, domain, findings } from '../../support/fixture';
+import { codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const OVERRIDE = "<seclabel model='selinux' relabel='no'/>";
 const at = (text: string) => parseVersion(text)!;
 
 function diskWith(inner: string, live = false): string {
-	return domain('', `    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      ${inner}\n      <target dev='vda'/>\n    </disk>`, live ? " id='3'" : '');
+	return (live ? liveDomain : domain)('', `    <disk type='file' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      ${inner}\n      <target dev='vda'/>\n    </disk>`);
 }
 
 test('every typed backing layer is a site; an untyped <backingStore> ends the chain and its seclabels are stray', () => {
@@ -61,7 +61,7 @@ test('<mirror> and its chain are sites in live XML only', () => {
 test('a console with a serial target aliases the first serial when their sources differ', () => {
 	const serial = (type: string, source: string) => `    <serial type='${type}'>${source}<target port='0'/></serial>`;
 	const console = (type: string, source: string, target = 'serial') => `    <console type='${type}'>${source}<target type='${target}' port='0'/></console>`;
-	const alias = (devices: string, live = false) => parseSeclabelDocument(domain('', devices, live ? " id='1'" : '')).chardevs.find((c) => c.kind === 'console')!.aliasOf?.kind;
+	const alias = (devices: string, live = false) => parseSeclabelDocument((live ? liveDomain : domain)('', devices)).chardevs.find((c) => c.kind === 'console')!.aliasOf?.kind;
 	assert.equal(alias(serial('file', "<source path='/l'/>") + console('file', "<source path='/other'/>")), 'serial');
 	assert.equal(alias(serial('file', "<source path='/l'/>") + console('file', "<source path='/l'/>")), undefined);
 	assert.equal(alias(serial('file', "<source path='/l'/>") + console('pty', '<source/>')), 'serial');

@@ -49,13 +49,37 @@ test('the model finds domain seclabels, disk layers with backing stores, chardev
 	assert.equal(siteView(doc, parseVersion('7.0.0')!), doc);
 });
 
-test('live XML is told apart from define-time XML', () => {
-	assert.equal(parseSeclabelDocument(`<domain type='kvm' id='4'/>`).kind, 'live');
+test('live XML is told apart from define-time XML: a status file, the live comment or the caller, never an id', () => {
+	// `virsh define` parses a running guest's dump as inactive XML: the id changes nothing.
+	assert.equal(parseSeclabelDocument(`<domain type='kvm' id='4'/>`).kind, 'inactive');
 	assert.equal(parseSeclabelDocument(`<domain type='kvm' id='-1'/>`).kind, 'inactive');
+	assert.equal(parseSeclabelDocument(`<domain type='kvm'/>`).kind, 'inactive');
 	const status = parseSeclabelDocument(`<domstatus state='running'><domain type='kvm' id='1'><seclabel type='none'/></domain></domstatus>`);
 	assert.equal(status.kind, 'live');
 	assert.equal(status.seclabels.length, 1);
 	assert.equal(parseSeclabelDocument(`<network><name>default</name></network>`).domain, null);
+	// The comment, alone or among other words, before the root; not after it, and not a guest named live.
+	assert.equal(parseSeclabelDocument(`<?xml version='1.0'?>\n<!-- libvirt-seclabel: live -->\n<domain type='kvm' id='4'/>`).kind, 'live');
+	assert.equal(parseSeclabelDocument(`<!--libvirt-seclabel:live--><domain type='kvm'/>`).kind, 'live');
+	assert.equal(parseSeclabelDocument(`<domain type='kvm'><!-- libvirt-seclabel: live --></domain>`).kind, 'inactive');
+	assert.equal(parseSeclabelDocument(`<!-- libvirt-seclabel: attach-to live -->\n<disk type='file'/>`).kind, 'inactive');
+	assert.equal(parseSeclabelDocument(`<!-- libvirt-seclabel: attach-to vm2 live -->\n<disk type='file'/>`).kind, 'live');
+	assert.equal(parseSeclabelDocument(`<!-- libvirt-seclabel: update-device --live -->\n<serial type='pty'/>`).kind, 'live');
+	assert.equal(parseSeclabelDocument(`<!-- libvirt-seclabel: alive -->\n<domain type='kvm'/>`).kind, 'inactive');
+	assert.equal(parseSeclabelDocument(`<!-- live -->\n<domain type='kvm'/>`).kind, 'inactive');
+	// A caller that read the XML from a host says what it is, and that wins.
+	assert.equal(parseSeclabelDocument(`<domain type='kvm' id='4'/>`, { kind: 'live' }).kind, 'live');
+	assert.equal(parseSeclabelDocument(`<!-- libvirt-seclabel: live -->\n<domain type='kvm'/>`, { kind: 'inactive' }).kind, 'inactive');
+	assert.equal(parseSeclabelDocument(`<disk type='file'/>`, { kind: 'live' }).kind, 'live');
+});
+
+test('a <mirror> is read only in live XML: the live comment or the caller, not an id', () => {
+	const text = (prefix: string) => `${prefix}<domain type='kvm' id='2'><devices><disk type='file'><source file='/a.img'/><mirror type='file' job='copy'><source file='/b.img'><seclabel model='selinux' relabel='no'/></source></mirror><target dev='vda'/></disk></devices></domain>`;
+	const inactive = parseSeclabelDocument(text(''));
+	assert.deepEqual([inactive.disks[0].mirror.length, inactive.deviceSeclabels.length, inactive.strayseclabels.length], [0, 0, 1]);
+	for (const live of [parseSeclabelDocument(text('<!-- libvirt-seclabel: live -->')), parseSeclabelDocument(text(''), { kind: 'live' })]) {
+		assert.deepEqual([live.disks[0].mirror.length, live.deviceSeclabels.length, live.strayseclabels.length], [1, 1, 0]);
+	}
 });
 
 test('rootElementName skips the prolog, including comments that mention other tags', () => {

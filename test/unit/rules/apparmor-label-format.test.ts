@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { codedFor, domain } from '../../support/fixture';
+import { codedFor, domain, liveDomain } from '../../support/fixture';
 
 const RULE = 'apparmor-label-format';
 const UUID = 'c7b3edbd-edaf-9455-926a-d65c16db1800';
 
 function apparmorGuest(type: string, label: string, live = false): string {
-	const xml = domain(`  <seclabel type='${type}' model='apparmor' relabel='yes'>\n    <label>${label}</label>\n    <imagelabel>${label}</imagelabel>\n  </seclabel>`, '', live ? " id='1'" : '');
+	const xml = (live ? liveDomain : domain)(`  <seclabel type='${type}' model='apparmor' relabel='yes'>\n    <label>${label}</label>\n    <imagelabel>${label}</imagelabel>\n  </seclabel>`, '');
 	return xml.replace('<name>guest</name>', `<name>guest</name>\n  <uuid>${UUID}</uuid>`);
 }
 

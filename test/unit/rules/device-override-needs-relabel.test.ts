@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fixture from '../../support/fixture';
-import { disk, domain } from '../../support/fixture';
+import { disk, domain, liveDomain } from '../../support/fixture';
 import type { LanguageSettings } from '../../../server/src/service/types';
 
 // Most cases use a harmless relabel='no' override, which libvirt refuses up to 11.x (12.9.0 accepts
@@ -64,7 +64,7 @@ test('device-override-needs-relabel stays silent when the domain relabels, for o
 test('device-override-needs-relabel stays silent for status XML, which libvirt reads without validation', () => {
 	const status = `<domstatus state='running' reason='booted' pid='1234'>\n${domain(STATIC, disk(`<seclabel model='selinux' relabel='no'/>`), " id='1'")}</domstatus>\n`;
 	assert.deepEqual(codedFor(RULE, status), []);
-	assert.deepEqual(codedFor(RULE, domain(STATIC, disk(`<seclabel model='selinux' relabel='no'/>`), " id='1'")), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, liveDomain(STATIC, disk(`<seclabel model='selinux' relabel='no'/>`))), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
 });
 
 test('device-override-needs-relabel fix removes the override', () => {

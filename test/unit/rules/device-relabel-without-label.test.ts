@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, disk, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'device-relabel-without-label';
 
@@ -38,7 +38,7 @@ test('device-relabel-without-label counts an empty label as missing, and prints 
 
 test('device-relabel-without-label stays silent in live XML, with a label, and when relabel is not written', () => {
 	// derived/live-dev-relabel-yes-no-label.xml
-	const live = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, disk(`<seclabel model='selinux' relabel='yes'/>`), " id='1'");
+	const live = liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, disk(`<seclabel model='selinux' relabel='yes'/>`));
 	assert.deepEqual(codedFor(RULE, live), []);
 	assert.deepEqual(codedFor(RULE, domain('', disk(`<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0</label></seclabel>`))), []);
 	// derived/define-dev-bare.xml: a bare override is accepted (device-seclabel-no-op says it does nothing).

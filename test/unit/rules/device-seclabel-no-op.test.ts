@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk, domain } from '../../support/fixture';
+import { applyFix, codedFor, disk, domain, liveDomain } from '../../support/fixture';
 
 const RULE = 'device-seclabel-no-op';
 
@@ -15,7 +15,7 @@ test('device-seclabel-no-op flags an override whose only label is empty (E5)', (
 });
 
 test('device-seclabel-no-op stays silent in live XML and for overrides that do something', () => {
-	const live = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, disk(`<seclabel model='selinux'/>`), " id='1'");
+	const live = liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, disk(`<seclabel model='selinux'/>`));
 	assert.deepEqual(codedFor(RULE, live), []);
 	// derived/define-dev-relabel-no.xml, define-dev-label-no-relabel-attr.xml
 	assert.deepEqual(codedFor(RULE, domain('', disk(`<seclabel model='selinux' relabel='no'/>`))), []);

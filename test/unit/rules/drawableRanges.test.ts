@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { disk, domain, findings } from '../../support/fixture';
+import { disk, domain, liveDomain, findings } from '../../support/fixture';
 import { hoverAt, textOf } from '../../support/cursor';
 
 const EMPTY_VALUES = [
@@ -12,12 +12,12 @@ const EMPTY_VALUES = [
 	domain("  <seclabel type='static' model='' relabel='no'><label>system_u:system_r:svirt_t:s0:c1,c2</label></seclabel>"),
 	domain("  <seclabel type='dynamic' model='selinux' relabel=''/>"),
 	domain('  <seclabel type="dynamic" model="selinux" relabel=""/>'),
-	domain("  <seclabel type='dynamic' model='selinux' labelskip=''/>", '', " id='1'"),
+	liveDomain("  <seclabel type='dynamic' model='selinux' labelskip=''/>"),
 	domain("  <seclabel type='static' model='selinux' relabel='no'><label></label></seclabel>"),
 	domain("  <seclabel type='static' model='selinux' relabel='no'><label>  </label></seclabel>"),
 	domain("  <seclabel type='static' model='selinux' relabel='no'><label/></seclabel>"),
 	domain("  <seclabel type='dynamic' model='selinux'><baselabel></baselabel></seclabel>"),
-	domain("  <seclabel type='dynamic' model='selinux' relabel='yes'><label></label><imagelabel></imagelabel></seclabel>", '', " id='1'"),
+	liveDomain("  <seclabel type='dynamic' model='selinux' relabel='yes'><label></label><imagelabel></imagelabel></seclabel>"),
 	domain("  <seclabel type='static' model='dac' relabel='no'><label></label></seclabel>"),
 	domain('', disk("<seclabel model='' relabel='no'/>")),
 	domain('', disk("<seclabel model='selinux' relabel=''/>")),

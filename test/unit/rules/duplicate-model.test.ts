@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { codedFor, domain, findings } from '../../support/fixture';
+import { codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'duplicate-model';
 
@@ -20,7 +20,7 @@ test('duplicate-model: two model-less seclabels collide as (null)', () => {
 });
 
 test('duplicate-model reports every repeat, also in live XML', () => {
-	const xml = domain(`  <seclabel type='none' model='dac'/>\n  <seclabel type='none' model='dac'/>\n  <seclabel type='none' model='dac'/>`, '', " id='7'");
+	const xml = liveDomain(`  <seclabel type='none' model='dac'/>\n  <seclabel type='none' model='dac'/>\n  <seclabel type='none' model='dac'/>`);
 	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'dac', stage: 'define' }, { code: RULE, text: 'dac', stage: 'define' }]);
 });
 

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'label-missing';
-const LIVE = " id='1'";
+/** A running guest's dump: `virsh define` ignores the id, so it is define-time XML, not live. */
+const ID = " id='1'";
 const LABEL = 'system_u:system_r:svirt_t:s0:c1,c2';
 const IMAGELABEL = 'system_u:object_r:svirt_image_t:s0:c1,c2';
 
@@ -25,10 +26,11 @@ test('label-missing flags an empty or over-long label at the <label>, without a 
 
 test('label-missing: live XML needs a label for dynamic and type-less seclabels, define-time XML does not', () => {
 	const dynamic = `  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`;
-	assert.deepEqual(codedFor(RULE, domain(dynamic, '', LIVE)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, liveDomain(dynamic)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, domain(dynamic, '', ID)), []);
 	assert.deepEqual(codedFor(RULE, domain(dynamic)), []);
 	const typeless = `  <seclabel model='selinux' relabel='no'/>`;
-	assert.deepEqual(codedFor(RULE, domain(typeless, '', LIVE)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, liveDomain(typeless)), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
 	assert.deepEqual(codedFor(RULE, domain(typeless)), []);
 });
 
@@ -36,8 +38,8 @@ test('label-missing stays silent for valid labels, type none and model none', ()
 	// qemuxmlconfdata/seclabel-static.xml
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n  </seclabel>`)), []);
 	// derived/live-dynamic-full.xml
-	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`, '', LIVE)), []);
-	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='none' model='selinux'/>`, '', LIVE)), []);
+	assert.deepEqual(codedFor(RULE, liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>${IMAGELABEL}</imagelabel>\n  </seclabel>`)), []);
+	assert.deepEqual(codedFor(RULE, liveDomain(`  <seclabel type='none' model='selinux'/>`)), []);
 	// model='none' is rewritten to type none at define time, before the label is read (B6).
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='static' model='none'/>`)), []);
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='bogus' model='selinux'/>`)), []);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk, domain } from '../../support/fixture';
+import { applyFix, codedFor, disk, domain, liveDomain } from '../../support/fixture';
 
 const RULE = 'labelskip-ignored';
 
@@ -17,7 +17,7 @@ test('labelskip-ignored flags even an invalid value, which define-time parsing n
 });
 
 test('labelskip-ignored stays silent in live XML and without labelskip', () => {
-	const live = domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, disk(`<seclabel model='selinux' labelskip='yes'/>`), " id='1'");
+	const live = liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, disk(`<seclabel model='selinux' labelskip='yes'/>`));
 	assert.deepEqual(codedFor(RULE, live), []);
 	assert.deepEqual(codedFor(RULE, domain('', disk(`<seclabel model='selinux' relabel='no'/>`))), []);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'model-missing-multiple';
 
@@ -13,7 +13,7 @@ test('model-missing-multiple flags the model-less one of several seclabels (C3)'
 });
 
 test('model-missing-multiple flags each model-less seclabel, in live XML too', () => {
-	const xml = domain(`  <seclabel type='none'/>\n  <seclabel type='none' model='selinux'/>\n  <seclabel type='none'/>`, '', " id='3'");
+	const xml = liveDomain(`  <seclabel type='none'/>\n  <seclabel type='none' model='selinux'/>\n  <seclabel type='none'/>`);
 	assert.deepEqual(codedFor(RULE, xml), [{ code: RULE, text: 'seclabel', stage: 'define' }, { code: RULE, text: 'seclabel', stage: 'define' }]);
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'model-missing';
 const LABEL = 'system_u:system_r:svirt_t:s0:c1,c2';
@@ -21,7 +21,7 @@ test('model-missing flags a dynamic seclabel with a baselabel, a type-less one a
 
 test('model-missing: a model-less dynamic seclabel is fine at define time but refused in live XML', () => {
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='dynamic'/>`)), []);
-	const live = domain(`  <seclabel type='dynamic' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, '', " id='1'");
+	const live = liveDomain(`  <seclabel type='dynamic' relabel='yes'>\n    <label>${LABEL}</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, live), [{ code: RULE, text: 'seclabel', stage: 'define' }]);
 });
 

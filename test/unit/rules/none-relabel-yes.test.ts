@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'none-relabel-yes';
 
@@ -12,7 +12,7 @@ test('none-relabel-yes flags relabel=yes on type none, at the attribute (B5)', (
 
 test('none-relabel-yes applies to a model-less none label and in live XML', () => {
 	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='none' relabel='yes'/>`)), [{ code: RULE, text: "relabel='yes'", stage: 'define' }]);
-	assert.deepEqual(codedFor(RULE, domain(`  <seclabel type='none' model='dac' relabel='yes'/>`, '', " id='2'")), [{ code: RULE, text: "relabel='yes'", stage: 'define' }]);
+	assert.deepEqual(codedFor(RULE, liveDomain(`  <seclabel type='none' model='dac' relabel='yes'/>`)), [{ code: RULE, text: "relabel='yes'", stage: 'define' }]);
 });
 
 test('none-relabel-yes stays silent for relabel=no, no relabel, and other types with relabel=yes', () => {

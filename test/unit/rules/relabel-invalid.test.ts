@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, disk, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'relabel-invalid';
 
@@ -17,7 +17,7 @@ test('relabel-invalid flags a device relabel too (E3)', () => {
 });
 
 test('relabel-invalid flags an empty relabel, also in live XML', () => {
-	const live = domain(`  <seclabel type='static' model='selinux' relabel=''>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`, '', " id='4'");
+	const live = liveDomain(`  <seclabel type='static' model='selinux' relabel=''>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, live), [{ code: RULE, text: "''", stage: 'define' }]);
 });
 

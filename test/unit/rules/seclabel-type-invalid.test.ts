@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'seclabel-type-invalid';
 
@@ -22,7 +22,7 @@ test('seclabel-type-invalid flags an empty type and applies in live XML too', ()
 	const empty = domain(`  <seclabel type='' model='selinux'/>`);
 	assert.deepEqual(codedFor(RULE, empty), [{ code: RULE, text: "''", stage: 'define' }]);
 	assert.equal(findings(empty).find((f) => f.rule.id === RULE)!.libvirtMessage, "XML error: Invalid value for attribute 'type' in element 'seclabel': ''.");
-	const live = domain(`  <seclabel type='bogus' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`, '', " id='1'");
+	const live = liveDomain(`  <seclabel type='bogus' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n    <imagelabel>system_u:object_r:svirt_image_t:s0:c1,c2</imagelabel>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, live), [{ code: RULE, text: 'bogus', stage: 'define' }]);
 });
 

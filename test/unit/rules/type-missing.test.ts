@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'type-missing';
 
@@ -17,7 +17,7 @@ test('type-missing flags a seclabel without type as an ignored-stage warning (A5
 });
 
 test('type-missing applies to live XML as well, with its own message', () => {
-	const xml = domain(`  <seclabel model='selinux'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`, '', " id='1'");
+	const xml = liveDomain(`  <seclabel model='selinux'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>`);
 	assert.deepEqual(codedFor(RULE, xml, DEFAULT_TYPE), [{ code: RULE, text: 'seclabel', stage: 'ignored' }]);
 	assert.match(findings(xml, DEFAULT_TYPE).find((f) => f.rule.id === RULE)!.message, /not written back/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { applyFix, codedFor, disk, domain, findings } from '../../support/fixture';
+import { applyFix, codedFor, disk, domain, liveDomain, findings } from '../../support/fixture';
 
 const RULE = 'vhostuser-disk-flags';
 
@@ -15,7 +15,7 @@ test('vhostuser-disk-flags flags <shareable/> on a vhost-user disk (G4)', () => 
 });
 
 test('vhostuser-disk-flags reports each flag with its own message, in live XML too', () => {
-	const xml = domain('', vhostuser(`\n      <readonly/>\n      <shareable/>\n      <transient/>`), " id='1'");
+	const xml = liveDomain('', vhostuser(`\n      <readonly/>\n      <shareable/>\n      <transient/>`));
 	assert.deepEqual(codedFor(RULE, xml), ['readonly', 'shareable', 'transient'].map((text) => ({ code: RULE, text, stage: 'define' })));
 	assert.deepEqual(findings(xml).filter((f) => f.rule.id === RULE).map((f) => f.libvirtMessage), ['readonly', 'shareable', 'transient'].map((flag) => `unsupported configuration: ${flag} is not supported with vhostuser disk`));
 });

@@ -19,7 +19,7 @@ test('xml-not-well-formed: a half-typed attribute value is reported once, not al
 	assert.deepEqual(findings(relabel).map((f) => f.message), ["Start tag of 'seclabel' is not closed.", "Value of attribute 'relabel' must be quoted."]);
 	const type = "<domain type='kvm'>\n  <seclabel model='selinux' type=\n</domain>\n";
 	assert.deepEqual(coded(type), [{ code: RULE, text: '<seclabel' }, { code: RULE, text: '<' }]);
-	const labelskip = "<domain type='kvm' id='1'>\n  <devices>\n    <disk type='file'>\n      <source file='/a.img'>\n        <seclabel model='selinux' labelskip=/>\n";
+	const labelskip = "<!-- libvirt-seclabel: live -->\n<domain type='kvm' id='1'>\n  <devices>\n    <disk type='file'>\n      <source file='/a.img'>\n        <seclabel model='selinux' labelskip=/>\n";
 	assert.deepEqual(coded(labelskip).filter((c) => c.code !== RULE), []);
 });
 

@@ -1,7 +1,7 @@
 /**
  * Domain skeletons for the SELinux rule tests: a static, dynamic or live guest around given labels.
  */
-import { domain } from '../../support/fixture';
+import { domain, liveDomain } from '../../support/fixture';
 
 /** A static SELinux guest (relabel as given; libvirt's default for static is no). */
 export function staticGuest(label: string, devices = '', relabel?: 'yes' | 'no'): string {
@@ -17,7 +17,7 @@ export function dynamicGuest(devices = '', baselabel?: string): string {
 
 /** A running guest as virsh dumpxml prints it: label and imagelabel. */
 export function liveGuest(label: string, imagelabel: string, devices = ''): string {
-	return domain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${label}</label>\n    <imagelabel>${imagelabel}</imagelabel>\n  </seclabel>`, devices, " id='1'");
+	return liveDomain(`  <seclabel type='dynamic' model='selinux' relabel='yes'>\n    <label>${label}</label>\n    <imagelabel>${imagelabel}</imagelabel>\n  </seclabel>`, devices);
 }
 
 /** A device seclabel with an SELinux label, for disk(). */

@@ -45,14 +45,15 @@ export function composeWithTarget(fragment: SeclabelDocument, target: AttachTarg
 const guests = new WeakMap<AttachTarget, SeclabelDocument>();
 
 /**
- * The guest's own model, parsed once per target object: every fragment attached to one target
- * (the CLI's --attach-to, which also checks with it that the file is a domain) shares the parse.
- * A caller that has already parsed the guest's text (the CLI checks the guest too) passes its tree.
+ * The guest's own model (a host's running guest as live XML), parsed once per target object:
+ * every fragment attached to one target (the CLI's --attach-to, which also checks with it that the
+ * file is a domain) shares the parse. A caller that has already parsed the guest's text with the
+ * same options (the CLI checks the guest too) passes its tree.
  */
 export function targetGuest(target: AttachTarget, parsed?: SeclabelDocument): SeclabelDocument {
 	let guest = guests.get(target);
 	if (!guest) {
-		guest = parsed && parsed.xml.text === target.text && !parsed.otherRoot ? parsed : buildModel(parseXml(target.text));
+		guest = parsed && parsed.xml.text === target.text && !parsed.otherRoot ? parsed : buildModel(parseXml(target.text), target.live ? { kind: 'live' } : {});
 		guests.set(target, guest);
 	}
 	return guest;
@@ -91,12 +92,12 @@ function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFrag
 		return null;
 	}
 	const text = `${guestText.slice(0, insertAt)}${before}${deviceText}${after}${guestText.slice(insertAt)}`;
-	const doc = buildModel(parseXml(text));
+	const doc = buildModel(parseXml(text), { kind: fragment.kind });
 	const start = insertAt + before.length;
 	const device = [...doc.disks, ...doc.chardevs].find((candidate) => candidate.element.start === start)?.element;
 	// The device is parsed as the fragment says (attach-device: define-time), whatever the guest is;
 	// `fragment` marks which device of the composed guest is the one being attached.
-	return { doc: { ...doc, kind: fragment.kind, fragment: device }, insertAt: start, shift: start - root.start, added: before.length + deviceText.length + after.length, length: deviceText.length };
+	return { doc: { ...doc, fragment: device }, insertAt: start, shift: start - root.start, added: before.length + deviceText.length + after.length, length: deviceText.length };
 }
 
 function inside(composedFragment: ComposedFragment, span: Span): boolean {

@@ -7,6 +7,8 @@ import type { SeclabelDocument } from '../parser/seclabelModel';
 import { siteView } from '../parser/parseSites';
 import type { XmlElement } from '../parser/xmlParser';
 import { libvirtText } from '../parser/dtdSubset';
+import { formatLibxmlError } from '../parser/libxmlErrors';
+import { libxmlNoRootError } from '../parser/libxmlMarkup';
 import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
@@ -99,7 +101,7 @@ function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[]): RuleF
 	if ((doc.xml.problems.length === 0 && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
 		return findings;
 	}
-	return findings.map((finding) => finding.libvirtMessage === undefined || finding.rule.id === 'xml-not-well-formed' ? finding : { ...finding, libvirtMessage: undefined });
+	return findings.map((finding) => finding.libvirtMessage === undefined || finding.rule.id === 'xml-not-well-formed' || finding.rule.id === 'not-a-domain' ? finding : { ...finding, libvirtMessage: undefined });
 }
 
 /** Orders findings by position; the sort is stable, so ties keep catalogue and report order. */
@@ -133,8 +135,12 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 		const notADomain = allRules.find((rule) => rule.id === 'not-a-domain');
 		if (resolved.settings.reportNonDomain && !doc.xml.root && !doc.otherRoot && notADomain && overrides['not-a-domain'] !== 'off') {
 			const problem = doc.xml.problems[0];
-			const message = doc.xml.text.trim() === '' ? 'The file is empty: there is no domain to define.' : `Not a libvirt domain XML document: ${problem ? problem.message : 'no root element.'}`;
-			findings.push({ rule: notADomain, stage: 'define', severity: overrides['not-a-domain'] as SeverityName ?? 'error', span: problem ?? { start: 0, end: 0 }, message });
+			const empty = doc.xml.text.trim() === '';
+			const message = empty ? 'The file is empty: there is no domain to define.' : `Not a libvirt domain XML document: ${problem ? problem.message : 'no root element.'}`;
+			// Without a root libxml2 still has its first error, which virsh prints (not for an empty file: there the wording of libvirt releases differs).
+			const libxml = empty ? undefined : libxmlNoRootError(doc.xml, resolved.version);
+			const libvirtMessage = libxml && formatLibxmlError(libxml, resolved.version);
+			findings.push({ rule: notADomain, stage: 'define', severity: overrides['not-a-domain'] as SeverityName ?? 'error', span: problem ?? { start: 0, end: 0 }, message, ...(libvirtMessage !== undefined ? { libvirtMessage } : {}) });
 		}
 		return findings;
 	}

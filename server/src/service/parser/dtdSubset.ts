@@ -24,7 +24,10 @@
  * decodes a UTF-16 document that every libvirt here refuses. So the rules keep the tolerant parser,
  * and this layer runs only for a document with an internal subset, which costs nothing otherwise.
  */
-import { decodeText, textContent, type XmlAttribute, type XmlDocument, type XmlElement } from './xmlParser';
+import { atLeast, NEWEST_VERSION, parseVersion, type Version } from '../version';
+import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
+import { entityErrors, entityInAttributeError, entityInContentError } from './libxmlMarkup';
+import { decodeText, textContent, type XmlAttribute, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
 
 interface AttributeDeclaration {
 	readonly name: string;
@@ -48,6 +51,24 @@ export interface InternalSubset {
 	readonly budget: { remaining: number };
 	/** An entity whose full expansion is far larger than the document: libxml2 refuses it as a loop. */
 	explosive?: string;
+	/** The first entity value libxml2 refuses as it is declared: where it stands (after its quote) and the error. */
+	declarationError?: { readonly at: number; readonly message: string };
+}
+
+/**
+ * The '&' or '%' of an entity value that does not start a reference (xmlParseEntityValue): a name
+ * and a ';' must follow it (a character reference `&#…` is not looked at here).
+ */
+function badReferenceInValue(value: string): string | undefined {
+	for (let i = 0; i < value.length; i++) {
+		const c = value[i];
+		if (c === '%' || (c === '&' && value[i + 1] !== '#')) {
+			const name = /^[A-Za-z_:\u00c0-\uffff][\w.:\-\u00b7\u00c0-\uffff]*/.exec(value.slice(i + 1, i + 1000));
+			if (!name || value[i + 1 + name[0].length] !== ';') return c;
+			i += name[0].length;
+		}
+	}
+	return undefined;
 }
 
 /** Beyond this much expanded text libxml2 stops with an entity-amplification error; so does this layer. */
@@ -67,7 +88,8 @@ export function internalSubsetOf(xml: XmlDocument): InternalSubset | null {
 	return subset;
 }
 
-function subsetText(xml: XmlDocument): string | undefined {
+/** The internal subset's text and where it starts in the document. */
+function subsetText(xml: XmlDocument): { text: string; start: number } | undefined {
 	const text = xml.text;
 	const limit = xml.root ? xml.root.start : text.length;
 	const doctype = text.lastIndexOf('<!DOCTYPE', limit);
@@ -85,7 +107,7 @@ function subsetText(xml: XmlDocument): string | undefined {
 			return undefined;
 		} else if (c === 91 /* [ */) {
 			const end = subsetEnd(text, i + 1, limit);
-			return end < 0 ? undefined : text.slice(i + 1, end);
+			return end < 0 ? undefined : { text: text.slice(i + 1, end), start: i + 1 };
 		}
 	}
 	return undefined;
@@ -119,10 +141,11 @@ function expandCharacterReferences(value: string): string {
 }
 
 function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
-	let text = subsetText(xml);
-	if (text === undefined) {
+	const found = subsetText(xml);
+	if (found === undefined) {
 		return null;
 	}
+	let text = found.text;
 	const subset: InternalSubset = { entities: new Map(), external: new Set(), attributes: new Map(), budget: { remaining: MAX_EXPANSION } };
 	const parameters = new Map<string, string>();
 	let i = 0;
@@ -194,6 +217,11 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 			const entity = readName();
 			skipSpace();
 			const value = readQuoted();
+			if (value !== undefined && expanded === 0 && subset.declarationError === undefined) {
+				const bad = badReferenceInValue(value);
+				// libxml2 reads the whole value before it looks at its references.
+				if (bad) subset.declarationError = { at: found.start + i, message: `EntityValue: '${bad}' forbidden except for entities references` };
+			}
 			if (entity !== undefined) {
 				if (value === undefined) {
 					if (!parameter) subset.external.add(entity);
@@ -255,7 +283,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 			i++;
 		}
 	}
-	subset.explosive = explosiveEntity(subset, xml.text.length);
+	subset.explosive = explosiveEntity(subset, xml.text.length, usedEntities(xml, subset));
 	return subset;
 }
 
@@ -264,7 +292,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
  * libxml2 2.9 stops at such amplification with "Detected an entity reference loop" (`virsh define`
  * refuses the classic "billion laughs" that way), where a real domain never has one.
  */
-function explosiveEntity(subset: InternalSubset, documentLength: number): string | undefined {
+function explosiveEntity(subset: InternalSubset, documentLength: number, used: ReadonlySet<string>): string | undefined {
 	const limit = Math.max(100_000, documentLength * 10);
 	const sizes = new Map<string, number>();
 	const sizeOf = (name: string, depth: number): number => {
@@ -281,8 +309,76 @@ function explosiveEntity(subset: InternalSubset, documentLength: number): string
 		sizes.set(name, Math.min(size, limit + 1));
 		return Math.min(size, limit + 1);
 	};
-	for (const name of subset.entities.keys()) {
-		if (sizeOf(name, 0) > limit) return name;
+	// Only an entity the document uses is expanded: libxml2 accepts a bomb that is only declared.
+	for (const name of used) {
+		if (subset.entities.has(name) && sizeOf(name, 0) > limit) return name;
+	}
+	return undefined;
+}
+
+/** The tolerant parser's reference problems that name an entity of the subset: the document's uses of it, in order. */
+function entityUses(xml: XmlDocument, subset: InternalSubset): { problem: XmlProblem; name: string }[] {
+	const uses: { problem: XmlProblem; name: string }[] = [];
+	for (const problem of xml.problems) {
+		const m = /^Entity '([^']+)' is not defined/.exec(problem.message);
+		if (m && subset.entities.has(m[1])) uses.push({ problem, name: m[1] });
+	}
+	return uses;
+}
+
+function usedEntities(xml: XmlDocument, subset: InternalSubset): Set<string> {
+	return new Set(entityUses(xml, subset).map((use) => use.name));
+}
+
+/** The offsets of the '&' of every reference inside an attribute value of the tree. */
+function ampersandsInAttributes(xml: XmlDocument): Set<number> {
+	const found = new Set<number>();
+	const pending: XmlElement[] = xml.root ? [xml.root] : [];
+	while (pending.length > 0) {
+		const element = pending.pop()!;
+		for (const attribute of element.attributes) {
+			if (attribute.value === null) continue;
+			for (let amp = xml.text.indexOf('&', attribute.valueStart); amp >= 0 && amp < attribute.valueEnd; amp = xml.text.indexOf('&', amp + 1)) found.add(amp);
+		}
+		for (const child of element.children) pending.push(child);
+	}
+	return found;
+}
+
+/**
+ * The first use of an entity where libxml2 stops (a loop, '<' in an attribute value, an undefined
+ * entity in its text, markup that is not well-formed), as a problem at the reference whose libxml2
+ * error libxmlMarkup.ts reads from {@link entityErrors}. Each entity is expanded at its first use only.
+ */
+function firstEntityError(xml: XmlDocument, subset: InternalSubset, uses: { problem: XmlProblem; name: string }[]): XmlProblem | undefined {
+	if (uses.length === 0) return undefined;
+	const inAttributes = ampersandsInAttributes(xml);
+	const checked = new Set<string>();
+	for (const use of uses) {
+		const amp = use.problem.start;
+		const end = xml.text.indexOf(';', amp) + 1;
+		if (inAttributes.has(amp)) {
+			if (checked.has(use.name) && !(subset.entities.get(use.name) ?? '').includes('<')) continue;
+			const message = entityInAttributeError(subset, use.name, checked);
+			if (message === undefined) continue;
+			const problem: XmlProblem = { start: amp, end, message: `Entity '${use.name}' cannot be used in an attribute value here: libxml2 says "${message}".` };
+			entityErrors.set(problem, () => libxmlErrorInText(xml.text, end, `${message}\n`));
+			return problem;
+		}
+		if (checked.has(use.name)) continue;
+		const cache = new Map<string, LibxmlError | null | undefined>();
+		const errorAt = (version: Version): LibxmlError | null | undefined => {
+			// The wording differs between libxml2 2.9.10 and 2.9.14, so each version parses the text again (once).
+			const key = atLeast(version, '9.0.0') ? 'new' : 'old';
+			if (!cache.has(key)) cache.set(key, entityInContentError(subset, use.name, new Set(checkedBefore), version));
+			return cache.get(key);
+		};
+		const checkedBefore = new Set(checked);
+		const result = entityInContentError(subset, use.name, checked, parseVersion(NEWEST_VERSION)!);
+		if (result === null) continue;
+		const problem: XmlProblem = { start: amp, end, message: `Entity '${use.name}' is not well-formed where it is used here: libxml2 refuses its text.` };
+		entityErrors.set(problem, (version) => errorAt(version) ?? undefined);
+		return problem;
 	}
 	return undefined;
 }
@@ -321,6 +417,18 @@ export function applyInternalSubset(xml: XmlDocument): void {
 	const subset = internalSubsetOf(xml);
 	if (!subset || !xml.root) {
 		return;
+	}
+	let entityError = firstEntityError(xml, subset, entityUses(xml, subset));
+	if (subset.declarationError) {
+		const { at, message } = subset.declarationError;
+		entityError = { start: at, end: at, message: `This entity value is refused: libxml2 says "${message}".` };
+		entityErrors.set(entityError, () => libxmlErrorInText(xml.text, at, `${message}\n`));
+	}
+	if (entityError) {
+		// libxml2 stops at this use, before any amplification is counted.
+		subset.explosive = undefined;
+		const index = xml.problems.findIndex((other) => other.start > entityError.start);
+		xml.problems.splice(index < 0 ? xml.problems.length : index, 0, entityError);
 	}
 	if (subset.explosive !== undefined) {
 		// Nothing is expanded: the tolerant parser's "not expanded" problem stays, with libxml2's reason.

@@ -23,6 +23,12 @@ export interface LibxmlError {
 	readonly pointer: string;
 	/** Byte offset of the error in the file. */
 	readonly byteOffset: number;
+	/**
+	 * Set when libxml2 stopped inside an entity's replacement text (its own input, which has no file
+	 * name): libvirt then prints `at line N: ` at every version, N and the context line being the
+	 * entity text's.
+	 */
+	readonly inEntity?: boolean;
 }
 
 /**
@@ -31,7 +37,7 @@ export interface LibxmlError {
  * is not proven; releases from 11.0.0 are taken to use the newer form.
  */
 export function formatLibxmlError(error: LibxmlError, version: Version): string {
-	const head = atLeast(version, '11.0.0') ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
+	const head = error.inEntity || atLeast(version, '11.0.0') ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
 	const full = `${head}${error.message}${error.context}\n${error.pointer}`;
 	return atLeast(version, '9.0.0') ? full : cutToBytes(full, LIBVIRT_7_MESSAGE_BYTES);
 }

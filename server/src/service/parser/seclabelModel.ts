@@ -5,6 +5,7 @@
  */
 import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
 import { applyInternalSubset } from './dtdSubset';
+import { hasLiveDirective } from './directives';
 
 /**
  * True when the element is in no XML namespace, the only elements libvirt's XPath queries
@@ -36,11 +37,25 @@ export function firstChild(element: XmlElement, name: string): XmlElement | unde
 }
 
 /**
- * `inactive`: a `<domain>` root, the XML `virsh define` reads (VIR_DOMAIN_DEF_PARSE_INACTIVE).
- * `live`: a `<domain id='N'>` as `virsh dumpxml` prints a running guest, or a `<domstatus>` status
- * file; libvirt parses both without the inactive flag, so its live-only rules apply.
+ * `inactive`: the XML `virsh define`, `create` and `attach-device` read: libvirt parses it with
+ * VIR_DOMAIN_DEF_PARSE_INACTIVE whatever it says, an `id` on `<domain>` included (a `virsh dumpxml`
+ * of a running guest, edited and defined again, is inactive XML).
+ * `live`: XML libvirt parses without that flag, so that its live-only rules apply: a `<domstatus>`
+ * status file (/run/libvirt/qemu/NAME.xml, read when the daemon starts), a document with a
+ * `<!-- libvirt-seclabel: live -->` comment (or, for a device, `update-device --live`), and a
+ * running guest's XML the caller read from a host and says is live ({@link ModelOptions}).
  */
 export type DocumentKind = 'inactive' | 'live';
+
+/** What the caller knows about a document that its text does not say. */
+export interface ModelOptions {
+	/**
+	 * The kind, when the caller knows it: `live` for the XML of a running guest read from a host
+	 * (`virsh dumpxml` without `--inactive`), `inactive` for a definition. It wins over what the
+	 * document says; without it the document decides (see {@link DocumentKind}).
+	 */
+	readonly kind?: DocumentKind;
+}
 
 export interface DomainSeclabel {
 	readonly element: XmlElement;
@@ -205,11 +220,11 @@ export function looksLikeDomain(text: string): boolean {
 	return name === 'domain' || name === 'domstatus';
 }
 
-export function parseSeclabelDocument(text: string): SeclabelDocument {
-	return buildModel(parseXml(text));
+export function parseSeclabelDocument(text: string, options: ModelOptions = {}): SeclabelDocument {
+	return buildModel(parseXml(text), options);
 }
 
-export function buildModel(xml: XmlDocument): SeclabelDocument {
+export function buildModel(xml: XmlDocument, options: ModelOptions = {}): SeclabelDocument {
 	const root = xml.root;
 	// A DOCTYPE with an internal subset changes attribute values and text as libxml2 reads them.
 	if (root && xml.text.lastIndexOf('<!DOCTYPE', root.start) >= 0) {
@@ -218,18 +233,16 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 	let domain: XmlElement | null = null;
 	let kind: DocumentKind = 'inactive';
 	if (root?.name === 'domain') {
+		// An `id` (a running guest's dump) changes nothing: `virsh define` parses it inactive.
 		domain = root;
-		const id = getAttribute(root, 'id');
-		// libvirt formats inactive domains without an id (or with id='-1' in old output).
-		if (id && id.value !== null && id.value !== '-1') {
-			kind = 'live';
-		}
+		kind = hasLiveDirective(xml.text, root.start) ? 'live' : 'inactive';
 	} else if (root?.name === 'domstatus') {
 		domain = firstChild(root, 'domain') ?? null;
 		kind = 'live';
 	} else if (root && !root.namespaced && FRAGMENT_ELEMENTS.includes(root.name)) {
-		return buildFragmentModel(xml, root);
+		return buildFragmentModel(xml, root, options.kind);
 	}
+	kind = options.kind ?? kind;
 	const model: SeclabelDocument = { xml, domain, kind, seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [] };
 	if (!domain) {
 		return model;
@@ -279,11 +292,11 @@ export function buildModel(xml: XmlDocument): SeclabelDocument {
 /**
  * An attach-device fragment: the device is read exactly as inside `<devices>`. `attach-device`
  * parses it as define-time XML (VIR_DOMAIN_DEF_PARSE_INACTIVE); a `<!-- libvirt-seclabel:
- * update-device --live -->` comment says it is meant for `update-device --live`, parsed as live XML.
+ * update-device --live -->` (or `live`) comment says it is meant for `update-device --live`, parsed as live XML.
  */
-function buildFragmentModel(xml: XmlDocument, root: XmlElement): SeclabelDocument {
-	const live = /<!--\s*libvirt-seclabel:[^>]*update-device\s+--live/.test(xml.text.slice(0, root.start));
-	const model: SeclabelDocument = { xml, domain: null, kind: live ? 'live' : 'inactive', seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], fragment: root };
+function buildFragmentModel(xml: XmlDocument, root: XmlElement, given?: DocumentKind): SeclabelDocument {
+	const kind = given ?? (hasLiveDirective(xml.text, root.start) ? 'live' : 'inactive');
+	const model: SeclabelDocument = { xml, domain: null, kind, seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], fragment: root };
 	const read = new Set<XmlElement>();
 	if (root.name === 'disk') {
 		model.disks.push(readDisk(root, model, read));

@@ -18,6 +18,7 @@
  * ({@link getAttribute}), blank text ({@link textContent}), the internal DTD subset (dtdSubset.ts)
  * and byte-level refusals (libxmlErrors.ts); see docs/parsing.md.
  */
+import { xmlDeclarationError } from './xmlDeclaration';
 
 /** A half-open range of offsets into the document text. */
 export interface Span {
@@ -199,6 +200,9 @@ class XmlParser {
 	private readonly lessThans: ForwardSearch;
 	private readonly doubleQuotes: ForwardSearch;
 	private readonly singleQuotes: ForwardSearch;
+	/** `]]>`, which text may not contain (searched forward like the characters above). */
+	private readonly cdataEnds: ForwardSearch;
+	private doctypeSeen = false;
 	private elementCount = 0;
 	/** Element and attribute names, one string per distinct name instead of one per occurrence. */
 	private readonly names = new Map<string, string>();
@@ -209,6 +213,7 @@ class XmlParser {
 		this.lessThans = new ForwardSearch(text, '<');
 		this.doubleQuotes = new ForwardSearch(text, '"');
 		this.singleQuotes = new ForwardSearch(text, "'");
+		this.cdataEnds = new ForwardSearch(text, ']]>');
 	}
 
 	parse(): XmlDocument {
@@ -280,6 +285,10 @@ class XmlParser {
 			}
 			return;
 		}
+		const cdataEnd = this.cdataEnds.next(start);
+		if (cdataEnd >= 0 && cdataEnd + 3 <= end) {
+			this.problem(cdataEnd, cdataEnd + 3, "']]>' is not allowed in text; write ']]&gt;'.");
+		}
 		let amp = this.ampersands.next(start);
 		while (amp >= 0 && amp < end) {
 			const refEnd = checkReference(text, amp, end);
@@ -297,6 +306,10 @@ class XmlParser {
 		const lt = this.pos;
 		if (text.startsWith('<!--', lt)) {
 			const close = text.indexOf('-->', lt + 4);
+			const dashes = text.indexOf('--', lt + 4);
+			if (dashes >= 0 && dashes < (close < 0 ? this.len : close)) {
+				this.problem(dashes, dashes + 2, "'--' is not allowed inside a comment.");
+			}
 			if (close < 0) {
 				this.problem(lt, lt + 4, 'Comment is not closed.');
 				this.pos = this.len;
@@ -353,7 +366,10 @@ class XmlParser {
 		}
 		if (this.root) {
 			this.problem(lt, i + 1, 'DOCTYPE declaration after the root element.');
+		} else if (this.doctypeSeen) {
+			this.problem(lt, i + 1, 'A second DOCTYPE declaration.');
 		}
+		this.doctypeSeen = true;
 		if (subsetStart >= 0) {
 			const entity = text.slice(subsetStart, i).search(/<!ENTITY/);
 			if (entity >= 0) {
@@ -371,13 +387,32 @@ class XmlParser {
 		const text = this.text;
 		const lt = this.pos;
 		const close = text.indexOf('?>', lt + 2);
+		// libxml2 reads an XML declaration only at the very start (a byte order mark aside).
+		const first = lt === 0 || (lt === 1 && text.charCodeAt(0) === 0xfeff);
+		const targetEnd = isNameStart(text.charCodeAt(lt + 2)) ? this.scanName(lt + 2) : lt + 2;
+		const target = text.slice(lt + 2, targetEnd);
+		if (target === '') {
+			this.problem(lt, lt + 2, "A processing instruction needs a target name right after '<?'.");
+		} else if (target === 'xml' && first && isWhitespace(text.charCodeAt(targetEnd))) {
+			const declaration = xmlDeclarationError(text, lt);
+			if (declaration) this.problem(declaration.at, declaration.at + 1, declaration.message);
+			// No value in a declaration holds '>': like libxml2, a declaration that lacks its '?' ends there.
+			const gt = text.indexOf('>', lt);
+			if (declaration && gt >= 0 && (close < 0 || gt < close + 1)) {
+				this.pos = gt + 1;
+				return;
+			}
+		} else if (target === 'xml') {
+			this.problem(lt, targetEnd, first ? "An XML declaration needs its version: <?xml version='1.0'?>." : 'The XML declaration must come first in the document.');
+		} else if (target.length === 3 && target.toLowerCase() === 'xml' && target !== 'xml') {
+			this.problem(lt, targetEnd, `'${target}' is reserved: no processing instruction may be named xml, in any case.`);
+		} else if (target !== 'xml' && !isWhitespace(text.charCodeAt(targetEnd)) && !text.startsWith('?>', targetEnd)) {
+			this.problem(lt, targetEnd, `The target '${target}' of a processing instruction must be followed by white space.`);
+		}
 		if (close < 0) {
 			this.problem(lt, lt + 2, 'Processing instruction is not closed.');
 			this.pos = this.len;
 			return;
-		}
-		if (text.startsWith('<?xml', lt) && isWhitespace(text.charCodeAt(lt + 5)) && (lt !== 0 && text.slice(0, lt).trim() !== '' || this.root)) {
-			this.problem(lt, lt + 5, 'The XML declaration must come first in the document.');
 		}
 		this.pos = close + 2;
 	}
@@ -577,6 +612,7 @@ class XmlParser {
 		}
 		this.pos = Math.max(end, start + 2);
 		if (!name) {
+			if (end > i) this.problem(start, end, "An end tag needs the element's name: '</>'.");
 			return;
 		}
 		let match = -1;

@@ -14,7 +14,7 @@ export const rule: Rule = {
 	title: 'A device seclabel for a model whose domain seclabel has relabelling off.',
 	libvirtMessage: 'unsupported configuration: label overrides require relabeling to be enabled at the domain level',
 	reference: 'E8',
-	versions: "From 12.9.0 an override that only says `relabel='no'` (no label) is accepted, since it asks for what the domain does anyway; 11.3.0 and older refuse it too.",
+	versions: "From 12.8.0 (Debian sid's 12.8.0 and 12.9.0 checked) an override that only says `relabel='no'` (no label) is accepted, since it asks for what the domain does anyway; 11.3.0 and older refuse it too.",
 	description: [
 		"When the domain's seclabel for a model does not relabel (`type='none'`, `type='static'` with the default `relabel='no'`, or `model='none'`), libvirt touches no file for that model, so a per-device override for the same model, even a harmless `relabel='no'`, is refused. The check is per model: a `dac` override is fine under a `none` SELinux label. It covers backing stores and character devices too, but not the NVRAM, a data store, or a `<console>` that libvirt replaces by a copy of the first serial port (a serial-target console whose source differs from the serial's: its own seclabels are parsed, never validated).",
 		"Turn relabelling on at the domain level (`relabel='yes'` on a static label), or remove the override.",

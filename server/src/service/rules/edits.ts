@@ -125,3 +125,14 @@ export function insertChild(text: string, element: XmlElement, childXml: string)
 export function insertAfter(text: string, sibling: XmlElement, xml: string): OffsetEdit {
 	return { span: { start: sibling.end, end: sibling.end }, newText: `${eolOf(text)}${indentationAt(text, sibling.start)}${xml}` };
 }
+
+/** The comment that tells the project a document is live XML (parser/directives.ts). */
+export const LIVE_DIRECTIVE = '<!-- libvirt-seclabel: live -->';
+
+/**
+ * Marks the document as live XML: the directive comment on its own line right before the root
+ * element, for a saved `virsh dumpxml` of a running guest that is kept as a record, not defined.
+ */
+export function markLive(text: string, root: XmlElement): OffsetEdit {
+	return { span: { start: root.start, end: root.start }, newText: `${LIVE_DIRECTIVE}${eolOf(text)}${indentationAt(text, root.start)}` };
+}

@@ -12,8 +12,8 @@ export const rule: Rule = {
 	title: 'Live XML of a relabelling seclabel without `<imagelabel>`.',
 	libvirtMessage: 'XML error: security imagelabel is missing',
 	reference: 'B9',
-	description: "In live XML (a running guest's `virsh dumpxml`, a status file), every seclabel with relabelling on and a type other than `none` carries the `<imagelabel>` libvirt generated for the guest's files. Without it libvirt cannot read the XML back, for example when the daemon restarts. Define-time XML never needs one: the inactive output of a `type='static' relabel='yes'` domain is therefore not valid live XML.",
-	example: "<domain type='kvm' id='3'>…<seclabel type='dynamic' model='selinux' relabel='yes'><label>…</label></seclabel>",
+	description: "In live XML (a `<domstatus>` status file, a running guest's XML read from a host, a file marked `<!-- libvirt-seclabel: live -->`), every seclabel with relabelling on and a type other than `none` carries the `<imagelabel>` libvirt generated for the guest's files. Without it libvirt cannot read the XML back, for example when the daemon restarts. Define-time XML never needs one: the inactive output of a `type='static' relabel='yes'` domain is therefore not valid live XML, and a `virsh dumpxml` saved to a file is define-time XML again (`virsh define` ignores its `id`).",
+	example: "<domstatus state='running' pid='4242'>…<domain type='kvm' id='3'>…<seclabel type='dynamic' model='selinux' relabel='yes'><label>…</label></seclabel>",
 	check(context) {
 		if (!context.live) {
 			return;

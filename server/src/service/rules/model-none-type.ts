@@ -12,7 +12,7 @@ export const rule: Rule = {
 	reference: 'B6',
 	versions: 'Define-time XML is silently rewritten to `type=\'none\'` ("fix older configurations"); live XML is refused.',
 	description: [
-		"The `none` security model has no labels at all. In define-time XML libvirt silently rewrites any other type to `type='none'`, `relabel='no'` and ignores the seclabel's children, so what was written is lost. In live XML (a running guest's XML, a status file) libvirt refuses it.",
+		"The `none` security model has no labels at all. In define-time XML libvirt silently rewrites any other type to `type='none'`, `relabel='no'` and ignores the seclabel's children, so what was written is lost. In live XML (a status file, a running guest's XML read from a host) libvirt refuses it; `virsh define` never reads live XML, even with an `id`.",
 		"Write `type='none'`, or choose the model you meant (`selinux`, `apparmor`, `dac`).",
 	].join('\n\n'),
 	example: "<seclabel type='dynamic' model='none'/>",

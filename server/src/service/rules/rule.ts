@@ -57,7 +57,7 @@ export interface RuleContext {
 	readonly driver: DriverName;
 	readonly hostSecurityModel: HostSecurityModel;
 	readonly policy?: PolicyInfo;
-	/** True for live XML (`<domain id=…>`, `<domstatus>`). */
+	/** True for live XML (`<domstatus>`, the live comment, a host's running guest: seclabelModel.ts DocumentKind), never for an `id` alone. */
 	readonly live: boolean;
 	/** What libvirt reads from the element with `string(./label)`. */
 	textOf(element: XmlElement): string;

@@ -18,8 +18,8 @@ export const rule: Rule = {
 	check(context) {
 		const process = processLevels(context);
 		const domainSeclabel = selinuxDomainSeclabel(context);
-		// A dynamic seclabel that carries a <label> looks like a running guest's XML saved without its
-		// id; label-ignored already says that the label is dropped at define, so stay quiet here.
+		// A dynamic seclabel that carries a <label> looks like a running guest's XML saved for `virsh
+		// define` (which ignores the id); label-ignored already says that the label is dropped at define, so stay quiet here.
 		const randomPair = !process && domainSeclabel !== undefined && seclabelType(domainSeclabel, context.version) === 'dynamic' && !context.live && domainSeclabel.labels.length === 0;
 		for (const label of selinuxLabels(context)) {
 			const { range, low, high, problems } = label.parsed;

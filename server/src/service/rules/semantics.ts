@@ -3,7 +3,7 @@
  * and virSecurityDeviceLabelDefParseXML), so that every rule interprets them the same way.
  */
 import type { DeviceSeclabel, DomainSeclabel } from '../parser/seclabelModel';
-import type { XmlAttribute, XmlElement } from '../parser/xmlParser';
+import { getAttribute, type XmlAttribute, type XmlElement } from '../parser/xmlParser';
 import type { RuleContext } from './rule';
 import { NEWEST_VERSION, parseVersion, since, TYPELESS_IS_DYNAMIC, XML_PROP_PARSING, type Version } from '../version';
 
@@ -173,4 +173,18 @@ export function modelForMessage(model: string | null, style: 'device' | 'domain'
 		return model;
 	}
 	return style === 'device' ? '<null>' : '(null)';
+}
+
+/**
+ * The `id` of a `<domain>` read as define-time XML: the file is a saved `virsh dumpxml` of a running
+ * guest, whose generated `<label>` and `<imagelabel>` `virsh define` drops. Undefined for live XML
+ * and for a domain without an id (or with libvirt's old inactive `id='-1'`).
+ */
+export function runningGuestDumpId(context: Pick<SemanticsContext, 'doc' | 'live'>): XmlAttribute | undefined {
+	const domain = context.doc.domain;
+	if (context.live || !domain || domain !== context.doc.xml.root) {
+		return undefined;
+	}
+	const id = getAttribute(domain, 'id');
+	return id && id.value !== null && id.value !== '-1' ? id : undefined;
 }

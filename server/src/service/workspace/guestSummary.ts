@@ -70,7 +70,8 @@ export interface DeviceLevel {
 
 /**
  * An MCS level a guest's processes run at: `static` from a static label, `live` from the label
- * libvirt generated for a running guest (a `<domain id=…>` dump or a status file).
+ * libvirt generated for a running guest (its live XML read from a host with `--connect`, a status
+ * file, or a dump marked `<!-- libvirt-seclabel: live -->`; an `id` alone is not enough).
  */
 export interface LevelUse {
 	readonly uri: string;
