@@ -16,15 +16,16 @@ export function directiveWords(text: string, rootStart: number): string[] {
 
 /**
  * True when a comment says the document is live XML, as libvirt reads a status file or the device
- * of `virsh update-device --live`: `live` on its own, or `update-device --live`. The word after
- * `attach-to` is a guest name, never a directive (a guest may be called `live`).
+ * of `virsh update-device --live`: the word `live`. (Not `--live`: libxml2 refuses `--` inside a
+ * comment, "Double hyphen within comment", so such a document is not XML to libvirt at all.) The
+ * word after `attach-to` is a guest name, never a directive (a guest may be called `live`).
  */
 export function hasLiveDirective(text: string, rootStart: number): boolean {
 	const words = directiveWords(text, rootStart);
 	for (let i = 0; i < words.length; i++) {
 		if (words[i] === 'attach-to') {
 			i++;
-		} else if (words[i] === 'live' || (words[i] === '--live' && words[i - 1] === 'update-device')) {
+		} else if (words[i] === 'live') {
 			return true;
 		}
 	}

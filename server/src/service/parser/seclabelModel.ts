@@ -42,7 +42,7 @@ export function firstChild(element: XmlElement, name: string): XmlElement | unde
  * of a running guest, edited and defined again, is inactive XML).
  * `live`: XML libvirt parses without that flag, so that its live-only rules apply: a `<domstatus>`
  * status file (/run/libvirt/qemu/NAME.xml, read when the daemon starts), a document with a
- * `<!-- libvirt-seclabel: live -->` comment (or, for a device, `update-device --live`), and a
+ * `<!-- libvirt-seclabel: live -->` comment (for a device: meant for `update-device --live`), and a
  * running guest's XML the caller read from a host and says is live ({@link ModelOptions}).
  */
 export type DocumentKind = 'inactive' | 'live';
@@ -292,7 +292,7 @@ export function buildModel(xml: XmlDocument, options: ModelOptions = {}): Seclab
 /**
  * An attach-device fragment: the device is read exactly as inside `<devices>`. `attach-device`
  * parses it as define-time XML (VIR_DOMAIN_DEF_PARSE_INACTIVE); a `<!-- libvirt-seclabel:
- * update-device --live -->` (or `live`) comment says it is meant for `update-device --live`, parsed as live XML.
+ * live -->` comment says it is meant for `update-device --live`, which parses it as live XML.
  */
 function buildFragmentModel(xml: XmlDocument, root: XmlElement, given?: DocumentKind): SeclabelDocument {
 	const kind = given ?? (hasLiveDirective(xml.text, root.start) ? 'live' : 'inactive');
