@@ -7,6 +7,7 @@
  * fragment are kept, moved back to the fragment's own offsets.
  */
 import { buildModel, childElements, type SeclabelDocument } from '../parser/seclabelModel';
+import { directiveWords } from '../parser/directives';
 import { parseXml, type Span } from '../parser/xmlParser';
 import type { Finding, Fix, RelatedLocation } from '../rules/rule';
 import type { AttachTarget } from '../types';
@@ -144,6 +145,7 @@ export function attachToDirective(doc: SeclabelDocument): string | undefined {
 	if (!root) {
 		return undefined;
 	}
-	const match = /<!--\s*libvirt-seclabel:[^>]*?\battach-to\s+(\S+?)\s*(?:-->|\s)/.exec(doc.xml.text.slice(0, root.start));
-	return match ? match[1] : undefined;
+	const words = directiveWords(doc.xml.text, root.start);
+	const at = words.indexOf('attach-to');
+	return at >= 0 ? words[at + 1] : undefined;
 }
