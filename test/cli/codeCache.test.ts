@@ -1,8 +1,8 @@
 /**
- * The bin's code cache (cli/loader.ts): written after a run that checked files, used by the next
- * run, and never a reason for a different result or a crash: a damaged, stale or foreign cache is
- * compiled past and replaced, and a cache that cannot be written is no error. Runs a copy of the
- * two built files (dist/cli.js and dist/cli-main.js) in a temporary directory, as a user would.
+ * The bin's code cache (cli/loader.ts): written by the build only (LIBVIRT_SECLABEL_WRITE_CODE_CACHE=1,
+ * esbuild.mjs), read by every run, and never written by a user's run nor a reason for a different
+ * result or a crash: a damaged, stale or foreign cache is compiled past and left alone. Runs a copy
+ * of the two built files (dist/cli.js and dist/cli-main.js) in a temporary directory, as a user would.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -26,7 +26,7 @@ function install(): Install {
 }
 
 function run(where: Install, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
-	const result = cp.spawnSync(process.execPath, [where.bin, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: path.join(where.dir, 'user-cache'), ...env } });
+	const result = cp.spawnSync(process.execPath, [where.bin, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, XDG_CACHE_HOME: path.join(where.dir, 'user-cache'), HOME: where.dir, LIBVIRT_SECLABEL_WRITE_CODE_CACHE: '', ...env } });
 	assert.equal(result.signal, null, `the bin died of ${result.signal}: ${result.stderr}`);
 	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -38,73 +38,71 @@ function reference(where: Install): string {
 	return result.stdout;
 }
 
-test('the first run that checks files writes the cache, the next one uses it and leaves it as it is', () => {
+const BUILD = { LIBVIRT_SECLABEL_WRITE_CODE_CACHE: '1' };
+
+/** Every file in the install directory but the guests and the two bins: what the runs wrote. */
+function written(where: Install): string[] {
+	return fs.readdirSync(where.dir).filter((name) => !['cli.js', 'cli-main.js', 'refused.xml', 'warned.xml'].includes(name)).sort();
+}
+
+test("a user's run writes nothing; the build's run writes the cache, which the next runs use as it is", () => {
 	const where = install();
 	const expected = reference(where);
-	assert.equal(run(where, ['--version']).status, 0);
-	assert.equal(fs.existsSync(where.cache), false, '--version compiles too little to be worth a cache');
-	const first = run(where, ['--format', 'json', ...where.guests]);
-	assert.equal(first.status, 1, first.stderr);
-	assert.equal(first.stdout, expected);
-	const written = fs.readFileSync(where.cache);
-	assert.match(written.subarray(0, written.indexOf(10)).toString(), new RegExp(`^libvirt-seclabel-lint code cache 1 ${process.version} ${process.arch} \\d+ \\d+ \\d+ \\d+$`));
-	assert.ok(written.length > 50_000, `${written.length} bytes: the functions the run compiled are in it`);
+	for (const args of [['--version'], ['--format', 'json', ...where.guests]]) {
+		run(where, args);
+	}
+	assert.deepEqual(written(where), [], 'a run without the build flag wrote nothing, not even in XDG_CACHE_HOME or HOME');
+	const build = run(where, ['--format', 'json', ...where.guests], BUILD);
+	assert.deepEqual([build.status, build.stdout, build.stderr], [1, expected, '']);
+	assert.deepEqual(written(where), ['cli-main.js.v8-cache']);
+	const cache = fs.readFileSync(where.cache);
+	assert.match(cache.subarray(0, cache.indexOf(10)).toString(), new RegExp(`^libvirt-seclabel-lint code cache 1 ${process.version} ${process.arch} \\d+ \\d+ \\d+ \\d+$`));
+	assert.ok(cache.length > 50_000, `${cache.length} bytes: the functions the run compiled are in it`);
 	const second = run(where, ['--format', 'json', ...where.guests]);
 	assert.deepEqual([second.status, second.stdout, second.stderr], [1, expected, '']);
-	assert.ok(fs.readFileSync(where.cache).equals(written), 'an accepted cache is not written again');
+	assert.ok(fs.readFileSync(where.cache).equals(cache), 'the cache is read, never written again');
 });
 
-test('a damaged cache is compiled past and replaced: V8 would abort on it, the CRC-32 refuses it first', () => {
+test('a damaged cache is compiled past and left alone: V8 would abort on it, the CRC-32 refuses it first', () => {
 	const where = install();
 	const expected = reference(where);
-	run(where, ['--format', 'json', ...where.guests]);
+	run(where, ['--format', 'json', ...where.guests], BUILD);
 	const good = fs.readFileSync(where.cache);
-	for (const damage of [(b: Buffer) => { b[Math.floor(b.length / 2)] ^= 0xff; }, (b: Buffer) => { b[b.length - 1] ^= 0x01; }]) {
+	const cut = good.subarray(0, good.length / 3);
+	const flipped = [Math.floor(good.length / 2), good.length - 1].map((at) => {
 		const bad = Buffer.from(good);
-		damage(bad);
+		bad[at] ^= 0xff;
+		return bad;
+	});
+	// Flipped bytes, cut short (a full disk), or not a cache at all.
+	for (const bad of [...flipped, cut, Buffer.from('garbage\n')]) {
 		fs.writeFileSync(where.cache, bad);
 		const result = run(where, ['--format', 'json', ...where.guests]);
 		assert.deepEqual([result.status, result.stdout, result.stderr], [1, expected, '']);
-		assert.ok(fs.readFileSync(where.cache).equals(good) || !fs.readFileSync(where.cache).equals(bad), 'the damaged cache was replaced');
-	}
-	// Cut short (a full disk), or not a cache at all.
-	for (const bad of [good.subarray(0, good.length / 3), Buffer.from('garbage\n')]) {
-		fs.writeFileSync(where.cache, bad);
-		const result = run(where, ['--format', 'json', ...where.guests]);
-		assert.deepEqual([result.status, result.stdout, result.stderr], [1, expected, '']);
+		assert.ok(fs.readFileSync(where.cache).equals(bad), 'a user run does not replace it');
 	}
 });
 
-test('a cache of another bundle is not used: a rebuilt bundle gets a new one', () => {
+test('a cache of another bundle is not used, and a rebuild replaces it', () => {
 	const where = install();
-	run(where, ['--format', 'json', ...where.guests]);
+	run(where, ['--format', 'json', ...where.guests], BUILD);
 	const old = fs.readFileSync(where.cache);
 	// The same bundle with one more line: what the old cache compiled no longer matches it.
 	fs.appendFileSync(path.join(where.dir, 'cli-main.js'), '\n// rebuilt\n');
 	const result = run(where, ['--format', 'json', ...where.guests]);
 	assert.deepEqual([result.status, result.stdout, result.stderr], [1, reference(where), '']);
-	assert.ok(!fs.readFileSync(where.cache).equals(old), 'the cache was written again for the new bundle');
+	assert.ok(fs.readFileSync(where.cache).equals(old), 'a user run leaves the stale cache alone');
+	run(where, ['--format', 'json', ...where.guests], BUILD);
+	assert.ok(!fs.readFileSync(where.cache).equals(old), 'the build wrote one for the new bundle');
 });
 
-test('a cache that cannot be written next to the bundle goes to the user cache directory; nowhere at all is no error', () => {
+test('a cache the build cannot write is no error and leaves no temporary file', () => {
 	const where = install();
 	const expected = reference(where);
-	// A directory where the cache file would be: neither the write nor the rename can succeed there.
+	// A directory where the cache file would be: the rename cannot replace it.
 	fs.mkdirSync(where.cache);
-	const first = run(where, ['--format', 'json', ...where.guests]);
-	assert.deepEqual([first.status, first.stdout, first.stderr], [1, expected, '']);
-	const userCache = path.join(where.dir, 'user-cache', 'libvirt-seclabel');
-	const files = fs.readdirSync(userCache);
-	assert.equal(files.length, 1, files.join(' '));
-	assert.match(files[0], /^cli-main-[0-9a-f]+\.v8-cache$/);
-	const written = fs.readFileSync(path.join(userCache, files[0]));
-	const second = run(where, ['--format', 'json', ...where.guests]);
-	assert.deepEqual([second.status, second.stdout], [1, expected]);
-	assert.ok(fs.readFileSync(path.join(userCache, files[0])).equals(written), 'read from the user cache, not written again');
-	// No writable place at all: XDG_CACHE_HOME is a file.
-	const blocked = path.join(where.dir, 'a-file');
-	fs.writeFileSync(blocked, '');
-	const nowhere = run(where, ['--format', 'json', ...where.guests], { XDG_CACHE_HOME: blocked });
-	assert.deepEqual([nowhere.status, nowhere.stdout, nowhere.stderr], [1, expected, '']);
-	assert.deepEqual(fs.readdirSync(where.dir).filter((name) => name.endsWith('.tmp')), [], 'no temporary file is left behind');
+	const result = run(where, ['--format', 'json', ...where.guests], BUILD);
+	assert.deepEqual([result.status, result.stdout, result.stderr], [1, expected, '']);
+	assert.deepEqual(written(where), ['cli-main.js.v8-cache']);
+	assert.ok(fs.statSync(where.cache).isDirectory());
 });
