@@ -6,7 +6,7 @@
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import type { WorkspaceContext } from '../types';
-import { fingerprintOf, summarizeGuest, type DiskUse, type GuestSummary, type LevelUse } from './guestSummary';
+import { diskPart, fingerprintOf, levelPart, sameHead, summarizeGuest, summaryPatchOf, type DiskUse, type GuestSummary, type LevelUse, type SummaryPatch } from './guestSummary';
 
 /** What the cross-guest rules read from the index. */
 export interface GuestLookup {
@@ -166,11 +166,19 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 	}
 
 	private replace(uri: string, summary: GuestSummary, options: UpdateOptions): ReadonlySet<string> {
+		const old = this.summaries.get(uri);
+		const patch = summaryPatchOf(summary);
+		if (old && patch && patch.previous === old && sameHead(old, summary)) {
+			return this.patch(uri, old, summary, patch, options);
+		}
 		const fingerprint = fingerprintOf(summary);
-		if (this.fingerprints.get(uri) === fingerprint) {
+		// After a patch the fingerprint is computed when next needed.
+		if ((this.fingerprints.get(uri) ?? (old ? fingerprintOf(old) : undefined)) === fingerprint) {
+			if (old) {
+				this.fingerprints.set(uri, fingerprint);
+			}
 			return new Set();
 		}
-		const old = this.summaries.get(uri);
 		if (old) {
 			this.unlink(old);
 		}
@@ -184,6 +192,77 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 		}
 		this.changes++;
 		return options.affected === false ? NONE : this.sharers(uri, old ? [old, summary] : [summary]);
+	}
+
+	/**
+	 * A summary patched from the stored one (guestSummary.ts patchSummary: one device of the guest
+	 * changed): only the disk uses it dropped, added or moved are relinked, and only the documents
+	 * that share those resources (or the guest's levels, when they changed) are affected. Each
+	 * touched list ends as the full relink leaves it: the other documents' entries, then this one's in
+	 * summary order.
+	 */
+	private patch(uri: string, old: GuestSummary, summary: GuestSummary, patch: SummaryPatch, options: UpdateOptions): ReadonlySet<string> {
+		// What changed as the fingerprint sees it (a moved use whose position is the same is no change).
+		const changedKeys = new Set<string>();
+		const replacedChanged = patch.removed.length !== patch.added.length || patch.removed.some((use, index) => diskPart(use) !== diskPart(patch.added[index]));
+		if (replacedChanged) {
+			for (const use of patch.removed) changedKeys.add(use.resourceKey);
+			for (const use of patch.added) changedKeys.add(use.resourceKey);
+		}
+		for (const [before, after] of patch.moved) {
+			if (diskPart(before) !== diskPart(after)) changedKeys.add(before.resourceKey);
+		}
+		const disksChanged = changedKeys.size > 0;
+		const levelsChanged = old.levels.length !== summary.levels.length || old.levels.some((use, index) => levelPart(use) !== levelPart(summary.levels[index]));
+		// Lists that hold a replaced object, changed or not.
+		const touched = new Set<string>(changedKeys);
+		for (const use of patch.removed) touched.add(use.resourceKey);
+		for (const use of patch.added) touched.add(use.resourceKey);
+		for (const [use] of patch.moved) touched.add(use.resourceKey);
+		// The sharers of what changed, looked up before and after the relink (as the full path does with the old and new summary).
+		const affected = new Set<string>();
+		const collect = (levels: readonly LevelUse[]) => {
+			if (options.affected === false) return;
+			for (const key of changedKeys) {
+				for (const use of this.diskUses(key)) affected.add(use.uri);
+			}
+			if (levelsChanged) {
+				for (const level of distinctKeys(levels, (use) => use.level)) {
+					for (const use of this.levelUses(old.hostKey, level)) affected.add(use.uri);
+				}
+			}
+		};
+		if (disksChanged || levelsChanged) collect(old.levels);
+		if (touched.size > 0) {
+			const mine = new Map<string, DiskUse[]>();
+			for (const key of touched) mine.set(key, []);
+			for (const use of summary.disks) mine.get(use.resourceKey)?.push(use);
+			for (const [key, uses] of mine) {
+				const others = (this.byResource.get(key) ?? EMPTY).filter((entry) => entry.uri !== uri);
+				const list = [...others, ...uses];
+				if (list.length === 0) {
+					this.byResource.delete(key);
+				} else {
+					this.byResource.set(key, list);
+				}
+			}
+		}
+		// The level uses are new objects each time (they are few): relinked as a whole.
+		for (const level of distinctKeys(old.levels, (use) => use.level)) {
+			removeEntries(this.byLevel, levelKey(old.hostKey, level), uri);
+		}
+		for (const use of summary.levels) {
+			addEntries(this.byLevel, levelKey(summary.hostKey, use.level), use);
+		}
+		this.summaries.set(uri, summary);
+		this.fingerprints.delete(uri);
+		if (!disksChanged && !levelsChanged) {
+			return new Set();
+		}
+		this.changes++;
+		collect(summary.levels);
+		affected.delete(uri);
+		return options.affected === false ? NONE : affected;
 	}
 
 	private unlink(summary: GuestSummary): void {

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// A scratch split of one keystroke on the bench's 3.5 MB domain (bigDomain(10000) of bench.mjs), in
+// process, calling the service as server/src/startServer.ts does (previous version handed over):
+// text-document update, parse, guest summary + index update, rules, findings → diagnostics, JSON.
+// Run after `npm run build`: node scripts/profile-edit.mjs [disks] [edits]. Timings are medians of
+// the same run; the machine is shared, so compare figures of one run only.
+import { createRequire } from 'module';
+const require = createRequire(import.meta.url);
+const out = new URL('../out/server/src/', import.meta.url).pathname;
+const { TextDocument } = require('vscode-languageserver-textdocument');
+const { getSeclabelLanguageService } = require(out + 'service/seclabelLanguageService.js');
+const { WorkspaceIndex } = require(out + 'service/workspace/workspaceIndex.js');
+const { computeFindings } = require(out + 'service/features/findings.js');
+const { toDiagnostic } = require(out + 'service/features/validation.js');
+const { summarizeGuest } = require(out + 'service/workspace/guestSummary.js');
+const { buildModel } = require(out + 'service/parser/seclabelModel.js');
+
+function targetName(index) {
+	let name = '';
+	for (let n = index; ; n = Math.floor(n / 26) - 1) {
+		name = String.fromCharCode(97 + (n % 26)) + name;
+		if (n < 26) break;
+	}
+	return `vd${name}`;
+}
+function bigDomain(disks) {
+	const lines = ["<domain type='kvm'>", `  <name>bench-${disks}</name>`, "  <memory unit='KiB'>2097152</memory>", '  <os>', "    <type arch='x86_64'>hvm</type>", '  </os>', '  <devices>'];
+	for (let i = 0; i < disks; i++) {
+		lines.push("    <disk type='file' device='disk'>", "      <driver name='qemu' type='raw'/>", `      <source file='/var/lib/libvirt/images/bench-disk-${i}.img'>`,
+			"        <seclabel model='selinux' relabel='yes'>", `          <label>system_u:object_r:${i % 3 === 2 ? 'virt_content_t' : 'svirt_image_t'}:s0:c100,c200</label>`,
+			'        </seclabel>', '      </source>', `      <target dev='${targetName(i)}' bus='virtio'/>`, '    </disk>');
+	}
+	lines.push('  </devices>', "  <seclabel type='static' model='selinux' relabel='yes'>", '    <label>system_u:system_r:svirt_t:s0:c100,c200</label>', '  </seclabel>', '</domain>', '');
+	return lines.join('\n');
+}
+
+const disks = Number(process.argv[2] ?? 10000);
+const edits = Number(process.argv[3] ?? 40);
+const text = bigDomain(disks);
+const uri = 'file:///bench/domain.xml';
+const service = getSeclabelLanguageService();
+const index = new WorkspaceIndex();
+const settings = { workspace: index, documentUri: uri };
+let document = TextDocument.create(uri, 'xml', 1, text);
+let doc = service.parseDocument(document);
+index.update(uri, doc);
+service.doValidation(document, doc, settings);
+
+const marker = text.indexOf('<label>system_u:object_r:svirt_image_t:s0:c', Math.floor(text.length / 2));
+const digit = text.indexOf(':s0:c', marker) + 5;
+const original = text[digit];
+const stages = {};
+const time = (name, run) => {
+	const started = performance.now();
+	const result = run();
+	(stages[name] ??= []).push(performance.now() - started);
+	return result;
+};
+for (let k = 0; k < edits; k++) {
+	const replacement = k % 2 === 0 ? (original === '9' ? '8' : '9') : original;
+	const position = document.positionAt(digit);
+	const total = performance.now();
+	time('text document update', () => TextDocument.update(document, [{ range: { start: position, end: { line: position.line, character: position.character + 1 } }, text: replacement }], document.version + 1));
+	doc = time('parse (incremental tree + model)', () => service.parseDocument(document, undefined, doc));
+	time('  of which: buildModel again', () => buildModel(doc.xml));
+	time('summary + index update', () => index.update(uri, doc));
+	const findings = time('rules (computeFindings)', () => computeFindings(doc, settings));
+	const diagnostics = time('findings → diagnostics', () => findings.map((finding) => toDiagnostic(document, finding, { rulesDocumentationUri: 'https://x/rules.md' })));
+	time('JSON (publisher key + send)', () => { JSON.stringify(diagnostics); JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version: document.version, diagnostics } }); });
+	(stages.total ??= []).push(performance.now() - total);
+	if (k === 0) console.error(`${findings.length} findings`);
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+for (const [name, values] of Object.entries(stages)) {
+	console.log(`${name.padEnd(36)} median ${median(values).toFixed(2).padStart(7)} ms   max ${Math.max(...values).toFixed(2).padStart(7)} ms`);
+}
