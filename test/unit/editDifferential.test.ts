@@ -17,6 +17,7 @@ import { reparseStats } from '../../server/src/service/parser/incrementalParse';
 import type { XmlAttribute, XmlElement } from '../../server/src/service/parser/xmlParser';
 import { modelPatchStats, type DeviceSeclabel, type SeclabelDocument, type StorageSource } from '../../server/src/service/parser/seclabelModel';
 import { summarizeGuest, summaryStats, type GuestSummary } from '../../server/src/service/workspace/guestSummary';
+import { documentLevels, documentLevelStats } from '../../server/src/service/features/completionContexts';
 import { computeFindings, type RuleFinding } from '../../server/src/service/features/findings';
 import { asIfFresh, incrementalStats } from '../../server/src/service/features/incrementalFindings';
 import type { LanguageSettings } from '../../server/src/service/types';
@@ -187,6 +188,8 @@ function runSequence(name: string, base: string, seed: number, steps: number, se
 		}
 		assert.equal(modelKey(doc), modelKey(full), `${name}, seed ${seed}, after edit ${step}: the model of the incremental tree differs`);
 		previous = doc;
+		// The levels a fresh category pair avoids (counted per device, patched along with the model).
+		assert.deepEqual([...documentLevels(doc)].sort(), [...documentLevels(full)].sort(), `${name}, seed ${seed}, after edit ${step}: the document's levels differ`);
 		// The guest summary (patched from the previous version's when the model was) equals one computed from a full parse.
 		const summary = summarizeGuest(uri, doc);
 		const freshSummary = summarizeGuest(uri, full);
@@ -250,6 +253,7 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 	const reparsed = reparseStats.incremental;
 	const patched = modelPatchStats.patched;
 	const summariesPatched = summaryStats.patched;
+	const levelsPatched = documentLevelStats.patched;
 	const domains = corpusDomains();
 	assert.ok(domains.length > 50, `only ${domains.length} corpus domains with devices`);
 	const settingsVariants: LanguageSettings[] = [{}, { driver: 'test' }, { hostSecurityModel: 'apparmor' }, { libvirtVersion: '7.0.0' }];
@@ -260,6 +264,7 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 	assert.ok(reparseStats.incremental - reparsed > 200, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 	assert.ok(modelPatchStats.patched - patched > 100, `only ${modelPatchStats.patched - patched} models were patched`);
 	assert.ok(summaryStats.patched - summariesPatched > 100, `only ${summaryStats.patched - summariesPatched} summaries were patched`);
+	assert.ok(documentLevelStats.patched - levelsPatched > 100, `only ${documentLevelStats.patched - levelsPatched} documents' levels were patched`);
 });
 
 test('edit differential on generated domains with many labelled devices', () => {

@@ -21,18 +21,33 @@ import { MAX_FINDINGS_PER_RULE, runRuleSet, sortFindings, type ResolvedSettings,
 /** A device's findings with spans relative to the device's start, or null when they cannot be moved. */
 type Kept = RuleFinding[] | null;
 
-interface DeviceEntry {
-	/** Findings of the device rules that read only the device. */
-	readonly pure: Kept;
-	/** Findings of the device rules that read the domain part too. */
-	readonly withDomain: Kept;
-}
-
 interface PreviousRun {
 	readonly settingsKey: string;
 	readonly text: string;
-	/** The previous version's devices by start offset, with what was kept of each. */
-	readonly devices: Map<number, { readonly end: number; readonly entry: DeviceEntry }>;
+	/**
+	 * The previous version's devices in document order (their spans, and what was kept of each), as
+	 * parallel arrays: found by binary search on the start, and no object per device per keystroke.
+	 */
+	readonly starts: readonly number[];
+	readonly ends: readonly number[];
+	readonly pure: readonly Kept[];
+	readonly withDomain: readonly Kept[];
+}
+
+/** The kept findings of a device that had none (most of them): one shared array. */
+const NO_FINDINGS: RuleFinding[] = [];
+
+/** The index of the device of the previous run that started at `start`, or -1. */
+function previousDeviceAt(run: PreviousRun, start: number): number {
+	let low = 0;
+	let high = run.starts.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		const at = run.starts[middle];
+		if (at === start) return middle;
+		if (at < start) low = middle + 1; else high = middle - 1;
+	}
+	return -1;
 }
 
 /** The last run per document URI; a few documents are open at a time. */
@@ -145,8 +160,8 @@ function viewWith(doc: SeclabelDocument, devices: readonly Device[]): SeclabelDo
 interface ClassRun {
 	/** Findings outside every device, fresh. */
 	readonly outside: RuleFinding[];
-	/** Per device index, its findings (absolute), fresh or moved. */
-	readonly perDevice: RuleFinding[][];
+	/** The findings (absolute, fresh or moved) of the devices that have any, by device index. */
+	readonly perDevice: Map<number, RuleFinding[]>;
 	/** Per device index, what to keep for the next version. */
 	readonly kept: Kept[];
 	readonly capped: boolean;
@@ -158,18 +173,21 @@ interface ClassRun {
  */
 function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: readonly Device[], keptOf: (index: number) => Kept | undefined): ClassRun {
 	const text = doc.xml.text;
-	const perDevice: RuleFinding[][] = devices.map(() => []);
-	const kept: Kept[] = devices.map(() => null);
+	const perDevice = new Map<number, RuleFinding[]>();
+	const kept: Kept[] = new Array<Kept>(devices.length);
 	const toRun: number[] = [];
-	devices.forEach((device, index) => {
+	for (let index = 0; index < devices.length; index++) {
 		const previous = keptOf(index);
 		if (previous) {
-			perDevice[index] = previous.map((finding) => shift(finding, device.span.start, text));
+			if (previous.length > 0) {
+				const start = devices[index].span.start;
+				perDevice.set(index, previous.map((finding) => shift(finding, start, text)));
+			}
 			kept[index] = previous;
 		} else {
 			toRun.push(index);
 		}
-	});
+	}
 	incrementalStats.devicesKept += devices.length - toRun.length;
 	incrementalStats.devicesRun += toRun.length;
 	const view = toRun.length === devices.length ? doc : viewWith(doc, toRun.map((index) => devices[index]));
@@ -180,15 +198,19 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 		if (index < 0) {
 			outside.push(finding);
 		} else {
-			perDevice[index].push(finding);
+			const list = perDevice.get(index);
+			if (list) {
+				list.push(finding);
+			} else {
+				perDevice.set(index, [finding]);
+			}
 		}
 	}
 	for (const index of toRun) {
 		const device = devices[index];
-		const findings = perDevice[index];
-		kept[index] = findings.every((finding) => movable(finding, device.span))
-			? findings.map((finding) => shift(finding, -device.span.start, ''))
-			: null;
+		const findings = perDevice.get(index);
+		kept[index] = !findings ? NO_FINDINGS
+			: findings.every((finding) => movable(finding, device.span)) ? findings.map((finding) => shift(finding, -device.span.start, '')) : null;
 	}
 	return { outside, perDevice, kept, capped: run.capped.size > 0 };
 }
@@ -225,28 +247,30 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	}
 	const delta = usable ? text.length - usable.text.length : 0;
 	const changedEnd = text.length - suffix;
-	/** The previous version's entry of a device whose lines lie wholly before or after the change. */
-	const entryOf = (index: number): DeviceEntry | undefined => {
+	/** The previous version's index of a device whose lines lie wholly before or after the change, or -1. */
+	const previousIndexOf = (index: number): number => {
 		const lines = devices[index].lines;
 		if (!usable || !lines) {
-			return undefined;
+			return -1;
 		}
 		const span = devices[index].span;
 		const before = lines.end < prefix;
 		const after = lines.start > changedEnd;
 		if (!before && !after) {
-			return undefined;
+			return -1;
 		}
-		const old = usable.devices.get(before ? span.start : span.start - delta);
-		return old && old.end === (before ? span.end : span.end - delta) ? old.entry : undefined;
+		const old = previousDeviceAt(usable, before ? span.start : span.start - delta);
+		return old >= 0 && usable.ends[old] === (before ? span.end : span.end - delta) ? old : -1;
 	};
+	// Each device's previous index, looked up once for both classes.
+	const previousIndex = devices.map((_, index) => previousIndexOf(index));
 	// The domain part is unchanged when the change lies inside one device, in both versions.
 	const changedDevice = usable ? deviceIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
 	const sameDomain = changedDevice >= 0 && devices[changedDevice].span.start < prefix && changedEnd < devices[changedDevice].span.end
-		&& usable!.devices.get(devices[changedDevice].span.start)?.end === devices[changedDevice].span.end - delta
+		&& usable!.ends[previousDeviceAt(usable!, devices[changedDevice].span.start)] === devices[changedDevice].span.end - delta
 		|| (!!usable && prefix === text.length && delta === 0);
-	const pure = runClass(doc, resolved, pureRules, devices, (index) => entryOf(index)?.pure ?? undefined);
-	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain ? entryOf(index)?.withDomain ?? undefined : undefined);
+	const pure = runClass(doc, resolved, pureRules, devices, (index) => previousIndex[index] >= 0 ? usable!.pure[previousIndex[index]] ?? undefined : undefined);
+	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain && previousIndex[index] >= 0 ? usable!.withDomain[previousIndex[index]] ?? undefined : undefined);
 	const others = runRuleSet(doc, resolved, otherRules).findings;
 
 	// Catalogue order first (stable sort below), each rule's findings in document order of devices.
@@ -262,8 +286,8 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	others.forEach(add);
 	for (const run of [pure, withDomain]) {
 		run.outside.forEach(add);
-		for (const findings of run.perDevice) {
-			findings.forEach(add);
+		for (const index of [...run.perDevice.keys()].sort((a, b) => a - b)) {
+			run.perDevice.get(index)!.forEach(add);
 		}
 	}
 	let capped = pure.capped || withDomain.capped;
@@ -279,14 +303,16 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 	}
 
-	const entries = new Map<number, { end: number; entry: DeviceEntry }>();
+	const starts: number[] = [];
+	const ends: number[] = [];
 	if (!capped) {
-		devices.forEach((device, index) => {
-			entries.set(device.span.start, { end: device.span.end, entry: { pure: pure.kept[index], withDomain: withDomain.kept[index] } });
-		});
+		for (const device of devices) {
+			starts.push(device.span.start);
+			ends.push(device.span.end);
+		}
 	}
 	previousRuns.delete(uri);
-	previousRuns.set(uri, { settingsKey: stateKey, text, devices: entries });
+	previousRuns.set(uri, { settingsKey: stateKey, text, starts, ends, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
 	if (previousRuns.size > MAX_DOCUMENTS) {
 		previousRuns.delete(previousRuns.keys().next().value!);
 	}

@@ -174,10 +174,15 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 	// Disks of one document on one image share their view of the other guests.
 	const views = new Map<string, DiskViews | null>();
 	for (const disk of self.disks) {
+		const uses = lookup.diskUses(disk.resourceKey);
+		if (uses.length <= 1 && (uses.length === 0 || uses[0].uri === self.uri)) {
+			// The common case, an image of this guest's one disk alone: nothing to look up or remember.
+			continue;
+		}
 		let view = views.get(disk.resourceKey);
 		if (view === undefined) {
-			if (!usedByOthers(lookup.diskUses(disk.resourceKey), self.uri)) {
-				// The common case, an image of this guest alone: no group to build.
+			if (!usedByOthers(uses, self.uri)) {
+				// An image of this guest alone: no group to build.
 				views.set(disk.resourceKey, null);
 				continue;
 			}

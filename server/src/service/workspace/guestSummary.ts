@@ -242,6 +242,16 @@ function patchLineStarts(old: readonly number[], text: string, changeStart: numb
 	return starts;
 }
 
+/** True when the two texts have line breaks at the same offsets in [from, to). */
+function sameLineBreaks(a: string, b: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		if ((a.charCodeAt(i) === 10) !== (b.charCodeAt(i) === 10)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 function samePlaced(a: PlacedSpan, b: PlacedSpan): boolean {
 	return a.start === b.start && a.end === b.end && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character
 		&& a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
@@ -269,7 +279,9 @@ function patchSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gues
 	if (hasCarriageReturn(patch.previous.xml.text, changeStart - 1, oldChangeEnd + 1) || hasCarriageReturn(text, changeStart - 1, newChangeEnd + 1)) {
 		return undefined;
 	}
-	const starts = patchLineStarts(oldStarts, text, changeStart, oldChangeEnd, newChangeEnd, delta);
+	// An edit that keeps the length and every line break (a character typed over another) moves nothing after it.
+	const nothingMoves = delta === 0 && sameLineBreaks(patch.previous.xml.text, text, changeStart, oldChangeEnd);
+	const starts = nothingMoves ? oldStarts : patchLineStarts(oldStarts, text, changeStart, oldChangeEnd, newChangeEnd, delta);
 	const place = placer(starts);
 	const fresh: DiskUse[] = [];
 	if (patch.newDisk) {
@@ -297,6 +309,10 @@ function patchSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gues
 		if (!inserted) {
 			disks.push(...fresh);
 			inserted = true;
+		}
+		if (nothingMoves) {
+			disks.push(use);
+			continue;
 		}
 		const at = move(use.at);
 		const deviceLevel = use.deviceLevel ? { ...use.deviceLevel, at: move(use.deviceLevel.at), levelSpan: { start: use.deviceLevel.levelSpan.start + delta, end: use.deviceLevel.levelSpan.end + delta } } : undefined;
