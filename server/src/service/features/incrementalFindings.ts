@@ -11,7 +11,7 @@
  * MAX_FINDINGS_PER_RULE is rerun on the whole document, and other settings drop everything. The
  * edit-differential test (test/unit/editDifferential.test.ts) compares every result with a fresh run.
  */
-import type { ChardevModel, DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
+import { sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type DiskModel, type SeclabelDocument } from '../parser/seclabelModel';
 import type { Span } from '../parser/xmlParser';
 import { allRules } from '../rules';
 import { commonPrefix, commonSuffix } from '../util/commonText';
@@ -92,14 +92,21 @@ function linesOf(text: string, span: Span): Span | null {
 
 function devicesOf(doc: SeclabelDocument): Device[] {
 	const text = doc.xml.text;
+	// Disks and chardevs each come in document order: merged, not sorted.
 	const devices: Device[] = [];
-	for (const disk of doc.disks) {
-		devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+	const { disks, chardevs } = doc;
+	let d = 0;
+	let c = 0;
+	while (d < disks.length || c < chardevs.length) {
+		if (c >= chardevs.length || (d < disks.length && disks[d].element.start < chardevs[c].element.start)) {
+			const disk = disks[d++];
+			devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+		} else {
+			const chardev = chardevs[c++];
+			devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
+		}
 	}
-	for (const chardev of doc.chardevs) {
-		devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
-	}
-	return devices.sort((a, b) => a.span.start - b.span.start);
+	return devices;
 }
 
 /** The device whose span holds the span, by binary search over the sorted devices. */
@@ -145,6 +152,25 @@ function shift(finding: RuleFinding, delta: number, text: string): RuleFinding {
 
 /** The document as device rules see it with only some devices: the rest of the model is shared. */
 function viewWith(doc: SeclabelDocument, devices: readonly Device[]): SeclabelDocument {
+	if (devices.length * 4 < doc.disks.length + doc.chardevs.length && !sortsDeviceSeclabels(doc)) {
+		// A few devices of many, whose seclabels are in reading order (no NVRAM, data store, mirror or
+		// UDP chardev, so no seclabel only some releases read, so `doc` is no site view): each
+		// device's seclabels are together in the model, in its own reading order.
+		const deviceSeclabels: DeviceSeclabel[] = [];
+		for (const device of devices) {
+			if (device.disk) {
+				for (const layer of device.disk.layers) deviceSeclabels.push(...layer.seclabels);
+			} else if (device.chardev) {
+				deviceSeclabels.push(...device.chardev.seclabels);
+			}
+		}
+		return {
+			...doc,
+			disks: devices.flatMap((device) => device.disk ? [device.disk] : []),
+			chardevs: devices.flatMap((device) => device.chardev ? [device.chardev] : []),
+			deviceSeclabels,
+		};
+	}
 	const disks = new Set(devices.map((device) => device.disk).filter((disk): disk is DiskModel => !!disk));
 	const chardevs = new Set(devices.map((device) => device.chardev).filter((chardev): chardev is ChardevModel => !!chardev));
 	// The NVRAM's seclabels belong to no device (they are in <os>): every view has them, and their findings are outside every device, so always fresh.

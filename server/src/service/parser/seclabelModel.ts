@@ -329,7 +329,7 @@ function rebuilt(reason: string): undefined {
 }
 
 /** Whether buildModel sorts the device seclabels (some are read out of document order). */
-function sortsDeviceSeclabels(model: Pick<SeclabelDocument, 'nvram' | 'chardevs' | 'disks'>): boolean {
+export function sortsDeviceSeclabels(model: Pick<SeclabelDocument, 'nvram' | 'chardevs' | 'disks'>): boolean {
 	return !!model.nvram || model.chardevs.some((chardev) => chardev.type === 'udp') || model.disks.some((disk) => disk.dataStore || disk.mirror.length > 0);
 }
 
