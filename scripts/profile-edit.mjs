@@ -6,7 +6,8 @@
 // the same run; the machine is shared, so compare figures of one run only.
 import { createRequire } from 'module';
 const require = createRequire(import.meta.url);
-const out = new URL('../out/server/src/', import.meta.url).pathname;
+// SECLABEL_OUT: another build's out/server/src/ (say, of the commit before a change), for a before/after in one run.
+const out = process.env.SECLABEL_OUT ?? new URL('../out/server/src/', import.meta.url).pathname;
 const { TextDocument } = require('vscode-languageserver-textdocument');
 const { getSeclabelLanguageService } = require(out + 'service/seclabelLanguageService.js');
 const { WorkspaceIndex } = require(out + 'service/workspace/workspaceIndex.js');
