@@ -15,6 +15,7 @@ import { sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type Disk
 import type { Span } from '../parser/xmlParser';
 import { allRules } from '../rules';
 import { commonPrefix, commonSuffix } from '../util/commonText';
+import { spliceOf } from '../parser/incrementalParse';
 import { extentOf, type Rule } from '../rules/rule';
 import { MAX_FINDINGS_PER_RULE, runRuleSet, sortFindings, type ResolvedSettings, type RuleFinding } from './findings';
 
@@ -23,6 +24,8 @@ type Kept = RuleFinding[] | null;
 
 interface PreviousRun {
 	readonly settingsKey: string;
+	/** The text has a CR LF line ending somewhere. */
+	readonly crlf: boolean;
 	readonly text: string;
 	/**
 	 * The previous version's devices in document order (their spans, and what was kept of each), as
@@ -260,16 +263,31 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	const text = doc.xml.text;
 	const devices = devicesOf(doc);
 	const previous = previousRuns.get(uri);
-	// Fixes write the document's line ending, so it is part of what the kept findings assumed.
-	const stateKey = `${settingsKey}\u0000${text.includes('\r\n') ? 'crlf' : 'lf'}`;
-	const usable = previous && previous.settingsKey === stateKey ? previous : undefined;
-	// What changed: everything between the common prefix and the common suffix of the two versions.
+	const sameSettings = previous && previous.settingsKey === settingsKey ? previous : undefined;
+	// What changed: everything between the common prefix and the common suffix of the two versions
+	// (the incremental parse found them already when it made this tree from that text).
 	let prefix = 0;
 	let suffix = 0;
-	if (usable) {
-		const limit = Math.min(text.length, usable.text.length);
-		prefix = commonPrefix(usable.text, text, limit);
-		suffix = commonSuffix(usable.text, text, limit - prefix);
+	if (sameSettings) {
+		const splice = spliceOf(doc.xml);
+		if (splice && splice.previousText === sameSettings.text) {
+			prefix = splice.changeStart;
+			suffix = text.length - splice.newChangeEnd;
+		} else {
+			const limit = Math.min(text.length, sameSettings.text.length);
+			prefix = commonPrefix(sameSettings.text, text, limit);
+			suffix = commonSuffix(sameSettings.text, text, limit - prefix);
+		}
+	}
+	// Fixes write the document's line ending, so it is part of what the kept findings assumed. A
+	// CR LF that the previous version (with none) did not have overlaps the change.
+	const crlf = sameSettings && !sameSettings.crlf
+		? text.slice(Math.max(0, prefix - 1), text.length - suffix + 1).includes('\r\n')
+		: text.includes('\r\n');
+	const usable = sameSettings && sameSettings.crlf === crlf ? sameSettings : undefined;
+	if (!usable) {
+		prefix = 0;
+		suffix = 0;
 	}
 	const delta = usable ? text.length - usable.text.length : 0;
 	const changedEnd = text.length - suffix;
@@ -338,7 +356,7 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 	}
 	previousRuns.delete(uri);
-	previousRuns.set(uri, { settingsKey: stateKey, text, starts, ends, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
+	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
 	if (previousRuns.size > MAX_DOCUMENTS) {
 		previousRuns.delete(previousRuns.keys().next().value!);
 	}

@@ -32,6 +32,8 @@ const elementCounts = new WeakMap<XmlDocument, number>();
  * text, now [`changeStart`, `newChangeEnd`), and everything after moved by `delta`.
  */
 export interface Splice {
+	/** The previous version's text (the change is relative to it). */
+	readonly previousText: string;
 	readonly replaced: XmlElement;
 	readonly fresh: XmlElement;
 	readonly changeStart: number;
@@ -225,7 +227,7 @@ export function reparseXml(previous: XmlDocument, text: string, limits: ParseLim
 	}
 	const doc: XmlDocument = { text, root, problems };
 	elementCounts.set(doc, outside + countElements(fresh));
-	splices.set(doc, { replaced: target, fresh, changeStart: prefix, oldChangeEnd: oldEnd, newChangeEnd: newEnd, delta });
+	splices.set(doc, { previousText: old, replaced: target, fresh, changeStart: prefix, oldChangeEnd: oldEnd, newChangeEnd: newEnd, delta });
 	reparseStats.incremental++;
 	return doc;
 }
