@@ -330,7 +330,19 @@ function rebuilt(reason: string): undefined {
 
 /** Whether buildModel sorts the device seclabels (some are read out of document order). */
 export function sortsDeviceSeclabels(model: Pick<SeclabelDocument, 'nvram' | 'chardevs' | 'disks'>): boolean {
-	return !!model.nvram || model.chardevs.some((chardev) => chardev.type === 'udp') || model.disks.some((disk) => disk.dataStore || disk.mirror.length > 0);
+	return !!model.nvram || model.chardevs.some((chardev) => chardev.type === 'udp') || disksReadOutOfOrder(model.disks);
+}
+
+/** Per disk list (a model's, shared by its site views): whether a disk has a data store or a mirror. Asked a few times per keystroke. */
+const outOfOrderDisks = new WeakMap<readonly DiskModel[], boolean>();
+
+function disksReadOutOfOrder(disks: readonly DiskModel[]): boolean {
+	let value = outOfOrderDisks.get(disks);
+	if (value === undefined) {
+		value = disks.some((disk) => disk.dataStore !== undefined || disk.mirror.length > 0);
+		outOfOrderDisks.set(disks, value);
+	}
+	return value;
 }
 
 function insideOf(element: XmlElement, ancestors: readonly XmlElement[]): boolean {
@@ -404,6 +416,10 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 		newDisk = readDisk(device, scratch, read);
 		disks = previous.disks.slice();
 		disks[index] = newDisk;
+		if (!disksReadOutOfOrder(previous.disks) && newDisk.dataStore === undefined && newDisk.mirror.length === 0) {
+			// No disk had a data store or a mirror, and this one has none either: known without a walk.
+			outOfOrderDisks.set(disks, false);
+		}
 	} else if (CHARDEV_ELEMENTS.includes(device.name)) {
 		const index = previous.chardevs.findIndex((chardev) => chardev.element === oldDevice);
 		if (index < 0) {
