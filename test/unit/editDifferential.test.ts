@@ -205,6 +205,14 @@ function runSequence(name: string, base: string, seed: number, steps: number, se
 			const relinked = indexKey(shadow!, freshSummary, previousSummary);
 			const differs = patched.findIndex((entry, i) => entry !== relinked[i]);
 			assert.ok(differs < 0 && patched.length === relinked.length, `${name}, seed ${seed}, after edit ${step}: the patched index differs: ${patched[differs]} instead of ${relinked[differs]}`);
+			// What the index says of who shares an image with whom (kept in O(1) per key) equals a count over its lists.
+			for (const checked of [index, shadow!]) {
+				for (const indexed of [...checked.uris()]) {
+					const stored = checked.guest(indexed)!;
+					const alone = stored.disks.every((use) => checked.diskUses(use.resourceKey).every((entry) => entry.uri === indexed));
+					assert.equal(checked.sharesNothing(indexed), alone, `${name}, seed ${seed}, after edit ${step}: sharesNothing(${indexed}) is wrong`);
+				}
+			}
 			for (const other of affected) {
 				assert.ok(shadowAffected.has(other), `${name}, seed ${seed}, after edit ${step}: ${other} is affected only by the patch`);
 			}
@@ -355,4 +363,35 @@ test('typing into a label and a path of one disk among 200 parses only that disk
 	doc = reparseSeclabelText(doc, text);
 	assert.equal(reparseStats.incremental, before + 1);
 	assert.equal(treeKey(doc.xml.root), treeKey(parseSeclabelText(text).xml.root));
+});
+
+test('the index knows which documents share no image, through shares and unshares, full updates and patched ones', () => {
+	const index = new WorkspaceIndex();
+	const guest = (name: string, paths: string[]) => parseSeclabelText(guestXml(name, { disks: paths.map((path, i) => fileDisk(path, { target: `vd${String.fromCharCode(97 + i)}` })) }));
+	index.update('file:///a.xml', guest('a', ['/a.img', '/b.img']));
+	index.update('file:///b.xml', guest('b', ['/c.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [true, true]);
+	index.update('file:///b.xml', guest('b', ['/c.img', '/a.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [false, false]);
+	index.update('file:///a.xml', guest('a', ['/b.img', '/c.img', '/c.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [false, false]);
+	index.update('file:///b.xml', guest('b', ['/d.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [true, true]);
+	index.update('file:///c.xml', guest('c', ['/d.img']));
+	assert.deepEqual([index.sharesNothing('file:///b.xml'), index.sharesNothing('file:///c.xml')], [false, false]);
+	index.remove('file:///c.xml');
+	assert.equal(index.sharesNothing('file:///b.xml'), true);
+	// Typed into one disk's path (a patched model, summary and index): the share comes and goes.
+	let text = guestXml('a', { disks: ['/b.img', '/x.img'].map((path, i) => fileDisk(path, { target: `vd${String.fromCharCode(97 + i)}` })) });
+	let doc = parseSeclabelText(text);
+	index.update('file:///a.xml', doc);
+	const patchedBefore = summaryStats.patched;
+	for (const [from, to] of [['/x.img', '/d.img'], ['/d.img', '/y.img']]) {
+		text = text.replace(from, to);
+		doc = reparseSeclabelText(doc, text);
+		index.update('file:///a.xml', doc);
+		assert.equal(index.sharesNothing('file:///a.xml'), to !== '/d.img', `after typing ${to}`);
+		assert.equal(index.sharesNothing('file:///b.xml'), to !== '/d.img', `after typing ${to}`);
+	}
+	assert.equal(summaryStats.patched, patchedBefore + 2, 'the summaries were not patched');
 });

@@ -20,6 +20,8 @@ export interface GuestLookup {
 	/** Every use of a canonical level on a host, by every indexed guest. */
 	levelUses(hostKey: string, level: string): readonly LevelUse[];
 	usedLevels(exceptUri?: string): ReadonlySet<string>;
+	/** True when no resource of this document is used by another one (then it has no cross-guest disk finding). */
+	sharesNothing?(uri: string): boolean;
 }
 
 const EMPTY: readonly never[] = [];
@@ -179,13 +181,31 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 			}
 			return new Set();
 		}
+		const oldKeys = new Set(old ? old.disks.map((disk) => disk.resourceKey) : []);
+		const newUses = new Map<string, DiskUse[]>();
+		for (const disk of summary.disks) {
+			const list = newUses.get(disk.resourceKey);
+			if (list) list.push(disk); else newUses.set(disk.resourceKey, [disk]);
+		}
 		if (old) {
-			this.unlink(old);
+			this.unlinkLevels(old);
+			for (const key of oldKeys) {
+				if (!newUses.has(key)) {
+					this.relinkKey(key, uri, true, false, () => removeEntries(this.byResource, key, uri));
+				}
+			}
 		}
 		this.summaries.set(uri, summary);
 		this.fingerprints.set(uri, fingerprint);
-		for (const disk of summary.disks) {
-			addEntries(this.byResource, disk.resourceKey, disk);
+		for (const [key, uses] of newUses) {
+			this.relinkKey(key, uri, oldKeys.has(key), true, () => {
+				if (oldKeys.has(key)) {
+					removeEntries(this.byResource, key, uri);
+				}
+				for (const disk of uses) {
+					addEntries(this.byResource, key, disk);
+				}
+			});
 		}
 		for (const use of summary.levels) {
 			addEntries(this.byLevel, levelKey(summary.hostKey, use.level), use);
@@ -234,17 +254,53 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 		};
 		if (disksChanged || levelsChanged) collect(old.levels);
 		if (touched.size > 0) {
-			const mine = new Map<string, DiskUse[]>();
-			for (const key of touched) mine.set(key, []);
-			for (const use of summary.disks) mine.get(use.resourceKey)?.push(use);
-			for (const [key, uses] of mine) {
-				const others = (this.byResource.get(key) ?? EMPTY).filter((entry) => entry.uri !== uri);
-				const list = [...others, ...uses];
-				if (list.length === 0) {
-					this.byResource.delete(key);
-				} else {
-					this.byResource.set(key, list);
+			// This document's new uses per touched key, in summary order. When its old entries under a
+			// key are exactly the dropped and moved ones, they are the added ones then the moved ones
+			// (the summary's order: the device's uses, then those after it); else one pass finds them.
+			const byKey = (uses: readonly DiskUse[]) => {
+				const map = new Map<string, DiskUse[]>();
+				for (const use of uses) {
+					const list = map.get(use.resourceKey);
+					if (list) list.push(use); else map.set(use.resourceKey, [use]);
 				}
+				return map;
+			};
+			const removedByKey = byKey(patch.removed);
+			const addedByKey = byKey(patch.added);
+			const movedOld = byKey(patch.moved.map(([use]) => use));
+			const movedNew = byKey(patch.moved.map(([, use]) => use));
+			const lists = new Map<string, { others: DiskUse[]; had: boolean; uses: DiskUse[] | undefined }>();
+			let scan = false;
+			for (const key of touched) {
+				const others: DiskUse[] = [];
+				let mineCount = 0;
+				for (const entry of this.byResource.get(key) ?? EMPTY) {
+					if (entry.uri === uri) mineCount++; else others.push(entry);
+				}
+				const exact = mineCount === (removedByKey.get(key)?.length ?? 0) + (movedOld.get(key)?.length ?? 0);
+				lists.set(key, { others, had: mineCount > 0, uses: exact ? [...(addedByKey.get(key) ?? []), ...(movedNew.get(key) ?? [])] : undefined });
+				scan ||= !exact;
+			}
+			if (scan) {
+				const found = new Map<string, DiskUse[]>();
+				for (const use of summary.disks) {
+					const entry = lists.get(use.resourceKey);
+					if (entry && !entry.uses) {
+						const list = found.get(use.resourceKey);
+						if (list) list.push(use); else found.set(use.resourceKey, [use]);
+					}
+				}
+				for (const [key, entry] of lists) entry.uses ??= found.get(key) ?? [];
+			}
+			for (const [key, { others, had, uses }] of lists) {
+				this.relinkKey(key, uri, had, uses!.length > 0, () => {
+					const list = [...others, ...uses!];
+					if (list.length === 0) {
+						this.byResource.delete(key);
+					} else {
+						this.byResource.set(key, list);
+					}
+				});
 			}
 		}
 		// The level uses are new objects each time (they are few): relinked as a whole.
@@ -267,10 +323,60 @@ export class WorkspaceIndex implements WorkspaceContext, GuestLookup {
 
 	private unlink(summary: GuestSummary): void {
 		for (const key of distinctKeys(summary.disks, (disk) => disk.resourceKey)) {
-			removeEntries(this.byResource, key, summary.uri);
+			this.relinkKey(key, summary.uri, true, false, () => removeEntries(this.byResource, key, summary.uri));
 		}
+		this.unlinkLevels(summary);
+	}
+
+	private unlinkLevels(summary: GuestSummary): void {
 		for (const level of distinctKeys(summary.levels, (use) => use.level)) {
 			removeEntries(this.byLevel, levelKey(summary.hostKey, level), summary.uri);
+		}
+	}
+
+	/**
+	 * Per document, how many of its resource keys another document uses too: a document with none
+	 * has no cross-guest disk finding, and the cross-guest rules skip its 10,000 disks.
+	 */
+	private readonly sharedKeys = new Map<string, number>();
+
+	/** True when no image of this document is used by another indexed document. */
+	sharesNothing(uri: string): boolean {
+		return !this.sharedKeys.has(uri);
+	}
+
+	private bumpShared(uri: string, delta: number): void {
+		const count = (this.sharedKeys.get(uri) ?? 0) + delta;
+		if (count === 0) {
+			this.sharedKeys.delete(uri);
+		} else {
+			this.sharedKeys.set(uri, count);
+		}
+	}
+
+	/**
+	 * Changes one document's entries under a key (`change`), keeping sharedKeys right in O(1): each
+	 * document's entries in a list are together (a list is always the others' entries, then one
+	 * document's appended), so a list holds two documents or more exactly when its first and last
+	 * entries differ, and only `uri`'s membership changes.
+	 */
+	private relinkKey(key: string, uri: string, had: boolean, has: boolean, change: () => void): void {
+		const before = this.byResource.get(key);
+		const wasShared = !!before && before.length > 1 && before[0].uri !== before[before.length - 1].uri;
+		const other = before && !wasShared && before.length > 0 && before[0].uri !== uri ? before[0].uri : undefined;
+		change();
+		const after = this.byResource.get(key);
+		const nowShared = !!after && after.length > 1 && after[0].uri !== after[after.length - 1].uri;
+		const mine = (nowShared && has ? 1 : 0) - (wasShared && had ? 1 : 0);
+		if (mine !== 0) {
+			this.bumpShared(uri, mine);
+		}
+		if (!wasShared && nowShared && other !== undefined) {
+			// The one other document of the list now shares the key.
+			this.bumpShared(other, 1);
+		} else if (wasShared && !nowShared && after && after.length > 0 && after[0].uri !== uri) {
+			// The one document left no longer shares it.
+			this.bumpShared(after[0].uri, -1);
 		}
 	}
 
