@@ -2,7 +2,9 @@
 // A scratch split of one keystroke on the bench's 3.5 MB domain (bigDomain(10000) of bench.mjs), in
 // process, calling the service as server/src/startServer.ts does (previous version handed over):
 // text-document update, parse, guest summary + index update, rules, findings → diagnostics, JSON.
-// Run after `npm run build`: node scripts/profile-edit.mjs [disks] [edits]. Timings are medians of
+// Run after `npm run build`: node scripts/profile-edit.mjs [disks] [edits] [--no-reference]
+// [--cpu-profile FILE]. The references (the model and summary built in full, for scale) are left
+// out with --no-reference or a profile. Timings are medians of
 // the same run; the machine is shared, so compare figures of one run only.
 import { createRequire } from 'module';
 const require = createRequire(import.meta.url);
@@ -130,7 +132,7 @@ for (let k = -warmups; k < edits; k++) {
 	}
 	editGroups = new Map();
 	// For comparison, outside the total: the model built in full from the same tree, as before the patch.
-	if (!profileFile) {
+	if (!profileFile && !process.argv.includes('--no-reference')) {
 		time('(reference: buildModel in full)', () => buildModel(doc.xml));
 		time('(reference: summary in full)', () => summarizeGuest(uri, { ...doc }));
 	}

@@ -345,6 +345,21 @@ function disksReadOutOfOrder(disks: readonly DiskModel[]): boolean {
 	return value;
 }
 
+/** The index of the device model whose element is `element`, by binary search on the start (the list is in document order). */
+function indexByStart<T extends { readonly element: XmlElement }>(list: readonly T[], element: XmlElement): number {
+	let low = 0;
+	let high = list.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		const start = list[middle].element.start;
+		if (start === element.start) {
+			return list[middle].element === element ? middle : list.findIndex((item) => item.element === element);
+		}
+		if (start < element.start) low = middle + 1; else high = middle - 1;
+	}
+	return list.findIndex((item) => item.element === element);
+}
+
 function insideOf(element: XmlElement, ancestors: readonly XmlElement[]): boolean {
 	for (let node: XmlElement | null = element; node; node = node.parent) {
 		if (ancestors.includes(node)) {
@@ -408,7 +423,7 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 	let oldChardev: ChardevModel | undefined;
 	let newChardev: ChardevModel | undefined;
 	if (device.name === 'disk') {
-		const index = previous.disks.findIndex((disk) => disk.element === oldDevice);
+		const index = indexByStart(previous.disks, oldDevice);
 		if (index < 0) {
 			return rebuilt('device not in the model');
 		}
@@ -421,7 +436,7 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 			outOfOrderDisks.set(disks, false);
 		}
 	} else if (CHARDEV_ELEMENTS.includes(device.name)) {
-		const index = previous.chardevs.findIndex((chardev) => chardev.element === oldDevice);
+		const index = indexByStart(previous.chardevs, oldDevice);
 		if (index < 0) {
 			return rebuilt('device not in the model');
 		}
@@ -445,25 +460,32 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 		if (!sorts && sortsDeviceSeclabels(previous)) {
 			return rebuilt('device seclabel order');
 		}
-		const kept = previous.deviceSeclabels.filter((seclabel) => !owned(seclabel));
 		if (sorts) {
+			const kept = previous.deviceSeclabels.filter((seclabel) => !owned(seclabel));
 			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = [...kept, ...scratch.deviceSeclabels].sort((a, b) => a.element.start - b.element.start);
 		} else {
 			// In reading order each device's seclabels are together, devices in document order: the
-			// new ones go before the first seclabel of a later device.
+			// device's old ones are the run whose owner starts where it starts (found by binary search),
+			// and the new ones take their place.
+			const list = previous.deviceSeclabels;
 			const ownerStart = (seclabel: DeviceSeclabel) => seclabel.owner.kind === 'disk' ? seclabel.owner.disk.element.start : seclabel.owner.kind === 'chardev' ? seclabel.owner.chardev.element.start : -1;
-			let low = 0;
-			let high = kept.length;
-			while (low < high) {
-				const middle = (low + high) >> 1;
-				if (ownerStart(kept[middle]) < device.start) {
-					low = middle + 1;
-				} else {
-					high = middle;
+			const firstFrom = (start: number) => {
+				let low = 0;
+				let high = list.length;
+				while (low < high) {
+					const middle = (low + high) >> 1;
+					if (ownerStart(list[middle]) < start) low = middle + 1; else high = middle;
+				}
+				return low;
+			};
+			const from = firstFrom(device.start);
+			const to = firstFrom(device.start + 1);
+			for (let i = from; i < to; i++) {
+				if (!owned(list[i])) {
+					return rebuilt('device seclabel order');
 				}
 			}
-			kept.splice(low, 0, ...scratch.deviceSeclabels);
-			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = kept;
+			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = [...list.slice(0, from), ...scratch.deviceSeclabels, ...list.slice(to)];
 		}
 	}
 	// Strays: the previous ones outside the device, and those of its new subtree.
