@@ -168,10 +168,17 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 			if (!current || superseded()) {
 				return;
 			}
+			// The parse first, then a pause: a hover or completion that arrived meanwhile is answered
+			// from the cached parse before the index and the rules run, instead of waiting for them
+			// (issue #12).
+			const doc = parse(current);
+			await yieldToRequests();
+			if (superseded()) {
+				return;
+			}
 			indexer.documentChanged(current);
 			status.indexChanged();
 			hotplug.documentChanged(uri);
-			const doc = parse(current);
 			const checked = await hotplug.prepare(current, doc, settings, !!(settings as { readImageLabels?: boolean }).readImageLabels);
 			if (superseded()) {
 				return;
@@ -291,6 +298,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
 	documents.listen(connection);
 	connection.listen();
+}
+
+/**
+ * Lets the requests that came in while this turn ran be answered first. vscode-jsonrpc reads the
+ * socket in the poll phase and dispatches what it read with setImmediate, behind any setImmediate
+ * queued before the read: one turn lets it read, the second lets it dispatch.
+ */
+function yieldToRequests(): Promise<void> {
+	return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /** Positions past the end of a line or the document are clamped, as the LSP asks servers to. */

@@ -14,8 +14,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseSeclabelText, reparseSeclabelText } from '../../server/src/service/seclabelLanguageService';
 import { reparseStats } from '../../server/src/service/parser/incrementalParse';
-import type { XmlElement } from '../../server/src/service/parser/xmlParser';
-import type { SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
+import type { XmlAttribute, XmlElement } from '../../server/src/service/parser/xmlParser';
+import { modelPatchStats, type DeviceSeclabel, type SeclabelDocument, type StorageSource } from '../../server/src/service/parser/seclabelModel';
+import { summarizeGuest, summaryStats, type GuestSummary } from '../../server/src/service/workspace/guestSummary';
+import { documentLevels, documentLevelStats } from '../../server/src/service/features/completionContexts';
 import { computeFindings, type RuleFinding } from '../../server/src/service/features/findings';
 import { asIfFresh, incrementalStats } from '../../server/src/service/features/incrementalFindings';
 import type { LanguageSettings } from '../../server/src/service/types';
@@ -125,24 +127,61 @@ function treeKey(root: XmlElement | null): string {
 	return JSON.stringify(out);
 }
 
-/** The model's elements by offset, and what the model says of the document. */
+/**
+ * The model's elements by offset, and what the model says of the document: every field of every
+ * disk, layer, chardev and seclabel, so that a patched model (seclabelModel.ts patchModel) that kept
+ * a stale object or put a seclabel out of order differs from the fresh one.
+ */
 function modelKey(doc: SeclabelDocument): string {
 	const at = (element: XmlElement | null | undefined) => element ? [element.name, element.start, element.end] : null;
+	const attribute = (a: XmlAttribute | undefined) => a ? [a.name, a.value, a.valueStart, a.end] : null;
+	const owner = (s: DeviceSeclabel) => s.owner.kind === 'disk' ? ['disk', at(s.owner.disk.element), at(s.owner.source.container), s.owner.source.depth, s.owner.source.role ?? null]
+		: s.owner.kind === 'chardev' ? ['chardev', at(s.owner.chardev.element)] : ['nvram', at(s.owner.source.container)];
+	const deviceSeclabel = (s: DeviceSeclabel) => [at(s.element), owner(s), attribute(s.model), attribute(s.relabel), attribute(s.labelskip), s.labels.map(at), s.since ?? null, s.before ?? null];
+	const layer = (l: StorageSource | undefined) => l ? [at(l.container), at(l.source), l.type, l.depth, l.format ?? null, l.role ?? null, l.seclabels.map(deviceSeclabel)] : null;
 	return JSON.stringify([doc.kind, at(doc.domain), doc.otherRoot ?? false, at(doc.fragment),
-		doc.seclabels.map((s) => at(s.element)), doc.disks.map((d) => at(d.element)), doc.chardevs.map((c) => at(c.element)),
-		doc.deviceSeclabels.map((s) => at(s.element)), doc.strayseclabels.map((s) => at((s as { element?: XmlElement }).element)),
+		doc.seclabels.map((s) => [at(s.element), attribute(s.type), attribute(s.model), attribute(s.relabel), s.labels.map(at), s.imagelabels.map(at), s.baselabels.map(at)]),
+		doc.disks.map((d) => [at(d.element), d.device, d.bus ?? null, d.targetDev ?? null, at(d.readonly), at(d.shareable), at(d.transient), d.layers.map(layer), layer(d.dataStore), d.mirror.map(layer)]),
+		doc.chardevs.map((c) => [at(c.element), c.kind, c.type, at(c.source), c.seclabels.map(deviceSeclabel), c.aliasOf ? doc.chardevs.indexOf(c.aliasOf) : null]),
+		layer(doc.nvram), doc.deviceSeclabels.map(deviceSeclabel), doc.strayseclabels.map(at),
 		doc.xml.problems, doc.xml.limit ?? null]);
+}
+
+/**
+ * What the index holds under a document's resources and levels, in list order, each use with its
+ * positions (what other documents' findings show). Not its offsets: when a summary's fingerprint is
+ * unchanged the index keeps the older summary, whose offsets may differ (the positions cannot).
+ */
+function indexKey(index: WorkspaceIndex, summary: GuestSummary | null, others: GuestSummary | null): string[] {
+	const keys = new Set([...(summary?.disks ?? []), ...(others?.disks ?? [])].map((use) => use.resourceKey));
+	const levels = new Set([...(summary?.levels ?? []), ...(others?.levels ?? [])].map((use) => use.level));
+	const placed = (key: string, value: unknown) => key === 'start' || key === 'end' || key === 'levelSpan' ? undefined : value;
+	return [...[...keys].sort().map((key) => JSON.stringify([key, index.diskUses(key)], placed)), ...[...levels].sort().map((level) => JSON.stringify([level, index.levelUses('', level)], placed))];
 }
 
 /**
  * With `index`, the document is indexed at every step as the server does (so the index generation
  * moves with every edit) and checked against the other guests in it, fresh run included.
  */
-function runSequence(name: string, base: string, seed: number, steps: number, settings: LanguageSettings, index?: WorkspaceIndex): void {
+function runSequence(name: string, base: string, seed: number, steps: number, settings: LanguageSettings, guests?: readonly { uri: string; text: string }[]): void {
+	// Two indexes of the same guests: one the edited document updates with the patched model (so
+	// with patched summaries), the shadow with a full parse (so with full relinks).
+	const indexOf = () => {
+		const made = new WorkspaceIndex();
+		for (const guest of guests ?? []) made.update(guest.uri, parseSeclabelText(guest.text));
+		return made;
+	};
+	const index = guests ? indexOf() : undefined;
+	const shadow = guests ? indexOf() : undefined;
+	// What the other guests' diagnostics show: a related location in the edited document by its position (LSP and the CLI send that, not its offsets).
+	const shown = (finding: RuleFinding) => key({ ...finding, related: finding.related?.map((related) => related.range ? { ...related, span: { start: -1, end: -1 }, message: `${JSON.stringify(related.range)} ${related.message}` } : related) });
+	const othersFindings = () => (guests ?? []).map((guest) => JSON.stringify(computeFindings(parseSeclabelText(guest.text), { ...settings, workspace: index, documentUri: guest.uri }).map(shown)));
+	let before = othersFindings();
 	const next = random(seed);
 	const uri = `file:///differential/${seed}/${name}`;
 	let text = base;
 	let previous: SeclabelDocument | undefined;
+	let previousSummary: GuestSummary | null = null;
 	for (let step = 0; step <= steps; step++) {
 		// As the server's parse cache does: the previous version is handed over (and consumed).
 		const doc = previous ? reparseSeclabelText(previous, text) : parseSeclabelText(text);
@@ -153,7 +192,44 @@ function runSequence(name: string, base: string, seed: number, steps: number, se
 		}
 		assert.equal(modelKey(doc), modelKey(full), `${name}, seed ${seed}, after edit ${step}: the model of the incremental tree differs`);
 		previous = doc;
-		index?.update(uri, doc);
+		// The levels a fresh category pair avoids (counted per device, patched along with the model).
+		assert.deepEqual([...documentLevels(doc)].sort(), [...documentLevels(full)].sort(), `${name}, seed ${seed}, after edit ${step}: the document's levels differ`);
+		// The guest summary (patched from the previous version's when the model was) equals one computed from a full parse.
+		const summary = summarizeGuest(uri, doc);
+		const freshSummary = summarizeGuest(uri, full);
+		if (JSON.stringify(summary) !== JSON.stringify(freshSummary)) {
+			const at = (summary?.disks ?? []).findIndex((use, i) => JSON.stringify(use) !== JSON.stringify(freshSummary?.disks[i]));
+			assert.fail(`${name}, seed ${seed}, after edit ${step}: the patched guest summary differs (disk use ${at}: ${JSON.stringify(summary?.disks[at])} instead of ${JSON.stringify(freshSummary?.disks[at])})`);
+		}
+		if (index) {
+			// The index patched per device holds what a full relink of the same summary holds (the shadow index), in the same order.
+			const affected = index.update(uri, doc);
+			const shadowAffected = shadow!.update(uri, full);
+			const patched = indexKey(index, summary, previousSummary);
+			const relinked = indexKey(shadow!, freshSummary, previousSummary);
+			const differs = patched.findIndex((entry, i) => entry !== relinked[i]);
+			assert.ok(differs < 0 && patched.length === relinked.length, `${name}, seed ${seed}, after edit ${step}: the patched index differs: ${patched[differs]} instead of ${relinked[differs]}`);
+			// What the index says of who shares an image with whom (kept in O(1) per key) equals a count over its lists.
+			for (const checked of [index, shadow!]) {
+				for (const indexed of [...checked.uris()]) {
+					const stored = checked.guest(indexed)!;
+					const alone = stored.disks.every((use) => checked.diskUses(use.resourceKey).every((entry) => entry.uri === indexed));
+					assert.equal(checked.sharesNothing(indexed), alone, `${name}, seed ${seed}, after edit ${step}: sharesNothing(${indexed}) is wrong`);
+				}
+			}
+			for (const other of affected) {
+				assert.ok(shadowAffected.has(other), `${name}, seed ${seed}, after edit ${step}: ${other} is affected only by the patch`);
+			}
+			// Every other guest whose findings changed is among the affected (the server checks those again).
+			const after = othersFindings();
+			guests!.forEach((guest, i) => {
+				if (after[i] !== before[i]) {
+					assert.ok(affected.has(guest.uri), `${name}, seed ${seed}, after edit ${step}: the findings of ${guest.uri} changed, but it is not affected`);
+				}
+			});
+			before = after;
+			previousSummary = summary;
+		}
 		const incremental = computeFindings(doc, { ...settings, workspace: index, documentUri: uri }).map(key);
 		// From scratch: the same URI (the cross-guest rules need it) as if never checked before.
 		const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(text), { ...settings, workspace: index, documentUri: uri })).map(key);
@@ -187,6 +263,9 @@ function corpusDomains(): { name: string; text: string }[] {
 test('edit differential on libvirt\'s test domains: every incremental result equals a fresh run', () => {
 	const before = { ...incrementalStats };
 	const reparsed = reparseStats.incremental;
+	const patched = modelPatchStats.patched;
+	const summariesPatched = summaryStats.patched;
+	const levelsPatched = documentLevelStats.patched;
 	const domains = corpusDomains();
 	assert.ok(domains.length > 50, `only ${domains.length} corpus domains with devices`);
 	const settingsVariants: LanguageSettings[] = [{}, { driver: 'test' }, { hostSecurityModel: 'apparmor' }, { libvirtVersion: '7.0.0' }];
@@ -195,11 +274,16 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 	});
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 1000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept: the incremental path did not run`);
 	assert.ok(reparseStats.incremental - reparsed > 200, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
+	assert.ok(modelPatchStats.patched - patched > 100, `only ${modelPatchStats.patched - patched} models were patched`);
+	assert.ok(summaryStats.patched - summariesPatched > 100, `only ${summaryStats.patched - summariesPatched} summaries were patched`);
+	assert.ok(documentLevelStats.patched - levelsPatched > 100, `only ${documentLevelStats.patched - levelsPatched} documents' levels were patched`);
 });
 
 test('edit differential on generated domains with many labelled devices', () => {
 	const before = { ...incrementalStats };
 	const reparsed = reparseStats.incremental;
+	const patched = modelPatchStats.patched;
+	const summariesPatched = summaryStats.patched;
 	const labels = [
 		"<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0:c100,c200</label></seclabel>",
 		"<seclabel model='selinux' relabel='no'/>",
@@ -218,15 +302,19 @@ test('edit differential on generated domains with many labelled devices', () => 
 		}
 		const serial = "    <serial type='file'>\n      <source path='/var/log/serial.log'><seclabel model='selinux' relabel='no'/></source>\n    </serial>";
 		// Another guest writes two of the images and runs at the static level: cross-guest findings come and go too.
-		const index = new WorkspaceIndex();
-		index.update('file:///differential/other.xml', parseSeclabelText(guestXml('other', {
-			disks: [fileDisk(`/var/lib/libvirt/images/g${d}-1.img`), fileDisk(`/var/lib/libvirt/images/g${d}-5.img`, { target: 'vdb', shareable: true })],
-			seclabel: "  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c100,c200</label>\n  </seclabel>",
-		})));
-		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {}, index);
+		const other = {
+			uri: 'file:///differential/other.xml',
+			text: guestXml('other', {
+				disks: [fileDisk(`/var/lib/libvirt/images/g${d}-1.img`), fileDisk(`/var/lib/libvirt/images/g${d}-5.img`, { target: 'vdb', shareable: true })],
+				seclabel: "  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:s0:c100,c200</label>\n  </seclabel>",
+			}),
+		};
+		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {}, [other]);
 	}
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 2000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept`);
 	assert.ok(reparseStats.incremental - reparsed > 15, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
+	assert.ok(modelPatchStats.patched - patched > 8, `only ${modelPatchStats.patched - patched} models were patched`);
+	assert.ok(summaryStats.patched - summariesPatched > 8, `only ${summaryStats.patched - summariesPatched} summaries were patched`);
 });
 
 test('a console that aliases the first serial is rechecked when only the serial changes (the rule reads another device)', () => {
@@ -279,4 +367,35 @@ test('typing into a label and a path of one disk among 200 parses only that disk
 	doc = reparseSeclabelText(doc, text);
 	assert.equal(reparseStats.incremental, before + 1);
 	assert.equal(treeKey(doc.xml.root), treeKey(parseSeclabelText(text).xml.root));
+});
+
+test('the index knows which documents share no image, through shares and unshares, full updates and patched ones', () => {
+	const index = new WorkspaceIndex();
+	const guest = (name: string, paths: string[]) => parseSeclabelText(guestXml(name, { disks: paths.map((path, i) => fileDisk(path, { target: `vd${String.fromCharCode(97 + i)}` })) }));
+	index.update('file:///a.xml', guest('a', ['/a.img', '/b.img']));
+	index.update('file:///b.xml', guest('b', ['/c.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [true, true]);
+	index.update('file:///b.xml', guest('b', ['/c.img', '/a.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [false, false]);
+	index.update('file:///a.xml', guest('a', ['/b.img', '/c.img', '/c.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [false, false]);
+	index.update('file:///b.xml', guest('b', ['/d.img']));
+	assert.deepEqual([index.sharesNothing('file:///a.xml'), index.sharesNothing('file:///b.xml')], [true, true]);
+	index.update('file:///c.xml', guest('c', ['/d.img']));
+	assert.deepEqual([index.sharesNothing('file:///b.xml'), index.sharesNothing('file:///c.xml')], [false, false]);
+	index.remove('file:///c.xml');
+	assert.equal(index.sharesNothing('file:///b.xml'), true);
+	// Typed into one disk's path (a patched model, summary and index): the share comes and goes.
+	let text = guestXml('a', { disks: ['/b.img', '/x.img'].map((path, i) => fileDisk(path, { target: `vd${String.fromCharCode(97 + i)}` })) });
+	let doc = parseSeclabelText(text);
+	index.update('file:///a.xml', doc);
+	const patchedBefore = summaryStats.patched;
+	for (const [from, to] of [['/x.img', '/d.img'], ['/d.img', '/y.img']]) {
+		text = text.replace(from, to);
+		doc = reparseSeclabelText(doc, text);
+		index.update('file:///a.xml', doc);
+		assert.equal(index.sharesNothing('file:///a.xml'), to !== '/d.img', `after typing ${to}`);
+		assert.equal(index.sharesNothing('file:///b.xml'), to !== '/d.img', `after typing ${to}`);
+	}
+	assert.equal(summaryStats.patched, patchedBefore + 2, 'the summaries were not patched');
 });

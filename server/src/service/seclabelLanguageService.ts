@@ -4,9 +4,9 @@
  */
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildModel, FRAGMENT_ELEMENTS, rootElementName, type ModelOptions, type SeclabelDocument } from './parser/seclabelModel';
+import { buildModel, FRAGMENT_ELEMENTS, patchModel, rootElementName, type ModelOptions, type SeclabelDocument } from './parser/seclabelModel';
 import { DEFAULT_PARSE_LIMITS, parseXml, type ParseLimits } from './parser/xmlParser';
-import { reparseXml } from './parser/incrementalParse';
+import { reparseXml, spliceOf } from './parser/incrementalParse';
 import { doValidation, type ValidationOptions } from './features/validation';
 import { doCodeActions } from './features/codeActions';
 import { doComplete } from './features/completion';
@@ -44,7 +44,8 @@ export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PA
 
 /**
  * The model of `text`, an edited version of `previous`: the tree is patched in place where only
- * one element changed (parser/incrementalParse.ts), else parsed in full. `previous` must not be
+ * one element changed (parser/incrementalParse.ts), and the model where that element is inside
+ * one device (patchModel), else both are built in full. `previous` must not be
  * used afterwards.
  */
 export function reparseSeclabelText(previous: SeclabelDocument, text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): SeclabelDocument {
@@ -55,7 +56,12 @@ export function reparseSeclabelText(previous: SeclabelDocument, text: string, li
 		return parseSeclabelText(text, limits);
 	}
 	const xml = reparseXml(previous.xml, text, limits);
-	return xml ? buildModel(xml) : parseSeclabelText(text, limits);
+	if (!xml) {
+		return parseSeclabelText(text, limits);
+	}
+	// One device parsed again: its model is built again too, the rest of the model is kept.
+	const splice = spliceOf(xml);
+	return (splice && patchModel(previous, xml, splice)) || buildModel(xml);
 }
 
 function otherXml(text: string): SeclabelDocument {

@@ -6,7 +6,7 @@
  * from the built-in catalogue.
  */
 import { Command, CompletionItemKind } from 'vscode-languageserver-types';
-import type { SeclabelDocument } from '../parser/seclabelModel';
+import { modelPatchOf, type SeclabelDocument } from '../parser/seclabelModel';
 import type { Span, XmlElement } from '../parser/xmlParser';
 import { modelOf } from '../rules/semantics';
 import { canonicalLevel, canonicalRange, parseContext, parseLevelRange, MAX_CATEGORY, MAX_SENSITIVITY } from '../selinux/context';
@@ -52,30 +52,107 @@ function valueSpan(text: string, element: XmlElement): Span {
 	return { start, end };
 }
 
-/** Levels per parsed document: a document is parsed once per version, and so are its levels. */
-const levelsByDocument = new WeakMap<SeclabelDocument, ReadonlySet<string>>();
+/**
+ * The levels of a document's labels, counted per level and listed per device, so that the next
+ * version's can be patched when only one device was read again (parser/seclabelModel.ts
+ * patchModel): a completion right behind each keystroke on 10,000 disks must not read every label.
+ */
+interface DocumentLevels {
+	readonly counts: Map<string, number>;
+	/** Per disk or chardev model (or DOMAIN_PART for the domain's and the NVRAM's labels), its labels' levels. */
+	readonly byOwner: Map<object, string[]>;
+	set?: ReadonlySet<string>;
+}
 
-/** Canonical levels of every context in this document: a fresh pair must not repeat them either. */
-export function documentLevels(doc: SeclabelDocument): ReadonlySet<string> {
+const DOMAIN_PART = {};
+
+/** How often a document's levels were patched from the previous version's: for tests. */
+export const documentLevelStats = { patched: 0 };
+
+/** Levels per parsed document: a document is parsed once per version, and so are its levels. */
+const levelsByDocument = new WeakMap<SeclabelDocument, DocumentLevels>();
+
+function ownerOf(seclabel: SeclabelDocument['deviceSeclabels'][number]): object {
+	return seclabel.owner.kind === 'disk' ? seclabel.owner.disk : seclabel.owner.kind === 'chardev' ? seclabel.owner.chardev : DOMAIN_PART;
+}
+
+function addLevels(state: DocumentLevels, owner: object, text: string, labels: readonly XmlElement[], sign: 1 | -1): void {
+	let list = state.byOwner.get(owner);
+	for (const label of labels) {
+		const span = valueSpan(text, label);
+		const level = labelTextLevel(text.slice(span.start, span.end));
+		if (level === null) {
+			continue;
+		}
+		if (!list) {
+			list = [];
+			state.byOwner.set(owner, list);
+		}
+		list.push(level);
+		state.counts.set(level, (state.counts.get(level) ?? 0) + sign);
+	}
+}
+
+function levelsOf(doc: SeclabelDocument): DocumentLevels {
 	const cached = levelsByDocument.get(doc);
 	if (cached) {
 		return cached;
 	}
-	const levels = new Set<string>();
 	const text = doc.xml.text;
-	const labels = [
-		...doc.seclabels.flatMap((seclabel) => [...seclabel.labels, ...seclabel.imagelabels]),
-		...doc.deviceSeclabels.flatMap((seclabel) => seclabel.labels),
-	];
-	for (const label of labels) {
-		const span = valueSpan(text, label);
-		const parsed = parseContext(text.slice(span.start, span.end));
-		if (parsed.low && parsed.high && parsed.problems.length === 0) {
-			levels.add(canonicalRange(parsed.low, parsed.high));
+	const patch = modelPatchOf(doc);
+	const previous = patch && levelsByDocument.get(patch.previous);
+	let state: DocumentLevels;
+	if (patch && previous) {
+		// The previous version's counts move to this one: one device's labels out, its new ones in.
+		levelsByDocument.delete(patch.previous);
+		documentLevelStats.patched++;
+		state = { counts: previous.counts, byOwner: previous.byOwner };
+		const old = patch.oldDisk ?? patch.oldChardev;
+		for (const level of (old && state.byOwner.get(old)) ?? []) {
+			const count = state.counts.get(level)! - 1;
+			if (count === 0) state.counts.delete(level); else state.counts.set(level, count);
+		}
+		if (old) state.byOwner.delete(old);
+		const fresh = patch.newDisk ?? patch.newChardev;
+		const seclabels = patch.newDisk ? [...patch.newDisk.layers.flatMap((layer) => layer.seclabels), ...(patch.newDisk.dataStore?.seclabels ?? []), ...patch.newDisk.mirror.flatMap((layer) => layer.seclabels)] : patch.newChardev?.seclabels ?? [];
+		if (fresh) {
+			addLevels(state, fresh, text, seclabels.flatMap((seclabel) => seclabel.labels), 1);
+		}
+	} else {
+		state = { counts: new Map(), byOwner: new Map() };
+		addLevels(state, DOMAIN_PART, text, doc.seclabels.flatMap((seclabel) => [...seclabel.labels, ...seclabel.imagelabels]), 1);
+		for (const seclabel of doc.deviceSeclabels) {
+			addLevels(state, ownerOf(seclabel), text, seclabel.labels, 1);
 		}
 	}
-	levelsByDocument.set(doc, levels);
-	return levels;
+	levelsByDocument.set(doc, state);
+	return state;
+}
+
+/** Canonical levels of every context in this document: a fresh pair must not repeat them either. */
+export function documentLevels(doc: SeclabelDocument): ReadonlySet<string> {
+	const state = levelsOf(doc);
+	state.set ??= new Set(state.counts.keys());
+	return state.set;
+}
+
+/**
+ * Canonical levels by label text: a domain repeats a few labels on thousands of disks, and each
+ * version of it is asked again (a completion right behind every keystroke), so each text is parsed once.
+ */
+const levelByLabelText = new Map<string, string | null>();
+
+function labelTextLevel(value: string): string | null {
+	let level = levelByLabelText.get(value);
+	if (level === undefined) {
+		if (levelByLabelText.size >= 4096) {
+			levelByLabelText.clear();
+		}
+		const parsed = parseContext(value);
+		level = parsed.low && parsed.high && parsed.problems.length === 0 ? canonicalRange(parsed.low, parsed.high) : null;
+		levelByLabelText.set(value, level);
+	}
+	return level;
 }
 
 /** A category pair no guest of the workspace and no label of this document uses. */

@@ -11,28 +11,49 @@
  * MAX_FINDINGS_PER_RULE is rerun on the whole document, and other settings drop everything. The
  * edit-differential test (test/unit/editDifferential.test.ts) compares every result with a fresh run.
  */
-import type { ChardevModel, DeviceSeclabel, DiskModel, SeclabelDocument } from '../parser/seclabelModel';
+import { sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type DiskModel, type SeclabelDocument } from '../parser/seclabelModel';
 import type { Span } from '../parser/xmlParser';
 import { allRules } from '../rules';
 import { commonPrefix, commonSuffix } from '../util/commonText';
+import { spliceOf } from '../parser/incrementalParse';
 import { extentOf, type Rule } from '../rules/rule';
 import { MAX_FINDINGS_PER_RULE, runRuleSet, sortFindings, type ResolvedSettings, type RuleFinding } from './findings';
 
 /** A device's findings with spans relative to the device's start, or null when they cannot be moved. */
 type Kept = RuleFinding[] | null;
 
-interface DeviceEntry {
-	/** Findings of the device rules that read only the device. */
-	readonly pure: Kept;
-	/** Findings of the device rules that read the domain part too. */
-	readonly withDomain: Kept;
-}
-
 interface PreviousRun {
 	readonly settingsKey: string;
+	/** The text has a CR LF line ending somewhere. */
+	readonly crlf: boolean;
 	readonly text: string;
-	/** The previous version's devices by start offset, with what was kept of each. */
-	readonly devices: Map<number, { readonly end: number; readonly entry: DeviceEntry }>;
+	/**
+	 * The previous version's devices in document order (their spans, and what was kept of each), as
+	 * parallel arrays: found by binary search on the start, and no object per device per keystroke.
+	 */
+	readonly starts: Int32Array;
+	readonly ends: Int32Array;
+	/** Each device's lines (Device.lines), -1 when it had none. */
+	readonly lineStarts: Int32Array;
+	readonly lineEnds: Int32Array;
+	readonly pure: readonly Kept[];
+	readonly withDomain: readonly Kept[];
+}
+
+/** The kept findings of a device that had none (most of them): one shared array. */
+const NO_FINDINGS: RuleFinding[] = [];
+
+/** The index of the device of the previous run that started at `start`, or -1. */
+function previousDeviceAt(run: PreviousRun, start: number): number {
+	let low = 0;
+	let high = run.starts.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		const at = run.starts[middle];
+		if (at === start) return middle;
+		if (at < start) low = middle + 1; else high = middle - 1;
+	}
+	return -1;
 }
 
 /** The last run per document URI; a few documents are open at a time. */
@@ -75,16 +96,23 @@ function linesOf(text: string, span: Span): Span | null {
 	return { start: lineStart, end: lineEnd };
 }
 
-function devicesOf(doc: SeclabelDocument): Device[] {
+function devicesOf(doc: SeclabelDocument, linesOf: (text: string, span: Span) => Span | null): Device[] {
 	const text = doc.xml.text;
+	// Disks and chardevs each come in document order: merged, not sorted.
 	const devices: Device[] = [];
-	for (const disk of doc.disks) {
-		devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+	const { disks, chardevs } = doc;
+	let d = 0;
+	let c = 0;
+	while (d < disks.length || c < chardevs.length) {
+		if (c >= chardevs.length || (d < disks.length && disks[d].element.start < chardevs[c].element.start)) {
+			const disk = disks[d++];
+			devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+		} else {
+			const chardev = chardevs[c++];
+			devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
+		}
 	}
-	for (const chardev of doc.chardevs) {
-		devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
-	}
-	return devices.sort((a, b) => a.span.start - b.span.start);
+	return devices;
 }
 
 /** The device whose span holds the span, by binary search over the sorted devices. */
@@ -130,6 +158,25 @@ function shift(finding: RuleFinding, delta: number, text: string): RuleFinding {
 
 /** The document as device rules see it with only some devices: the rest of the model is shared. */
 function viewWith(doc: SeclabelDocument, devices: readonly Device[]): SeclabelDocument {
+	if (devices.length * 4 < doc.disks.length + doc.chardevs.length && !sortsDeviceSeclabels(doc)) {
+		// A few devices of many, whose seclabels are in reading order (no NVRAM, data store, mirror or
+		// UDP chardev, so no seclabel only some releases read, so `doc` is no site view): each
+		// device's seclabels are together in the model, in its own reading order.
+		const deviceSeclabels: DeviceSeclabel[] = [];
+		for (const device of devices) {
+			if (device.disk) {
+				for (const layer of device.disk.layers) deviceSeclabels.push(...layer.seclabels);
+			} else if (device.chardev) {
+				deviceSeclabels.push(...device.chardev.seclabels);
+			}
+		}
+		return {
+			...doc,
+			disks: devices.flatMap((device) => device.disk ? [device.disk] : []),
+			chardevs: devices.flatMap((device) => device.chardev ? [device.chardev] : []),
+			deviceSeclabels,
+		};
+	}
 	const disks = new Set(devices.map((device) => device.disk).filter((disk): disk is DiskModel => !!disk));
 	const chardevs = new Set(devices.map((device) => device.chardev).filter((chardev): chardev is ChardevModel => !!chardev));
 	// The NVRAM's seclabels belong to no device (they are in <os>): every view has them, and their findings are outside every device, so always fresh.
@@ -145,8 +192,8 @@ function viewWith(doc: SeclabelDocument, devices: readonly Device[]): SeclabelDo
 interface ClassRun {
 	/** Findings outside every device, fresh. */
 	readonly outside: RuleFinding[];
-	/** Per device index, its findings (absolute), fresh or moved. */
-	readonly perDevice: RuleFinding[][];
+	/** The findings (absolute, fresh or moved) of the devices that have any, by device index. */
+	readonly perDevice: Map<number, RuleFinding[]>;
 	/** Per device index, what to keep for the next version. */
 	readonly kept: Kept[];
 	readonly capped: boolean;
@@ -158,18 +205,21 @@ interface ClassRun {
  */
 function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: readonly Device[], keptOf: (index: number) => Kept | undefined): ClassRun {
 	const text = doc.xml.text;
-	const perDevice: RuleFinding[][] = devices.map(() => []);
-	const kept: Kept[] = devices.map(() => null);
+	const perDevice = new Map<number, RuleFinding[]>();
+	const kept: Kept[] = new Array<Kept>(devices.length);
 	const toRun: number[] = [];
-	devices.forEach((device, index) => {
+	for (let index = 0; index < devices.length; index++) {
 		const previous = keptOf(index);
 		if (previous) {
-			perDevice[index] = previous.map((finding) => shift(finding, device.span.start, text));
+			if (previous.length > 0) {
+				const start = devices[index].span.start;
+				perDevice.set(index, previous.map((finding) => shift(finding, start, text)));
+			}
 			kept[index] = previous;
 		} else {
 			toRun.push(index);
 		}
-	});
+	}
 	incrementalStats.devicesKept += devices.length - toRun.length;
 	incrementalStats.devicesRun += toRun.length;
 	const view = toRun.length === devices.length ? doc : viewWith(doc, toRun.map((index) => devices[index]));
@@ -180,15 +230,19 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 		if (index < 0) {
 			outside.push(finding);
 		} else {
-			perDevice[index].push(finding);
+			const list = perDevice.get(index);
+			if (list) {
+				list.push(finding);
+			} else {
+				perDevice.set(index, [finding]);
+			}
 		}
 	}
 	for (const index of toRun) {
 		const device = devices[index];
-		const findings = perDevice[index];
-		kept[index] = findings.every((finding) => movable(finding, device.span))
-			? findings.map((finding) => shift(finding, -device.span.start, ''))
-			: null;
+		const findings = perDevice.get(index);
+		kept[index] = !findings ? NO_FINDINGS
+			: findings.every((finding) => movable(finding, device.span)) ? findings.map((finding) => shift(finding, -device.span.start, '')) : null;
 	}
 	return { outside, perDevice, kept, capped: run.capped.size > 0 };
 }
@@ -210,43 +264,80 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	}
 	seenOnce.delete(uri);
 	const text = doc.xml.text;
-	const devices = devicesOf(doc);
 	const previous = previousRuns.get(uri);
-	// Fixes write the document's line ending, so it is part of what the kept findings assumed.
-	const stateKey = `${settingsKey}\u0000${text.includes('\r\n') ? 'crlf' : 'lf'}`;
-	const usable = previous && previous.settingsKey === stateKey ? previous : undefined;
-	// What changed: everything between the common prefix and the common suffix of the two versions.
+	const sameSettings = previous && previous.settingsKey === settingsKey ? previous : undefined;
+	// What changed: everything between the common prefix and the common suffix of the two versions
+	// (the incremental parse found them already when it made this tree from that text).
 	let prefix = 0;
 	let suffix = 0;
-	if (usable) {
-		const limit = Math.min(text.length, usable.text.length);
-		prefix = commonPrefix(usable.text, text, limit);
-		suffix = commonSuffix(usable.text, text, limit - prefix);
+	if (sameSettings) {
+		const splice = spliceOf(doc.xml);
+		if (splice && splice.previousText === sameSettings.text) {
+			prefix = splice.changeStart;
+			suffix = text.length - splice.newChangeEnd;
+		} else {
+			const limit = Math.min(text.length, sameSettings.text.length);
+			prefix = commonPrefix(sameSettings.text, text, limit);
+			suffix = commonSuffix(sameSettings.text, text, limit - prefix);
+		}
+	}
+	// Fixes write the document's line ending, so it is part of what the kept findings assumed. A
+	// CR LF that the previous version (with none) did not have overlaps the change.
+	const crlf = sameSettings && !sameSettings.crlf
+		? text.slice(Math.max(0, prefix - 1), text.length - suffix + 1).includes('\r\n')
+		: text.includes('\r\n');
+	const usable = sameSettings && sameSettings.crlf === crlf ? sameSettings : undefined;
+	if (!usable) {
+		prefix = 0;
+		suffix = 0;
 	}
 	const delta = usable ? text.length - usable.text.length : 0;
 	const changedEnd = text.length - suffix;
-	/** The previous version's entry of a device whose lines lie wholly before or after the change. */
-	const entryOf = (index: number): DeviceEntry | undefined => {
+	const oldChangedEnd = usable ? usable.text.length - suffix : 0;
+	/**
+	 * A device's lines, taken from the previous run when the device and its lines lay wholly before
+	 * or after the change there (then the same scan would find them, moved), else scanned: on a
+	 * domain of 100,000 disks the scans were most of the cost of a keystroke's rules.
+	 */
+	const knownLines = (source: string, span: Span): Span | null => {
+		if (usable && (span.end <= prefix || span.start >= changedEnd)) {
+			const after = span.start >= changedEnd;
+			const old = previousDeviceAt(usable, after ? span.start - delta : span.start);
+			if (old >= 0 && usable.ends[old] === (after ? span.end - delta : span.end)) {
+				const lineStart = usable.lineStarts[old];
+				const lineEnd = usable.lineEnds[old];
+				if (lineStart >= 0 && (after ? lineStart > oldChangedEnd : lineEnd < prefix)) {
+					return after ? { start: lineStart + delta, end: lineEnd + delta } : { start: lineStart, end: lineEnd };
+				}
+			}
+		}
+		return linesOf(source, span);
+	};
+	const devices = devicesOf(doc, knownLines);
+	/** The previous version's index of a device whose lines lie wholly before or after the change, or -1. */
+	const previousIndexOf = (index: number): number => {
 		const lines = devices[index].lines;
 		if (!usable || !lines) {
-			return undefined;
+			return -1;
 		}
 		const span = devices[index].span;
 		const before = lines.end < prefix;
 		const after = lines.start > changedEnd;
 		if (!before && !after) {
-			return undefined;
+			return -1;
 		}
-		const old = usable.devices.get(before ? span.start : span.start - delta);
-		return old && old.end === (before ? span.end : span.end - delta) ? old.entry : undefined;
+		const old = previousDeviceAt(usable, before ? span.start : span.start - delta);
+		return old >= 0 && usable.ends[old] === (before ? span.end : span.end - delta) ? old : -1;
 	};
+	// Each device's previous index, looked up once for both classes.
+	const previousIndex = devices.map((_, index) => previousIndexOf(index));
 	// The domain part is unchanged when the change lies inside one device, in both versions.
 	const changedDevice = usable ? deviceIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
 	const sameDomain = changedDevice >= 0 && devices[changedDevice].span.start < prefix && changedEnd < devices[changedDevice].span.end
-		&& usable!.devices.get(devices[changedDevice].span.start)?.end === devices[changedDevice].span.end - delta
+		&& usable!.ends[previousDeviceAt(usable!, devices[changedDevice].span.start)] === devices[changedDevice].span.end - delta
 		|| (!!usable && prefix === text.length && delta === 0);
-	const pure = runClass(doc, resolved, pureRules, devices, (index) => entryOf(index)?.pure ?? undefined);
-	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain ? entryOf(index)?.withDomain ?? undefined : undefined);
+	const pure = runClass(doc, resolved, pureRules, devices, (index) => previousIndex[index] >= 0 ? usable!.pure[previousIndex[index]] ?? undefined : undefined);
+	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain && previousIndex[index] >= 0 ? usable!.withDomain[previousIndex[index]] ?? undefined : undefined);
 	const others = runRuleSet(doc, resolved, otherRules).findings;
 
 	// Catalogue order first (stable sort below), each rule's findings in document order of devices.
@@ -262,8 +353,8 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	others.forEach(add);
 	for (const run of [pure, withDomain]) {
 		run.outside.forEach(add);
-		for (const findings of run.perDevice) {
-			findings.forEach(add);
+		for (const index of [...run.perDevice.keys()].sort((a, b) => a - b)) {
+			run.perDevice.get(index)!.forEach(add);
 		}
 	}
 	let capped = pure.capped || withDomain.capped;
@@ -279,14 +370,21 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 	}
 
-	const entries = new Map<number, { end: number; entry: DeviceEntry }>();
-	if (!capped) {
-		devices.forEach((device, index) => {
-			entries.set(device.span.start, { end: device.span.end, entry: { pure: pure.kept[index], withDomain: withDomain.kept[index] } });
-		});
+	// Offsets fit in 32 bits (a V8 string holds fewer than 2^30 characters); typed arrays cost no object per device.
+	const count = capped ? 0 : devices.length;
+	const starts = new Int32Array(count);
+	const ends = new Int32Array(count);
+	const lineStarts = new Int32Array(count);
+	const lineEnds = new Int32Array(count);
+	for (let index = 0; index < count; index++) {
+		const { span, lines } = devices[index];
+		starts[index] = span.start;
+		ends[index] = span.end;
+		lineStarts[index] = lines ? lines.start : -1;
+		lineEnds[index] = lines ? lines.end : -1;
 	}
 	previousRuns.delete(uri);
-	previousRuns.set(uri, { settingsKey: stateKey, text, devices: entries });
+	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, lineStarts, lineEnds, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
 	if (previousRuns.size > MAX_DOCUMENTS) {
 		previousRuns.delete(previousRuns.keys().next().value!);
 	}

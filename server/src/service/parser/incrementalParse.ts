@@ -25,6 +25,30 @@ import { LIBXML_MAX_OPEN, parseXml, type ParseLimits, type XmlAttribute, type Xm
 /** Elements per tree, kept per document so that the limit check does not walk 50,000 elements per edit. */
 const elementCounts = new WeakMap<XmlDocument, number>();
 
+/**
+ * What an incremental parse replaced, so that the model (seclabelModel.ts patchModel) and what is
+ * built from it can be patched too instead of rebuilt: `replaced` (of the previous tree, now
+ * detached) was swapped for `fresh`; the text changed in [`changeStart`, `oldChangeEnd`) of the old
+ * text, now [`changeStart`, `newChangeEnd`), and everything after moved by `delta`.
+ */
+export interface Splice {
+	/** The previous version's text (the change is relative to it). */
+	readonly previousText: string;
+	readonly replaced: XmlElement;
+	readonly fresh: XmlElement;
+	readonly changeStart: number;
+	readonly oldChangeEnd: number;
+	readonly newChangeEnd: number;
+	readonly delta: number;
+}
+
+const splices = new WeakMap<XmlDocument, Splice>();
+
+/** The splice that made this tree from the previous version's, when it was parsed incrementally. */
+export function spliceOf(doc: XmlDocument): Splice | undefined {
+	return splices.get(doc);
+}
+
 /** How often each path was taken: for tests and the bench. */
 export const reparseStats = { incremental: 0, fallbacks: {} as Record<string, number> };
 
@@ -203,6 +227,7 @@ export function reparseXml(previous: XmlDocument, text: string, limits: ParseLim
 	}
 	const doc: XmlDocument = { text, root, problems };
 	elementCounts.set(doc, outside + countElements(fresh));
+	splices.set(doc, { previousText: old, replaced: target, fresh, changeStart: prefix, oldChangeEnd: oldEnd, newChangeEnd: newEnd, delta });
 	reparseStats.incremental++;
 	return doc;
 }

@@ -6,6 +6,7 @@
 import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
 import { applyInternalSubset } from './dtdSubset';
 import { hasLiveDirective } from './directives';
+import type { Splice } from './incrementalParse';
 
 /**
  * True when the element is in no XML namespace, the only elements libvirt's XPath queries
@@ -304,6 +305,212 @@ function buildFragmentModel(xml: XmlDocument, root: XmlElement, given?: Document
 		model.chardevs.push(readChardev(root, model, read));
 	}
 	collectStraySeclabels(root, read, model.strayseclabels, xml.text);
+	return model;
+}
+
+/**
+ * What patchModel changed between two versions: the one device whose model was built again (the
+ * others are the previous version's objects, their elements moved in place by the incremental
+ * parse), where it is, and the text change. The guest summary (workspace/guestSummary.ts) patches
+ * itself from this.
+ */
+export interface ModelPatch {
+	readonly previous: SeclabelDocument;
+	/** The device element in the new tree, and its span in the previous version's text. */
+	readonly device: XmlElement;
+	readonly oldDeviceSpan: { readonly start: number; readonly end: number };
+	readonly oldDisk?: DiskModel;
+	readonly newDisk?: DiskModel;
+	readonly oldChardev?: ChardevModel;
+	readonly newChardev?: ChardevModel;
+	readonly splice: Splice;
+}
+
+const modelPatches = new WeakMap<SeclabelDocument, ModelPatch>();
+
+/** How the model of a document was made from the previous version's, when it was patched. */
+export function modelPatchOf(doc: SeclabelDocument): ModelPatch | undefined {
+	return modelPatches.get(doc);
+}
+
+/** How often patchModel patched and why it built the model in full instead: for tests and the bench. */
+export const modelPatchStats = { patched: 0, rebuilt: {} as Record<string, number> };
+
+function rebuilt(reason: string): undefined {
+	modelPatchStats.rebuilt[reason] = (modelPatchStats.rebuilt[reason] ?? 0) + 1;
+	return undefined;
+}
+
+/** Whether buildModel sorts the device seclabels (some are read out of document order). */
+export function sortsDeviceSeclabels(model: Pick<SeclabelDocument, 'nvram' | 'chardevs' | 'disks'>): boolean {
+	return !!model.nvram || model.chardevs.some((chardev) => chardev.type === 'udp') || disksReadOutOfOrder(model.disks);
+}
+
+/** Per disk list (a model's, shared by its site views): whether a disk has a data store or a mirror. Asked a few times per keystroke. */
+const outOfOrderDisks = new WeakMap<readonly DiskModel[], boolean>();
+
+function disksReadOutOfOrder(disks: readonly DiskModel[]): boolean {
+	let value = outOfOrderDisks.get(disks);
+	if (value === undefined) {
+		value = disks.some((disk) => disk.dataStore !== undefined || disk.mirror.length > 0);
+		outOfOrderDisks.set(disks, value);
+	}
+	return value;
+}
+
+/** The index of the device model whose element is `element`, by binary search on the start (the list is in document order). */
+function indexByStart<T extends { readonly element: XmlElement }>(list: readonly T[], element: XmlElement): number {
+	let low = 0;
+	let high = list.length - 1;
+	while (low <= high) {
+		const middle = (low + high) >> 1;
+		const start = list[middle].element.start;
+		if (start === element.start) {
+			return list[middle].element === element ? middle : list.findIndex((item) => item.element === element);
+		}
+		if (start < element.start) low = middle + 1; else high = middle - 1;
+	}
+	return list.findIndex((item) => item.element === element);
+}
+
+function insideOf(element: XmlElement, ancestors: readonly XmlElement[]): boolean {
+	for (let node: XmlElement | null = element; node; node = node.parent) {
+		if (ancestors.includes(node)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/** Stray seclabels inside one element (the walk of collectStraySeclabels, on one subtree). */
+function straysIn(element: XmlElement, read: Set<XmlElement>): XmlElement[] {
+	const out: XmlElement[] = [];
+	const pending: XmlElement[] = [element];
+	while (pending.length > 0) {
+		const node = pending.pop()!;
+		if (node.name === 'seclabel') {
+			if (!read.has(node)) {
+				out.push(node);
+			}
+			continue;
+		}
+		for (const child of node.children) {
+			pending.push(child);
+		}
+	}
+	return out;
+}
+
+/**
+ * The model of `xml`, made from `previous` (the model of the version before an incremental parse,
+ * see parser/incrementalParse.ts) when the edit lies inside one device of the domain: that device
+ * is read again from its new subtree and every other part of the model is the previous one (whose
+ * elements the incremental parse moved in place). Undefined when only buildModel is sure to give the
+ * same model: the edit is outside every device, a namespace is involved, or the order of the device
+ * seclabels would change. The edit-differential test compares every patched model with a fresh one.
+ */
+export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice: Splice): SeclabelDocument | undefined {
+	const domain = previous.domain;
+	if (!domain || previous.fragment || previous.otherRoot || !xml.root) {
+		return rebuilt('not a domain');
+	}
+	// The device element: the child of <devices> (a child of the domain) at or above the new element.
+	let device: XmlElement = splice.fresh;
+	while (device.parent && !(device.parent.name === 'devices' && !device.parent.namespaced && device.parent.parent === domain)) {
+		device = device.parent;
+	}
+	if (!device.parent) {
+		return rebuilt('outside every device');
+	}
+	const oldDevice = device === splice.fresh ? splice.replaced : device;
+	if (device.namespaced || oldDevice.namespaced || device.name !== oldDevice.name) {
+		return rebuilt('namespaced device');
+	}
+	const oldDeviceSpan = { start: device.start, end: device.end - splice.delta };
+	const scratch: SeclabelDocument = { ...previous, xml, disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [] };
+	const read = new Set<XmlElement>();
+	let disks = previous.disks;
+	let chardevs = previous.chardevs;
+	let oldDisk: DiskModel | undefined;
+	let newDisk: DiskModel | undefined;
+	let oldChardev: ChardevModel | undefined;
+	let newChardev: ChardevModel | undefined;
+	if (device.name === 'disk') {
+		const index = indexByStart(previous.disks, oldDevice);
+		if (index < 0) {
+			return rebuilt('device not in the model');
+		}
+		oldDisk = previous.disks[index];
+		newDisk = readDisk(device, scratch, read);
+		disks = previous.disks.slice();
+		disks[index] = newDisk;
+		if (!disksReadOutOfOrder(previous.disks) && newDisk.dataStore === undefined && newDisk.mirror.length === 0) {
+			// No disk had a data store or a mirror, and this one has none either: known without a walk.
+			outOfOrderDisks.set(disks, false);
+		}
+	} else if (CHARDEV_ELEMENTS.includes(device.name)) {
+		const index = indexByStart(previous.chardevs, oldDevice);
+		if (index < 0) {
+			return rebuilt('device not in the model');
+		}
+		oldChardev = previous.chardevs[index];
+		newChardev = readChardev(device, scratch, read);
+		chardevs = previous.chardevs.slice();
+		chardevs[index] = newChardev;
+	}
+	const model: SeclabelDocument = { ...previous, xml, disks, chardevs, deviceSeclabels: previous.deviceSeclabels, strayseclabels: previous.strayseclabels };
+	if (newChardev) {
+		// Which console aliases the first serial depends on both: decided again over all of them.
+		for (const chardev of chardevs) {
+			delete chardev.aliasOf;
+		}
+		markConsoleAlias(model);
+	}
+	const owned = (seclabel: DeviceSeclabel) => (oldDisk !== undefined && seclabel.owner.kind === 'disk' && seclabel.owner.disk === oldDisk)
+		|| (oldChardev !== undefined && seclabel.owner.kind === 'chardev' && seclabel.owner.chardev === oldChardev);
+	if (oldDisk || oldChardev) {
+		const sorts = sortsDeviceSeclabels(model);
+		if (!sorts && sortsDeviceSeclabels(previous)) {
+			return rebuilt('device seclabel order');
+		}
+		if (sorts) {
+			const kept = previous.deviceSeclabels.filter((seclabel) => !owned(seclabel));
+			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = [...kept, ...scratch.deviceSeclabels].sort((a, b) => a.element.start - b.element.start);
+		} else {
+			// In reading order each device's seclabels are together, devices in document order: the
+			// device's old ones are the run whose owner starts where it starts (found by binary search),
+			// and the new ones take their place.
+			const list = previous.deviceSeclabels;
+			const ownerStart = (seclabel: DeviceSeclabel) => seclabel.owner.kind === 'disk' ? seclabel.owner.disk.element.start : seclabel.owner.kind === 'chardev' ? seclabel.owner.chardev.element.start : -1;
+			const firstFrom = (start: number) => {
+				let low = 0;
+				let high = list.length;
+				while (low < high) {
+					const middle = (low + high) >> 1;
+					if (ownerStart(list[middle]) < start) low = middle + 1; else high = middle;
+				}
+				return low;
+			};
+			const from = firstFrom(device.start);
+			const to = firstFrom(device.start + 1);
+			for (let i = from; i < to; i++) {
+				if (!owned(list[i])) {
+					return rebuilt('device seclabel order');
+				}
+			}
+			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = [...list.slice(0, from), ...scratch.deviceSeclabels, ...list.slice(to)];
+		}
+	}
+	// Strays: the previous ones outside the device, and those of its new subtree.
+	const ancestors = oldDevice === device ? [device] : [device, oldDevice];
+	const strays = previous.strayseclabels.filter((element) => !insideOf(element, ancestors));
+	const fresh = straysIn(device, read);
+	if (fresh.length > 0 || strays.length !== previous.strayseclabels.length) {
+		(model as { strayseclabels: XmlElement[] }).strayseclabels = [...strays, ...fresh].sort((a, b) => a.start - b.start);
+	}
+	modelPatches.delete(previous);
+	modelPatches.set(model, { previous, device, oldDeviceSpan, oldDisk, newDisk, oldChardev, newChardev, splice });
+	modelPatchStats.patched++;
 	return model;
 }
 

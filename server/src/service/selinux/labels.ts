@@ -75,6 +75,35 @@ export function selinuxLabels(context: RuleContext): SelinuxLabel[] {
 	if (cached && cached.key === key) {
 		return cached.labels;
 	}
+	const labels: SelinuxLabel[] = [...domainSelinuxLabels(context)];
+	const domainSeclabel = selinuxDomainSeclabel(context);
+	for (const seclabel of context.doc.deviceSeclabels) {
+		if (seclabel.model?.value !== 'selinux' || deviceRelabel(seclabel) === false || seclabel.labels.length === 0) {
+			continue;
+		}
+		const disk = seclabel.owner.kind === 'disk' ? seclabel.owner.disk : undefined;
+		const made = makeLabel(context, seclabel.labels[0], 'device', { deviceSeclabel: seclabel, domainSeclabel, disk });
+		if (made) {
+			labels.push(made);
+		}
+	}
+	labelCache.set(context.doc, { key, labels });
+	return labels;
+}
+
+const domainLabelCache = new WeakMap<object, { key: string; labels: SelinuxLabel[] }>();
+
+/**
+ * The labels of the domain seclabels alone (process, image, base), the head of selinuxLabels: what
+ * a document-wide rule that needs only the guest's own label reads, without the cost of parsing
+ * every device label of a domain with thousands of disks on each keystroke.
+ */
+function domainSelinuxLabels(context: RuleContext): SelinuxLabel[] {
+	const key = `${context.driver}|${context.hostSecurityModel}`;
+	const cached = domainLabelCache.get(context.doc);
+	if (cached && cached.key === key) {
+		return cached.labels;
+	}
 	const labels: SelinuxLabel[] = [];
 	const models = effectiveDomainModels(context);
 	context.doc.seclabels.forEach((seclabel, index) => {
@@ -105,18 +134,7 @@ export function selinuxLabels(context: RuleContext): SelinuxLabel[] {
 			}
 		}
 	});
-	const domainSeclabel = selinuxDomainSeclabel(context);
-	for (const seclabel of context.doc.deviceSeclabels) {
-		if (seclabel.model?.value !== 'selinux' || deviceRelabel(seclabel) === false || seclabel.labels.length === 0) {
-			continue;
-		}
-		const disk = seclabel.owner.kind === 'disk' ? seclabel.owner.disk : undefined;
-		const made = makeLabel(context, seclabel.labels[0], 'device', { deviceSeclabel: seclabel, domainSeclabel, disk });
-		if (made) {
-			labels.push(made);
-		}
-	}
-	labelCache.set(context.doc, { key, labels });
+	domainLabelCache.set(context.doc, { key, labels });
 	return labels;
 }
 
@@ -173,7 +191,7 @@ export function catalogueFor(context: RuleContext): SelinuxCatalogue {
 
 /** The range the process label gives the guest, when the document fixes it (static or live). */
 export function processLevels(context: RuleContext): { label: SelinuxLabel; low: ParsedLevel; high: ParsedLevel } | undefined {
-	const label = selinuxLabels(context).find((candidate) => candidate.use === 'process');
+	const label = domainSelinuxLabels(context).find((candidate) => candidate.use === 'process');
 	if (!label || !label.parsed.low || !label.parsed.high || label.parsed.problems.length > 0) {
 		return undefined;
 	}

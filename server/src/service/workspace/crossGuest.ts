@@ -173,11 +173,18 @@ function computeCrossGuest(self: GuestSummary, doc: SeclabelDocument, lookup: Gu
 	const findings: CrossGuestFinding[] = [];
 	// Disks of one document on one image share their view of the other guests.
 	const views = new Map<string, DiskViews | null>();
-	for (const disk of self.disks) {
+	// The index knows when no image of this very summary is used by another guest: no disk to look at.
+	const alone = lookup.guest(self.uri) === self && lookup.sharesNothing?.(self.uri) === true;
+	for (const disk of alone ? [] : self.disks) {
+		const uses = lookup.diskUses(disk.resourceKey);
+		if (uses.length <= 1 && (uses.length === 0 || uses[0].uri === self.uri)) {
+			// The common case, an image of this guest's one disk alone: nothing to look up or remember.
+			continue;
+		}
 		let view = views.get(disk.resourceKey);
 		if (view === undefined) {
-			if (!usedByOthers(lookup.diskUses(disk.resourceKey), self.uri)) {
-				// The common case, an image of this guest alone: no group to build.
+			if (!usedByOthers(uses, self.uri)) {
+				// An image of this guest alone: no group to build.
 				views.set(disk.resourceKey, null);
 				continue;
 			}

@@ -5,7 +5,7 @@
  * thousands of guests then costs kilobytes per guest, and a related location into a file that is
  * not open can still be shown without reading the file again.
  */
-import type { DiskModel, SeclabelDocument, StorageSource } from '../parser/seclabelModel';
+import { modelPatchOf, type DiskModel, type SeclabelDocument, type StorageSource } from '../parser/seclabelModel';
 import { childElements, getAttribute, textContent, trimmedContentSpan, type Span, type XmlElement } from '../parser/xmlParser';
 import { canonicalRange, parseContext, type LevelValue } from '../selinux/context';
 import { normalizeLocalPath } from './resourceIdentity';
@@ -186,9 +186,158 @@ export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = '')
 	if (cached && cached.uri === uri && cached.hostKey === hostKey) {
 		return cached.summary;
 	}
-	const summary = computeSummary(uri, doc, hostKey);
+	const summary = patchSummary(uri, doc, hostKey) ?? computeSummary(uri, doc, hostKey);
 	summaries.set(doc, { uri, hostKey, summary });
 	return summary;
+}
+
+/** Line starts of each summarised document, so that the next version's can be patched instead of counted again. */
+const lineStartsOf = new WeakMap<SeclabelDocument, number[]>();
+
+/**
+ * How a summary was patched from the previous version's (see patchSummary): the disk uses it
+ * dropped and added, and the later uses it moved (old, new). The workspace index relinks just these.
+ */
+export interface SummaryPatch {
+	readonly previous: GuestSummary;
+	readonly removed: readonly DiskUse[];
+	readonly added: readonly DiskUse[];
+	readonly moved: readonly (readonly [DiskUse, DiskUse])[];
+}
+
+const summaryPatches = new WeakMap<GuestSummary, SummaryPatch>();
+
+/** The patch that made this summary from the previous version's, when it was patched. */
+export function summaryPatchOf(summary: GuestSummary): SummaryPatch | undefined {
+	return summaryPatches.get(summary);
+}
+
+/** How often summaries were patched and computed in full: for tests and the bench. */
+export const summaryStats = { patched: 0, computed: 0 };
+
+function hasCarriageReturn(text: string, from: number, to: number): boolean {
+	const at = text.indexOf('\r', Math.max(0, from));
+	return at >= 0 && at < to;
+}
+
+/**
+ * The line starts of the new text from the old ones: those before the change kept, those in it
+ * counted, those after it moved. Only for changes with no carriage return near them (a lone CR
+ * is a line break, CR LF one break: a change there is counted in full).
+ */
+function patchLineStarts(old: readonly number[], text: string, changeStart: number, oldChangeEnd: number, newChangeEnd: number, delta: number): number[] {
+	// Starts up to the change's start: the line break before each lies before the change.
+	let low = 0;
+	let high = old.length;
+	while (low < high) {
+		const middle = (low + high) >> 1;
+		if (old[middle] <= changeStart) low = middle + 1; else high = middle;
+	}
+	const starts = old.slice(0, low);
+	for (let at = text.indexOf('\n', changeStart); at >= 0 && at < newChangeEnd; at = text.indexOf('\n', at + 1)) {
+		starts.push(at + 1);
+	}
+	let after = low;
+	while (after < old.length && old[after] - 1 < oldChangeEnd) after++;
+	for (; after < old.length; after++) starts.push(old[after] + delta);
+	return starts;
+}
+
+/** True when the two texts have line breaks at the same offsets in [from, to). */
+function sameLineBreaks(a: string, b: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		if ((a.charCodeAt(i) === 10) !== (b.charCodeAt(i) === 10)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+function samePlaced(a: PlacedSpan, b: PlacedSpan): boolean {
+	return a.start === b.start && a.end === b.end && a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character
+		&& a.range.end.line === b.range.end.line && a.range.end.character === b.range.end.character;
+}
+
+/**
+ * The summary of a document whose model was patched (parser/seclabelModel.ts patchModel: one
+ * device read again): the previous summary's disk uses before the device kept, the device's own
+ * computed again, those after it moved by the edit; the domain's few facts (name, levels) computed
+ * again. Undefined when it must be computed in full. test/unit/editDifferential.test.ts compares
+ * every patched summary with a computed one.
+ */
+function patchSummary(uri: string, doc: SeclabelDocument, hostKey: string): GuestSummary | undefined {
+	const patch = modelPatchOf(doc);
+	if (!patch || !doc.domain) {
+		return undefined;
+	}
+	const before = summaries.get(patch.previous);
+	const oldStarts = lineStartsOf.get(patch.previous);
+	if (!before || before.uri !== uri || before.hostKey !== hostKey || !before.summary || !oldStarts) {
+		return undefined;
+	}
+	const { changeStart, oldChangeEnd, newChangeEnd, delta } = patch.splice;
+	const text = doc.xml.text;
+	if (hasCarriageReturn(patch.previous.xml.text, changeStart - 1, oldChangeEnd + 1) || hasCarriageReturn(text, changeStart - 1, newChangeEnd + 1)) {
+		return undefined;
+	}
+	// An edit that keeps the length and every line break (a character typed over another) moves nothing after it.
+	const nothingMoves = delta === 0 && sameLineBreaks(patch.previous.xml.text, text, changeStart, oldChangeEnd);
+	const starts = nothingMoves ? oldStarts : patchLineStarts(oldStarts, text, changeStart, oldChangeEnd, newChangeEnd, delta);
+	const place = placer(starts);
+	const fresh: DiskUse[] = [];
+	if (patch.newDisk) {
+		const use = diskUse(uri, hostKey, patch.newDisk, text, place);
+		if (use) {
+			fresh.push(use);
+		}
+		fresh.push(...backingUses(uri, hostKey, patch.newDisk, place));
+	}
+	const move = (at: PlacedSpan) => place({ start: at.start + delta, end: at.end + delta });
+	const disks: DiskUse[] = [];
+	const removed: DiskUse[] = [];
+	const moved: [DiskUse, DiskUse][] = [];
+	let inserted = false;
+	const { start: deviceStart, end: deviceEnd } = patch.oldDeviceSpan;
+	for (const use of before.summary.disks) {
+		if (use.at.start < deviceStart) {
+			disks.push(use);
+			continue;
+		}
+		if (use.at.start < deviceEnd) {
+			removed.push(use);
+			continue;
+		}
+		if (!inserted) {
+			disks.push(...fresh);
+			inserted = true;
+		}
+		if (nothingMoves) {
+			disks.push(use);
+			continue;
+		}
+		const at = move(use.at);
+		const deviceLevel = use.deviceLevel ? { ...use.deviceLevel, at: move(use.deviceLevel.at), levelSpan: { start: use.deviceLevel.levelSpan.start + delta, end: use.deviceLevel.levelSpan.end + delta } } : undefined;
+		if (delta === 0 && samePlaced(at, use.at) && (!deviceLevel || samePlaced(deviceLevel.at, use.deviceLevel!.at))) {
+			disks.push(use);
+			continue;
+		}
+		const next: DiskUse = use.deviceLevel ? { ...use, at, deviceLevel } : { ...use, at };
+		moved.push([use, next]);
+		disks.push(next);
+	}
+	if (!inserted) {
+		disks.push(...fresh);
+	}
+	const summary = computeSummary(uri, doc, hostKey, { starts, disks });
+	if (summary) {
+		summaryPatches.set(summary, { previous: before.summary, removed, added: fresh, moved });
+		summaryStats.patched++;
+	}
+	return summary ?? undefined;
+}
+
+function placer(starts: readonly number[]): (span: Span) => PlacedSpan {
+	return (span) => ({ start: span.start, end: span.end, range: { start: positionAt(starts, span.start), end: positionAt(starts, span.end) } });
 }
 
 /**
@@ -197,27 +346,53 @@ export function summarizeGuest(uri: string, doc: SeclabelDocument, hostKey = '')
  * make up most of it.
  */
 export function fingerprintOf(summary: GuestSummary): string {
-	const parts: string[] = [summary.hostKey, summary.name ?? '', summary.uuid ?? '', summary.live ? 'live' : '', summary.confinement.kind, summary.processLabel ?? ''];
-	if (summary.confinement.kind === 'level') {
-		parts.push(String(summary.confinement.level.sensitivity), summary.confinement.level.categories.join(','));
-	}
+	const parts: string[] = [headPart(summary)];
 	for (const disk of summary.disks) {
-		parts.push(`${disk.resourceKey}|${disk.writable ? 'w' : 'r'}${disk.shareable ? 's' : ''}${disk.backingDepth ?? ''}${disk.norelabel ? 'n' : ''}|${disk.targetDev ?? ''}|${disk.deviceLevel?.level ?? ''}|${disk.at.range.start.line}:${disk.at.range.start.character}`);
+		parts.push(diskPart(disk));
 	}
 	for (const level of summary.levels) {
-		parts.push(`${level.kind}|${level.level}|${level.at.range.start.line}:${level.at.range.start.character}`);
+		parts.push(levelPart(level));
 	}
 	return parts.join('\n');
 }
 
-function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): GuestSummary | null {
+/** The guest's own facts in the fingerprint. */
+function headPart(summary: GuestSummary): string {
+	const parts: string[] = [summary.hostKey, summary.name ?? '', summary.uuid ?? '', summary.live ? 'live' : '', summary.confinement.kind, summary.processLabel ?? ''];
+	if (summary.confinement.kind === 'level') {
+		parts.push(String(summary.confinement.level.sensitivity), summary.confinement.level.categories.join(','));
+	}
+	return parts.join('\n');
+}
+
+/** True when two summaries agree on the guest's own facts (all of the fingerprint but the disks and levels). */
+export function sameHead(a: GuestSummary, b: GuestSummary): boolean {
+	return headPart(a) === headPart(b);
+}
+
+/** One disk use in the fingerprint. */
+export function diskPart(disk: DiskUse): string {
+	return `${disk.resourceKey}|${disk.writable ? 'w' : 'r'}${disk.shareable ? 's' : ''}${disk.backingDepth ?? ''}${disk.norelabel ? 'n' : ''}|${disk.targetDev ?? ''}|${disk.deviceLevel?.level ?? ''}|${disk.at.range.start.line}:${disk.at.range.start.character}`;
+}
+
+/** One level use in the fingerprint. */
+export function levelPart(level: LevelUse): string {
+	return `${level.kind}|${level.level}|${level.at.range.start.line}:${level.at.range.start.character}`;
+}
+
+/** With `patched`, the line starts and disk uses patchSummary made: only the domain's own facts are computed. */
+function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string, patched?: { readonly starts: number[]; readonly disks: DiskUse[] }): GuestSummary | null {
 	const domain = doc.domain ?? doc.fragment;
 	if (!domain) {
 		return null;
 	}
 	const text = doc.xml.text;
-	const starts = lineStarts(text);
-	const place = (span: Span): PlacedSpan => ({ start: span.start, end: span.end, range: { start: positionAt(starts, span.start), end: positionAt(starts, span.end) } });
+	const starts = patched?.starts ?? lineStarts(text);
+	if (!patched) {
+		summaryStats.computed++;
+	}
+	lineStartsOf.set(doc, starts);
+	const place = placer(starts);
 	const nameElement = childElements(domain, 'name')[0];
 	const uuidElement = childElements(domain, 'uuid')[0];
 	const name = nameElement ? textContent(text, nameElement).trim() || undefined : undefined;
@@ -258,13 +433,16 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gu
 		}
 	}
 
-	const disks: DiskUse[] = [];
-	for (const disk of doc.disks) {
-		const use = diskUse(uri, hostKey, disk, text, place);
-		if (use) {
-			disks.push(use);
+	let disks = patched?.disks;
+	if (!disks) {
+		disks = [];
+		for (const disk of doc.disks) {
+			const use = diskUse(uri, hostKey, disk, text, place);
+			if (use) {
+				disks.push(use);
+			}
+			disks.push(...backingUses(uri, hostKey, disk, place));
 		}
-		disks.push(...backingUses(uri, hostKey, disk, place));
 	}
 	return { uri, hostKey, name, uuid, live, disks, levels, confinement, processLabel, fragment: doc.fragment ? true : undefined };
 }
