@@ -330,6 +330,8 @@ function patchSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gues
 	}
 	const summary = computeSummary(uri, doc, hostKey, { starts, disks });
 	if (summary) {
+		// Only the newest patch is ever read: the previous one goes, or each summary would keep every older one alive.
+		summaryPatches.delete(before.summary);
 		summaryPatches.set(summary, { previous: before.summary, removed, added: fresh, moved });
 		summaryStats.patched++;
 	}
