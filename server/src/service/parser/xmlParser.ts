@@ -114,6 +114,19 @@ class LimitReached {
 const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
+/**
+ * V8 keeps a slice of 13 characters or more as a view into the string it was cut from, which keeps
+ * that whole string alive. A tree outlives its text: the incremental parse (incrementalParse.ts)
+ * moves it on to every later version, so an attribute value sliced from the text of version N held
+ * that 3.5 MB text for as long as its element lived (each edit in another element pinned one more
+ * version: +3.3 MB of live heap per edit, measured). Names and values are copied off the text
+ * instead: a string concatenated and then sliced is flattened into a copy of its own first.
+ */
+const MIN_SLICED_LENGTH = 13;
+function ownCopy(value: string): string {
+	return value.length < MIN_SLICED_LENGTH ? value : (' ' + value).slice(1);
+}
+
 /** The parser's view of an element: the same object, with the arrays it fills in. */
 interface MutableElement extends XmlElement {
 	attributes: XmlAttribute[];
@@ -394,10 +407,11 @@ class XmlParser {
 		if (known !== undefined) {
 			return known;
 		}
+		const own = ownCopy(name);
 		if (this.names.size < 10_000) {
-			this.names.set(name, name);
+			this.names.set(own, own);
 		}
-		return name;
+		return own;
 	}
 
 	private scanStartTag(): void {
@@ -502,7 +516,7 @@ class XmlParser {
 					let stop = j + 1;
 					while (stop < this.len && text.charCodeAt(stop) !== Ch.LF && text.charCodeAt(stop) !== Ch.Lt && text.charCodeAt(stop) !== Ch.Gt) stop++;
 					this.problem(j, stop, `Value of attribute '${attrName}' is not closed.`);
-					attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeText(text.slice(j + 1, stop)), valueStart: j + 1, valueEnd: stop, quote: q === Ch.DQuote ? '"' : "'", end: stop });
+					attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: ownCopy(decodeText(text.slice(j + 1, stop))), valueStart: j + 1, valueEnd: stop, quote: q === Ch.DQuote ? '"' : "'", end: stop });
 					i = stop;
 					continue;
 				}
@@ -510,13 +524,13 @@ class XmlParser {
 				if (raw.indexOf('&') >= 0) {
 					this.checkReferencesIn(j + 1, close);
 				}
-				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: decodeAttributeValue(raw), valueStart: j + 1, valueEnd: close, quote: q === Ch.DQuote ? '"' : "'", end: close + 1 });
+				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: ownCopy(decodeAttributeValue(raw)), valueStart: j + 1, valueEnd: close, quote: q === Ch.DQuote ? '"' : "'", end: close + 1 });
 				i = close + 1;
 			} else {
 				let stop = j;
 				while (stop < this.len && !isWhitespace(text.charCodeAt(stop)) && text.charCodeAt(stop) !== Ch.Gt && text.charCodeAt(stop) !== Ch.Lt && !(text.charCodeAt(stop) === Ch.Slash && text.charCodeAt(stop + 1) === Ch.Gt)) stop++;
 				this.problem(j, Math.max(stop, j + 1), `Value of attribute '${attrName}' must be quoted.`);
-				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: text.slice(j, stop), valueStart: j, valueEnd: stop, quote: null, end: Math.max(stop, attrNameEnd) });
+				attributes.push({ name: attrName, nameStart: i, nameEnd: attrNameEnd, value: ownCopy(text.slice(j, stop)), valueStart: j, valueEnd: stop, quote: null, end: Math.max(stop, attrNameEnd) });
 				i = stop;
 			}
 		}
