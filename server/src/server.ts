@@ -53,9 +53,9 @@ const log = (message: string) => {
 	}
 };
 const gate = new ProtocolGate((message) => void rawWriter.write(message).catch(() => undefined), log);
-// Memory: a fixed heap growth factor, and a full collection when the client is quiet (node/heapSchedule.ts).
-const collect = configureHeap();
-const idle = collect ? new IdleCollector(collect) : undefined;
+// Memory: a fixed heap growth factor while the heap is large, and a full collection when the client
+// is quiet (node/heapSchedule.ts); without V8's gc only the growth factor.
+const idle = new IdleCollector(configureHeap() ?? (() => undefined));
 const reader = watchIncoming(new GatedMessageReader(rawReader, gate), idle);
 const connection = createConnection(ProposedFeatures.all, reader, watchOutgoing(gatedWriter(rawWriter, gate), idle));
 // The input closing ends the server, as the LSP asks (exit code 0 only after shutdown).

@@ -7,19 +7,21 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as v8 from 'v8';
 import type { Message, MessageReader, MessageWriter } from 'vscode-languageserver/node';
-import { configureHeap, GARBAGE_BYTES, IdleCollector, watchIncoming, watchOutgoing } from '../../server/src/node/heapSchedule';
+import { configureHeap, GARBAGE_BYTES, HEAP_GROWING_PERCENT, IdleCollector, LARGE_HEAP_BYTES, watchIncoming, watchOutgoing } from '../../server/src/node/heapSchedule';
 
 /** A collector on a hand-driven clock and heap. */
 function harness(heap: { used: number }) {
 	const timers: { run: () => void; ms: number; cleared: boolean }[] = [];
 	let collected = 0;
+	const growth: number[] = [];
 	const collector = new IdleCollector(() => { collected++; heap.used = 10; }, {
 		heapUsed: () => heap.used,
+		setGrowingPercent: (percent) => growth.push(percent),
 		setTimer: (run, ms) => { const timer = { run, ms, cleared: false }; timers.push(timer); return timer; },
 		clearTimer: (timer) => { (timer as { cleared: boolean }).cleared = true; },
 	});
 	const fire = () => timers.filter((timer) => !timer.cleared).splice(0).forEach((timer) => { timer.cleared = true; timer.run(); });
-	return { collector, timers, fire, collected: () => collected };
+	return { collector, timers, fire, collected: () => collected, growth };
 }
 
 test('a publish followed by quiet collects once, when the garbage is worth it', () => {
@@ -79,8 +81,27 @@ test('the reader and writer wrappers drive the collector: incoming messages are 
 	assert.equal(collected(), 1);
 });
 
+test('a large heap at a publish fixes the growth factor; a small one gives V8 its own back', () => {
+	const heap = { used: 10 * 1024 * 1024 };
+	const { collector, growth } = harness(heap);
+	collector.published();
+	assert.deepEqual(growth, [], 'a small heap keeps V8\'s factor');
+	heap.used = LARGE_HEAP_BYTES;
+	collector.published();
+	assert.deepEqual(growth, [HEAP_GROWING_PERCENT]);
+	assert.equal(collector.growingPercent, HEAP_GROWING_PERCENT);
+	// Between half the threshold and the threshold nothing changes (no flapping).
+	heap.used = LARGE_HEAP_BYTES * 0.6;
+	collector.published();
+	assert.deepEqual(growth, [HEAP_GROWING_PERCENT]);
+	heap.used = LARGE_HEAP_BYTES * 0.4;
+	collector.published();
+	assert.deepEqual(growth, [HEAP_GROWING_PERCENT, 0]);
+	assert.equal(collector.growingPercent, 0);
+});
+
 test('configureHeap gives a working full collection', () => {
-	const collect = configureHeap(30);
+	const collect = configureHeap();
 	assert.equal(typeof collect, 'function');
 	let garbage: unknown[] | undefined = Array.from({ length: 200_000 }, (_, i) => ({ i }));
 	const before = v8.getHeapStatistics().used_heap_size;
