@@ -3,6 +3,7 @@
  * every later version of a document, so a string the parser cut from version N (V8 keeps a slice of
  * 13 characters or more as a view into its parent) held all of version N for as long as its element
  * lived: on a 3.5 MB domain each edit in another element kept one more 3.5 MB text (issue #12).
+ * The same holds for the memo tables keyed by label text (selinux/context.ts, guestSummary.ts).
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import { DEFAULT_PARSE_LIMITS, parseXml } from '../../../server/src/service/parser/xmlParser';
 import { reparseXml } from '../../../server/src/service/parser/incrementalParse';
+import { parseContext, parseLevelRange } from '../../../server/src/service/selinux/context';
+import { labelLevel } from '../../../server/src/service/workspace/guestSummary';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -60,4 +63,22 @@ test('names and values longer than a V8 slice are equal to the text they came fr
 	assert.equal(element.name, 'blockiotune_group_name');
 	assert.equal(element.attributes[0].name, 'a_long_attribute_name');
 	assert.equal(element.attributes[0].value, 'a value of more than thirteen characters');
+});
+
+test('the label memo tables keep no document alive', () => {
+	const documents = 10;
+	const size = 512 * 1024;
+	const before = liveHeap();
+	for (let k = 0; k < documents; k++) {
+		// A document of its own per label, as each version of an edited domain is; only the label slice is passed on.
+		const label = `system_u:object_r:svirt_image_t:s0:c${k},c${500 + k}${Date.now() % 1000}`;
+		const text = `<label>${label}</label>`.padEnd(size, ' ') + String(k);
+		const start = text.indexOf('<label>') + 7;
+		const slice = text.slice(start, text.indexOf('</label>'));
+		parseContext(slice);
+		parseLevelRange(slice.slice(slice.indexOf('s0')));
+		labelLevel(slice);
+	}
+	const grown = liveHeap() - before;
+	assert.ok(grown < 2 * size, `the memo tables kept ${(grown / 1048576).toFixed(1)} MiB after ${documents} labels of ${size / 1024} KiB documents`);
 });

@@ -19,6 +19,8 @@
  * and byte-level refusals (libxmlErrors.ts); see docs/parsing.md.
  */
 
+import { ownCopy } from '../util/ownCopy';
+
 /** A half-open range of offsets into the document text. */
 export interface Span {
 	readonly start: number;
@@ -113,19 +115,6 @@ class LimitReached {
  */
 const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
-
-/**
- * V8 keeps a slice of 13 characters or more as a view into the string it was cut from, which keeps
- * that whole string alive. A tree outlives its text: the incremental parse (incrementalParse.ts)
- * moves it on to every later version, so an attribute value sliced from the text of version N held
- * that 3.5 MB text for as long as its element lived (each edit in another element pinned one more
- * version: +3.3 MB of live heap per edit, measured). Names and values are copied off the text
- * instead: a string concatenated and then sliced is flattened into a copy of its own first.
- */
-const MIN_SLICED_LENGTH = 13;
-function ownCopy(value: string): string {
-	return value.length < MIN_SLICED_LENGTH ? value : (' ' + value).slice(1);
-}
 
 /** The parser's view of an element: the same object, with the arrays it fills in. */
 interface MutableElement extends XmlElement {
@@ -402,6 +391,11 @@ class XmlParser {
 		return i;
 	}
 
+	/**
+	 * Names and attribute values are copies of their own (util/ownCopy.ts): the tree outlives its
+	 * text, since the incremental parse moves it on to every later version, and a slice would keep
+	 * the version it was cut from alive (+3.3 MB per edit in another element, measured).
+	 */
 	private intern(name: string): string {
 		const known = this.names.get(name);
 		if (known !== undefined) {
