@@ -8,25 +8,31 @@
  * generation grow to 4 times what survived the last full collection before collecting again (its
  * factor for a heap that is collected fast compared to how fast it is filled). Measured with
  * --trace-gc-verbose on the bench's 3.5 MB domain: about 70 MB survive, so the next collection comes
- * at about 300 MB; and when a full collection runs while an edit's structures are still reachable,
- * or while marking lags behind allocation, 290 MB survive and the limit becomes 1.18 GB — the
- * 1185 MiB VmHWM of the bench. See docs/benchmarks.md.
+ * at about 300 MB; and in some runs (of both builds, before and after the incremental parse) one
+ * collection kept 290 MB and the limit became 1.18 GB: the 1185 MiB VmHWM of the bench. See
+ * docs/benchmarks.md.
  *
  * So: (1) while the heap is large (past {@link LARGE_HEAP_BYTES} when diagnostics go out), the growth
  * factor is fixed at {@link HEAP_GROWING_PERCENT} (V8's own `--heap-growing-percent`, read at every
  * collection, so setting it at run time takes effect); a small heap keeps V8's own factor, since
  * more collections there cost time for no memory worth having (indexing 10,000 guests, measured:
- * 0.7–0.85 s with V8's factor, 1.0–1.7 s with 1.3, the same 120–130 MiB peak); and (2) when the server has been idle for {@link IDLE_MS} after publishing diagnostics, with at least
- * {@link GARBAGE_BYTES} more heap in use than after the last full collection, it runs one: a
- * forced collection never sits between an edit and its diagnostics, since any message from the
- * client cancels the pending one and only a publish arms it again.
+ * 0.7–0.85 s with V8's factor, 1.0–1.7 s with 1.3, the same 120–130 MiB peak); and (2) when the
+ * server has been idle for {@link IDLE_MS} after publishing diagnostics, with at least
+ * {@link GARBAGE_BYTES} more heap in use than after the last full collection, it runs one: a forced
+ * collection never sits between an edit and its diagnostics, since any message from the client
+ * cancels the pending one and only a publish arms it again.
  */
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import type { DataCallback, Message, MessageReader, MessageWriter } from 'vscode-languageserver/node';
 
-/** The old generation may grow by this much (in percent) past what the last full collection kept. */
-export const HEAP_GROWING_PERCENT = 30;
+/**
+ * The old generation may grow by this much (in percent) past what the last full collection kept.
+ * Each full collection's marking runs alongside the edits, so a smaller number trades latency for
+ * memory: at 3.5 MB (docs/benchmarks.md, alternating) 60 gave a peak of 314–323 MiB for an edit
+ * median about 20% above V8's own factor, 30 gave 217–241 MiB for about 50% more.
+ */
+export const HEAP_GROWING_PERCENT = 60;
 
 /** The heap in use (bytes) past which the growth factor is fixed; below half of it V8's own applies again. */
 export const LARGE_HEAP_BYTES = 96 * 1024 * 1024;
