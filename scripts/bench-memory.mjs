@@ -36,7 +36,7 @@ fs.writeFileSync(preload, `const fs = require('fs');
 const { PerformanceObserver, constants } = require('perf_hooks');
 const out = process.env.SECLABEL_GC_PAUSES;
 const total = { major: 0, minor: 0, incremental: 0, count: 0 };
-new PerformanceObserver((list) => { for (const e of list.getEntries()) { const k = e.detail?.kind; total[k === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : k === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : 'incremental'] += e.duration; total.count++; } fs.writeFileSync(out, JSON.stringify(total)); }).observe({ entryTypes: ['gc'] });
+new PerformanceObserver((list) => { for (const e of list.getEntries()) { const k = e.detail?.kind; total[k === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : k === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : 'incremental'] += e.duration; total.count++; } fs.writeFileSync(out + '.tmp', JSON.stringify(total)); fs.renameSync(out + '.tmp', out); }).observe({ entryTypes: ['gc'] });
 `);
 
 function status(pid) {
