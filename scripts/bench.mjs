@@ -16,6 +16,7 @@ import * as path from 'path';
 import { createRequire } from 'module';
 import { pathToFileURL } from 'url';
 import { benchWorkspaceTree } from './bench-tree.mjs';
+import { bigDomain, targetName } from './bench-domains.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url).pathname;
@@ -61,46 +62,6 @@ try {
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
-
-/** vda, vdb, … vdz, vdaa, …: disk target names as libvirt writes them. */
-function targetName(index) {
-	let name = '';
-	for (let n = index; ; n = Math.floor(n / 26) - 1) {
-		name = String.fromCharCode(97 + (n % 26)) + name;
-		if (n < 26) break;
-	}
-	return `vd${name}`;
-}
-
-/** A domain with `disks` file disks, each with its own device label; schema-valid for libvirt. */
-function bigDomain(disks) {
-	const lines = [
-		"<domain type='kvm'>",
-		`  <name>bench-${disks}</name>`,
-		"  <memory unit='KiB'>2097152</memory>",
-		'  <os>',
-		"    <type arch='x86_64'>hvm</type>",
-		'  </os>',
-		'  <devices>',
-	];
-	for (let i = 0; i < disks; i++) {
-		// Each disk carries the guest's own level, as libvirt labels a static guest's images; the
-		// edits below move one disk off it and back, so the diagnostics change with every edit.
-		lines.push(
-			"    <disk type='file' device='disk'>",
-			"      <driver name='qemu' type='raw'/>",
-			`      <source file='/var/lib/libvirt/images/bench-disk-${i}.img'>`,
-			"        <seclabel model='selinux' relabel='yes'>",
-			`          <label>system_u:object_r:${i % 3 === 2 ? 'virt_content_t' : 'svirt_image_t'}:s0:c100,c200</label>`,
-			'        </seclabel>',
-			'      </source>',
-			`      <target dev='${targetName(i)}' bus='virtio'/>`,
-			'    </disk>',
-		);
-	}
-	lines.push('  </devices>', "  <seclabel type='static' model='selinux' relabel='yes'>", '    <label>system_u:system_r:svirt_t:s0:c100,c200</label>', '  </seclabel>', '</domain>', '');
-	return lines.join('\n');
-}
 
 /** One guest of the generated workspace: a mix of label kinds, static levels unique per guest. */
 function workspaceGuest(i) {

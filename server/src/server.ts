@@ -12,6 +12,7 @@ import { startServer } from './startServer';
 import { nodeRuntime } from './node/runtime';
 import { BoundedStreamMessageReader } from './node/boundedMessageReader';
 import { GatedMessageReader, gatedWriter, ProtocolGate } from './protocolGuards';
+import { configureHeap, IdleCollector, watchIncoming, watchOutgoing } from './node/heapSchedule';
 
 if (process.argv.includes('--version')) {
 	process.stdout.write(`${require('../../package.json').version}\n`);
@@ -52,8 +53,11 @@ const log = (message: string) => {
 	}
 };
 const gate = new ProtocolGate((message) => void rawWriter.write(message).catch(() => undefined), log);
-const reader = new GatedMessageReader(rawReader, gate);
-const connection = createConnection(ProposedFeatures.all, reader, gatedWriter(rawWriter, gate));
+// Memory: a fixed heap growth factor while the heap is large, and a full collection when the client
+// is quiet (node/heapSchedule.ts); without V8's gc only the growth factor.
+const idle = new IdleCollector(configureHeap() ?? (() => undefined));
+const reader = watchIncoming(new GatedMessageReader(rawReader, gate), idle);
+const connection = createConnection(ProposedFeatures.all, reader, watchOutgoing(gatedWriter(rawWriter, gate), idle));
 // The input closing ends the server, as the LSP asks (exit code 0 only after shutdown).
 reader.onClose(() => process.exit(gate.shutdownReceived ? 0 : 1));
 // Stray console output would corrupt the stdio protocol stream; send it to the client's log.

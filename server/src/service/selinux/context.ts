@@ -8,6 +8,7 @@
  * the convention every refpolicy-derived policy follows (`s0`..`s15`, `c0`..`c1023`, exact,
  * lower-case, no leading zeros), which is what Fedora/RHEL targeted and MLS and refpolicy define.
  */
+import { ownCopy } from '../util/ownCopy';
 
 /** A piece of the parsed text, with offsets relative to that text. */
 export interface Part {
@@ -367,8 +368,11 @@ function remember<T>(memo: Map<string, T>, text: string, parse: (text: string) =
 		if (memo.size >= MEMO_LIMIT) {
 			memo.clear();
 		}
-		result = parse(text);
-		memo.set(text, result);
+		// Key and result are kept: both come from a copy, since a slice of the document (the key, or
+		// a part of the result cut from it) would keep the version it was cut from alive.
+		const own = ownCopy(text);
+		result = parse(own);
+		memo.set(own, result);
 	}
 	return result;
 }

@@ -10,6 +10,7 @@ import { childElements, getAttribute, textContent, trimmedContentSpan, type Span
 import { canonicalRange, parseContext, type LevelValue } from '../selinux/context';
 import { normalizeLocalPath } from './resourceIdentity';
 import { lineIndexAt } from '../util/lines';
+import { ownCopy } from '../util/ownCopy';
 
 /** A zero-based line and UTF-16 character, as LSP and the CLI's JSON count them. */
 export interface LinePosition {
@@ -154,8 +155,10 @@ export function labelLevel(label: string): ParsedLabelLevel | undefined {
 		if (levelMemo.size >= 4096) {
 			levelMemo.clear();
 		}
-		level = computeLabelLevel(label) ?? null;
-		levelMemo.set(label, level);
+		// Key and result from a copy: a slice of the document would keep that version of it alive.
+		const own = ownCopy(label);
+		level = computeLabelLevel(own) ?? null;
+		levelMemo.set(own, level);
 	}
 	return level ?? undefined;
 }
