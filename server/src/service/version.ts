@@ -124,8 +124,58 @@ export const DATA_STORE: VersionChange = {
 	evidence: 'libvirt\'s NEWS for 10.10.0: "qemu: Support for the \'data-file\' QCOW2 image feature" (the `<dataStore>` element)',
 };
 
+/**
+ * A UDP character device's second `<source>` (the `connect` end) is no longer read for seclabels:
+ * 7.0.0 parses the seclabels of every source, 9.0.0 and later of the first one only.
+ */
+export const UDP_SECOND_SOURCE_UNREAD: VersionChange = {
+	since: '9.0.0',
+	what: "a UDP character device's second `<source>` is no longer read for seclabels",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "the oracles: 7.0.0 refuses a malformed seclabel in a UDP chardev's second source, 9.0.0, 11.3.0 and 12.9.0 accept it unread (test/differential/sites.test.ts); not narrowed: the oldest release proven is used",
+};
+
+/** libvirt prints libxml2's whole message; 7.0.0 cuts it at 1,022 bytes. */
+export const FULL_XML_ERRORS: VersionChange = {
+	since: '9.0.0',
+	what: "libvirt prints libxml2's whole well-formedness message instead of its first 1,022 bytes",
+	range: ['7.0.0', '9.0.0'],
+	evidence: 'the oracles: 7.0.0 cuts long messages at 1,022 bytes, 9.0.0 and later print them whole (the broken documents of test/differential/xmlErrorsOnly.test.ts and xmlWellFormed.test.ts, compared byte for byte); not narrowed: the oldest release proven is used',
+};
+
+/** libvirt words the place of a libxml2 error `at line N:` instead of `(domain_definition):N:`. */
+export const XML_ERROR_AT_LINE: VersionChange = {
+	since: '11.0.0',
+	what: 'a well-formedness error is introduced with `at line N:` instead of `(domain_definition):N:`',
+	range: ['9.0.0', '11.3.0'],
+	evidence: "the oracles: 9.0.0 says `(domain_definition):N:`, 11.3.0 and 12.9.0 `at line N:`; NEWS up to 12.5 does not mention it; taken at 11.0.0, a major release, and not proven: a target from 11.0.0 to 11.2.x may get the other head",
+};
+
+/**
+ * libxml2's own wording of some errors, which is libxml2's (2.9.10 to 2.9.14), not libvirt's:
+ * keyed on the libvirt release Debian pairs with it, since the rules know libvirt's version only.
+ */
+export const LIBXML2_2_9_14: VersionChange = {
+	since: '9.0.0',
+	what: "libxml2 2.9.14's wording (`Premature end of data in tag X line N`, `unparsable`, a CR LF counted once) instead of 2.9.10's",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "the oracles: Debian 11's 7.0.0 links libxml2 2.9.10, Debian 12's 9.0.0 and Debian 13's 11.3.0 and 12.9.0 link 2.9.14 (ldd), and the wording follows the library (test/differential/xmlWellFormed.test.ts); another distribution may pair the two otherwise",
+};
+
+/**
+ * The disk and storage-source parsers read their attributes with libvirt's generic XML property
+ * helpers: `Invalid value for attribute 'type' in element 'disk'` instead of `unknown disk type`,
+ * `Missing required attribute 'protocol'` instead of `missing network source protocol type`.
+ */
+export const STORAGE_PROP_PARSING: VersionChange = {
+	since: '9.0.0',
+	what: "the disk and storage-source attributes are read with libvirt's generic XML property helpers (their generic messages)",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "the oracles: 7.0.0 words both errors the old way, 9.0.0, 11.3.0 and 12.9.0 the new way (storage-source-invalid's tests); the conversion commits are not in the search index, so the oldest release proven is used",
+};
+
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]

@@ -11,7 +11,7 @@ import { resolveSettings } from './findings';
 import { indentationAt } from '../rules/edits';
 import * as vocabulary from '../data/vocabulary';
 import type { LanguageSettings } from '../types';
-import { atLeast } from '../version';
+import { DATA_STORE, NVRAM_SOURCE, since } from '../version';
 import { choice, escapeSnippet, type CompletionCollector } from './completionCollector';
 import { seclabelSite } from './position';
 import { freshLevelFor } from './completionContexts';
@@ -187,7 +187,7 @@ function domainChildren(doc: SeclabelDocument, container: XmlElement, present: (
 function deviceSeclabelSnippets(doc: SeclabelDocument, source: XmlElement, unit: string, settings: LanguageSettings): ElementProposal[] {
 	// Every storage source libvirt reads seclabels from at the target release (parser/parseSites.ts).
 	const version = resolveSettings(settings).version;
-	const sources = [...doc.disks.flatMap((disk) => [...disk.layers, ...disk.mirror, ...(disk.dataStore && atLeast(version, '10.10.0') ? [disk.dataStore] : [])]), ...(doc.nvram && atLeast(version, '8.5.0') ? [doc.nvram] : [])];
+	const sources = [...doc.disks.flatMap((disk) => [...disk.layers, ...disk.mirror, ...(disk.dataStore && since(version, DATA_STORE) ? [disk.dataStore] : [])]), ...(doc.nvram && since(version, NVRAM_SOURCE) ? [doc.nvram] : [])];
 	const layer = sources.find((candidate) => candidate.source === source);
 	const chardev = doc.chardevs.find((candidate) => candidate.source === source && CHARDEV_TYPES_WITH_SECLABEL.includes(candidate.type));
 	const existing = layer?.seclabels ?? chardev?.seclabels;

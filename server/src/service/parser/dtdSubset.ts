@@ -24,7 +24,7 @@
  * decodes a UTF-16 document that every libvirt here refuses. So the rules keep the tolerant parser,
  * and this layer runs only for a document with an internal subset, which costs nothing otherwise.
  */
-import { atLeast, NEWEST_VERSION, parseVersion, type Version } from '../version';
+import { LIBXML2_2_9_14, NEWEST_VERSION, parseVersion, since, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
 import { entityErrors, entityInAttributeError, entityInContentError } from './libxmlMarkup';
 import { decodeText, textContent, type XmlAttribute, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
@@ -369,7 +369,7 @@ function firstEntityError(xml: XmlDocument, subset: InternalSubset, uses: { prob
 		const cache = new Map<string, LibxmlError | null | undefined>();
 		const errorAt = (version: Version): LibxmlError | null | undefined => {
 			// The wording differs between libxml2 2.9.10 and 2.9.14, so each version parses the text again (once).
-			const key = atLeast(version, '9.0.0') ? 'new' : 'old';
+			const key = since(version, LIBXML2_2_9_14) ? 'new' : 'old';
 			if (!cache.has(key)) cache.set(key, entityInContentError(subset, use.name, new Set(checkedBefore), version));
 			return cache.get(key);
 		};

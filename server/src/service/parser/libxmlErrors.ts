@@ -10,7 +10,7 @@
  * Every message was checked with `virsh -c test:///default define` on libvirt 7.0.0, 9.0.0, 11.3.0
  * and 12.9.0 (each with Debian's libxml2 2.9.x).
  */
-import { atLeast, type Version } from '../version';
+import { FULL_XML_ERRORS, since, XML_ERROR_AT_LINE, type Version } from '../version';
 
 export interface LibxmlError {
 	/** 1-based line libxml2 reports. */
@@ -37,9 +37,9 @@ export interface LibxmlError {
  * is not proven; releases from 11.0.0 are taken to use the newer form.
  */
 export function formatLibxmlError(error: LibxmlError, version: Version): string {
-	const head = error.inEntity || atLeast(version, '11.0.0') ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
+	const head = error.inEntity || since(version, XML_ERROR_AT_LINE) ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
 	const full = `${head}${error.message}${error.context}\n${error.pointer}`;
-	return atLeast(version, '9.0.0') ? full : cutToBytes(full, LIBVIRT_7_MESSAGE_BYTES);
+	return since(version, FULL_XML_ERRORS) ? full : cutToBytes(full, LIBVIRT_7_MESSAGE_BYTES);
 }
 
 /**

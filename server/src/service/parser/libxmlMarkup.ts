@@ -12,7 +12,7 @@
  * libxml2 2.9.10, 2.9.14, 2.9.14 and 2.9.14: 12.9.0's libvirt links libxml2.so.2, not the chroot's
  * libxml2.so.16); test/differential/xmlErrors.test.ts and xmlWellFormed.test.ts compare them.
  */
-import { atLeast, type Version } from '../version';
+import { LIBXML2_2_9_14, since, XML_ERROR_AT_LINE, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
 import { xmlDeclarationError } from './xmlDeclaration';
 import { LIBXML_MAX_OPEN, parseXml, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
@@ -201,7 +201,7 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		const rest = text.slice(problem.start + 4);
 		const found = at(text, text.length, commentNotTerminated(rest), version);
 		// libxml2 2.9.10's fast comment scanner hands over to the slow one on the LF of a CR LF, which it then counts again.
-		if (atLeast(version, '9.0.0') || !/\r\n$/.test(rest.slice(0, fastCommentEnd(rest)))) return found;
+		if (since(version, LIBXML2_2_9_14) || !/\r\n$/.test(rest.slice(0, fastCommentEnd(rest)))) return found;
 		return { offset: found.offset, error: () => { const error = found.error!(); return { ...error, line: error.line + 1 }; } };
 	}
 	if (/^'--' is not allowed inside a comment\.$/.test(problem.message)) {
@@ -246,7 +246,7 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 	if (problem.message.startsWith("An end tag needs the element's name")) {
 		// libxml2 reads no name and compares "unparsable" (2.9.10: "unparseable") with the open element.
 		const open = openAt(doc, problem.start);
-		return open ? mismatch(doc, open, problem.end, atLeast(version, '9.0.0') ? 'unparsable' : 'unparseable') : unknown;
+		return open ? mismatch(doc, open, problem.end, since(version, LIBXML2_2_9_14) ? 'unparsable' : 'unparseable') : unknown;
 	}
 	if (/^Incomplete end tag '<\/'\.$/.test(problem.message)) {
 		return at(text, skipBlanks(text, problem.start + 2), "expected '>'", version);
@@ -345,7 +345,7 @@ function charRef(text: string, amp: number): Candidate | undefined {
  * is libxml2's version, not libvirt's; releases from 9.0.0 are taken to come with the newer one.
  */
 function prematureEnd(text: string, open: XmlElement, version: Version): LibxmlError {
-	return atEnd(text, atLeast(version, '9.0.0') ? `Premature end of data in tag ${open.name} line ${lineOf(text, open.start)}` : "EndTag: '</' not found", version);
+	return atEnd(text, since(version, LIBXML2_2_9_14) ? `Premature end of data in tag ${open.name} line ${lineOf(text, open.start)}` : "EndTag: '</' not found", version);
 }
 
 /**
@@ -357,7 +357,7 @@ function prematureEnd(text: string, open: XmlElement, version: Version): LibxmlE
  */
 function atEnd(text: string, message: string, version: Version): LibxmlError {
 	const line = lineOf(text, text.length);
-	const cur = atLeast(version, '11.0.0') ? text.replace(/[\r\n]+$/, '').length : text.length;
+	const cur = since(version, XML_ERROR_AT_LINE) ? text.replace(/[\r\n]+$/, '').length : text.length;
 	const shown = libxmlErrorInText(text, cur, `${message}\n`);
 	const context = shown.context === '' && cur === text.length ? '(null)' : shown.context;
 	return { ...shown, line, context, pointer: context === '(null)' ? '^' : shown.pointer };
@@ -541,7 +541,7 @@ export function entityInContentError(table: EntityTable, name: string, checked: 
 			} else if ((m = /^Element '([^']+)' is not closed before '<\/\u00c0>'\.$/.exec(problem.message))) {
 				const open = elementAt(doc, problem.start);
 				const line = open ? lineOf(value, open.start - shift) : 1;
-				candidate = inValue(wrapped.length - WRAP_CLOSE.length, atLeast(version, '9.0.0') ? `Premature end of data in tag ${m[1]} line ${line}` : 'chunk is not well balanced');
+				candidate = inValue(wrapped.length - WRAP_CLOSE.length, since(version, LIBXML2_2_9_14) ? `Premature end of data in tag ${m[1]} line ${line}` : 'chunk is not well balanced');
 			} else if (problem.message.startsWith('CDATA section outside the root element')) {
 				continue;
 			} else {
@@ -556,7 +556,7 @@ export function entityInContentError(table: EntityTable, name: string, checked: 
 						const pointer = firstLine ? raw.pointer.replace(/^-{4}/, '') : raw.pointer;
 						let context = firstLine && raw.context.startsWith(WRAP_OPEN) ? raw.context.slice(shift) : raw.context;
 						if (context.endsWith(WRAP_CLOSE)) context = context.slice(0, -WRAP_CLOSE.length);
-						const message = atLeast(version, '9.0.0') ? raw.message : raw.message.replace(/^(Opening and ending tag mismatch: \S+ line )\d+/, '$10');
+						const message = since(version, LIBXML2_2_9_14) ? raw.message : raw.message.replace(/^(Opening and ending tag mismatch: \S+ line )\d+/, '$10');
 						return { ...raw, message, context, pointer };
 					}),
 				};

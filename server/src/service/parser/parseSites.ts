@@ -16,7 +16,7 @@
  * XML), a `<dataStore>` (read from 10.10.0), a smartcard, redirdev or RNG `<backend>` source, a
  * vhost-user `<interface>` source, a shmem `<server>`, a TPM `<device>` and a SCSI hostdev source.
  */
-import { atLeast, type Version } from '../version';
+import { atLeast, DATA_STORE, NVRAM_SOURCE, since, UDP_SECOND_SOURCE_UNREAD, type Version } from '../version';
 import type { SeclabelDocument } from './seclabelModel';
 import type { XmlElement } from './xmlParser';
 
@@ -81,11 +81,11 @@ const CHARDEV_SOURCE_OWNERS: Record<string, string> = {
 export function strayReason(element: XmlElement, doc: SeclabelDocument, version: Version): string | undefined {
 	const parent = element.parent;
 	const holder = parent?.name === 'source' ? parent.parent : undefined;
-	if (holder?.name === 'nvram' && !atLeast(version, '8.5.0')) {
-		return `libvirt ${version.text} does not read a seclabel in <nvram>'s <source>; 8.5.0 and later do. This one is ignored.`;
+	if (holder?.name === 'nvram' && !since(version, NVRAM_SOURCE)) {
+		return `libvirt ${version.text} does not read a seclabel in <nvram>'s <source>; ${NVRAM_SOURCE.since} and later do. This one is ignored.`;
 	}
-	if (holder?.name === 'dataStore' && !atLeast(version, '10.10.0')) {
-		return `libvirt ${version.text} does not read a seclabel in a <dataStore>'s <source>; 10.10.0 and later do. This one is ignored.`;
+	if (holder?.name === 'dataStore' && !since(version, DATA_STORE)) {
+		return `libvirt ${version.text} does not read a seclabel in a <dataStore>'s <source>; ${DATA_STORE.since} and later do. This one is ignored.`;
 	}
 	if (ancestor(element, 'mirror') && doc.kind === 'inactive') {
 		return 'libvirt reads <mirror> (a running block copy) only in live XML; the XML `virsh define` reads ignores it, this seclabel included.';
@@ -95,7 +95,7 @@ export function strayReason(element: XmlElement, doc: SeclabelDocument, version:
 	}
 	if (holder?.name === 'serial' || holder?.name === 'parallel' || holder?.name === 'channel' || holder?.name === 'console') {
 		const sources = holder.children.filter((child) => child.name === 'source');
-		if (sources[1] === parent && atLeast(version, '9.0.0') && holder.attributes.some((attribute) => attribute.name === 'type' && attribute.value === 'udp')) {
+		if (sources[1] === parent && since(version, UDP_SECOND_SOURCE_UNREAD) && holder.attributes.some((attribute) => attribute.name === 'type' && attribute.value === 'udp')) {
 			return `libvirt ${version.text} reads seclabels only in the first <source> of a UDP character device (7.0.0 read both); this one is ignored.`;
 		}
 	}

@@ -1,6 +1,6 @@
 import { firstChild, type StorageSource } from '../parser/seclabelModel';
 import { getAttribute, type XmlAttribute } from '../parser/xmlParser';
-import { atLeast } from '../version';
+import { atLeast, DATA_STORE, since, STORAGE_PROP_PARSING } from '../version';
 import { nameSpan, valueSpan, type Finding, type Rule, type RuleContext } from './rule';
 
 /**
@@ -22,7 +22,7 @@ const STORAGE_TYPES = ['file', 'block', 'dir', 'network', 'volume', 'nvme', 'vho
 const FORMATS = ['raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'];
 
 function unknownType(context: RuleContext, layer: StorageSource, type: XmlAttribute & { value: string }): Finding {
-	const old = !atLeast(context.version, '9.0.0');
+	const old = !since(context.version, STORAGE_PROP_PARSING);
 	const libvirtMessage = layer.depth === 0
 		? old ? `unsupported configuration: unknown disk type '${type.value}'` : `XML error: Invalid value for attribute 'type' in element 'disk': '${type.value}'.`
 		: `XML error: unknown storage source type '${type.value}'`;
@@ -39,7 +39,7 @@ function sourceProblem(context: RuleContext, layer: StorageSource): Finding | un
 		return {
 			span: nameSpan(source),
 			message: "A network disk's <source> needs protocol='…' (nbd, iscsi, rbd, …); libvirt refuses it before reading its seclabels.",
-			libvirtMessage: atLeast(context.version, '9.0.0') ? "XML error: Missing required attribute 'protocol' in element 'source'" : 'XML error: missing network source protocol type',
+			libvirtMessage: since(context.version, STORAGE_PROP_PARSING) ? "XML error: Missing required attribute 'protocol' in element 'source'" : 'XML error: missing network source protocol type',
 		};
 	}
 	if ((layer.type === 'nvme' || (layer.type === 'vhostuser' && atLeast(context.version, '9.0.0'))) && !getAttribute(source, 'type')) {
@@ -95,7 +95,7 @@ export const rule: Rule = {
 					context.report(finding);
 					break;
 				}
-				if (layer.depth === 0 && disk.dataStore && atLeast(context.version, '10.10.0')) {
+				if (layer.depth === 0 && disk.dataStore && since(context.version, DATA_STORE)) {
 					const format = firstChild(disk.dataStore.container, 'format');
 					if (!format || !getAttribute(format, 'type')) {
 						context.report({ span: nameSpan(format ?? disk.dataStore.container), message: 'A <dataStore> needs <format type=…/>.', libvirtMessage: 'XML error: missing data file store format' });
