@@ -10,6 +10,7 @@
 //
 // A BUILD_ROOT is a checkout with a build (dist/server.js), e.g. a `git worktree add /tmp/old <commit>`
 // with node_modules linked and `npm run build` run in it; the default is this checkout.
+// RSS_PRELOAD=FILE.cjs has the server load FILE first (a probe: heap snapshots, space statistics).
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
