@@ -10,6 +10,7 @@
 //
 // A BUILD_ROOT is a checkout with a build (dist/server.js), e.g. a `git worktree add /tmp/old <commit>`
 // with node_modules linked and `npm run build` run in it; the default is this checkout.
+// RSS_PRELOAD=FILE.cjs has the server load FILE first (a probe: heap snapshots, space statistics).
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -52,7 +53,7 @@ function positionOf(offset) {
 
 async function measure(build) {
 	const pauses = path.join(dir, `pauses-${process.hrtime.bigint()}.json`);
-	const child = spawn(process.execPath, ['--require', preload, path.join(build, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, SECLABEL_GC_PAUSES: pauses } });
+	const child = spawn(process.execPath, [...(process.env.RSS_PRELOAD ? ['--require', process.env.RSS_PRELOAD] : []), '--require', preload, path.join(build, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, SECLABEL_GC_PAUSES: pauses } });
 	const connection = protocol.createProtocolConnection(new protocol.StreamMessageReader(child.stdout), new protocol.StreamMessageWriter(child.stdin));
 	const listeners = new Set();
 	connection.onNotification(protocol.PublishDiagnosticsNotification.type, (params) => { for (const listener of [...listeners]) listener(params); });
@@ -98,7 +99,7 @@ async function measure(build) {
 	times.sort((a, b) => a - b);
 	return {
 		build, openHwm: Math.round(afterOpen.hwm), hwm: Math.round(afterEdits.hwm), rssAfterEdits: Math.round(afterEdits.rss), rssQuiet: Math.round(quiet.rss),
-		editMedianMs: Math.round(times[EDITS / 2 - 1]), gcPausesMs: { major: Math.round(gc.major), minor: Math.round(gc.minor), incremental: Math.round(gc.incremental) },
+		editMedianMs: Math.round(times[EDITS / 2 - 1]), editP90Ms: Math.round(times[Math.ceil(EDITS * 0.9) - 1]), editMaxMs: Math.round(times[EDITS - 1]), gcPausesMs: { major: Math.round(gc.major), minor: Math.round(gc.minor), incremental: Math.round(gc.incremental) },
 	};
 }
 
