@@ -81,6 +81,22 @@ interface Device {
 	readonly chardev?: ChardevModel;
 }
 
+/**
+ * This version's devices in document order as parallel arrays (spans, lines, the model's disk or
+ * chardev): no object per device per keystroke. A Device object is made only for the few that run.
+ */
+interface DeviceTable {
+	readonly count: number;
+	readonly starts: Int32Array;
+	readonly ends: Int32Array;
+	/** Device.lines, -1 when null. */
+	readonly lineStarts: Int32Array;
+	readonly lineEnds: Int32Array;
+	readonly owners: readonly (DiskModel | ChardevModel)[];
+	/** 1 for a disk, 0 for a chardev. */
+	readonly isDisk: Uint8Array;
+}
+
 /** How much of the device's first and last lines a key may carry besides the device. */
 const MAX_LINE_CONTEXT = 240;
 
@@ -96,40 +112,74 @@ function linesOf(text: string, span: Span): Span | null {
 	return { start: lineStart, end: lineEnd };
 }
 
-function devicesOf(doc: SeclabelDocument, linesOf: (text: string, span: Span) => Span | null): Device[] {
+/**
+ * The devices of the document; `knownLines(index, table)` writes a device's lines into the table
+ * and returns true when it knows them, else they are scanned.
+ */
+function devicesOf(doc: SeclabelDocument, knownLines: (index: number, table: DeviceTable) => boolean): DeviceTable {
 	const text = doc.xml.text;
-	// Disks and chardevs each come in document order: merged, not sorted.
-	const devices: Device[] = [];
 	const { disks, chardevs } = doc;
+	const count = disks.length + chardevs.length;
+	const table: DeviceTable = {
+		count,
+		starts: new Int32Array(count),
+		ends: new Int32Array(count),
+		lineStarts: new Int32Array(count),
+		lineEnds: new Int32Array(count),
+		owners: new Array<DiskModel | ChardevModel>(count),
+		isDisk: new Uint8Array(count),
+	};
+	const owners = table.owners as (DiskModel | ChardevModel)[];
+	// Disks and chardevs each come in document order: merged, not sorted.
 	let d = 0;
 	let c = 0;
-	while (d < disks.length || c < chardevs.length) {
+	for (let index = 0; index < count; index++) {
+		let element: Span;
 		if (c >= chardevs.length || (d < disks.length && disks[d].element.start < chardevs[c].element.start)) {
 			const disk = disks[d++];
-			devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+			owners[index] = disk;
+			table.isDisk[index] = 1;
+			element = disk.element;
 		} else {
 			const chardev = chardevs[c++];
-			devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
+			owners[index] = chardev;
+			element = chardev.element;
+		}
+		table.starts[index] = element.start;
+		table.ends[index] = element.end;
+	}
+	for (let index = 0; index < count; index++) {
+		if (!knownLines(index, table)) {
+			const lines = linesOf(text, owners[index].element);
+			table.lineStarts[index] = lines ? lines.start : -1;
+			table.lineEnds[index] = lines ? lines.end : -1;
 		}
 	}
-	return devices;
+	return table;
 }
 
-/** The device whose span holds the span, by binary search over the sorted devices. */
-function deviceIndexOf(devices: readonly Device[], span: Span): number {
+/** The Device object of one row of the table (for the few devices that run). */
+function deviceAt(table: DeviceTable, index: number): Device {
+	const owner = table.owners[index];
+	const lines = table.lineStarts[index] >= 0 ? { start: table.lineStarts[index], end: table.lineEnds[index] } : null;
+	return table.isDisk[index] ? { span: owner.element, lines, disk: owner as DiskModel } : { span: owner.element, lines, chardev: owner as ChardevModel };
+}
+
+/** The index of the device whose span holds the span, by binary search over the table, or -1. */
+function tableIndexOf(table: DeviceTable, span: Span): number {
 	let low = 0;
-	let high = devices.length - 1;
+	let high = table.count - 1;
 	let found = -1;
 	while (low <= high) {
 		const middle = (low + high) >> 1;
-		if (devices[middle].span.start <= span.start) {
+		if (table.starts[middle] <= span.start) {
 			found = middle;
 			low = middle + 1;
 		} else {
 			high = middle - 1;
 		}
 	}
-	return found >= 0 && span.end <= devices[found].span.end ? found : -1;
+	return found >= 0 && span.end <= table.ends[found] ? found : -1;
 }
 
 function within(span: Span, outer: Span): boolean {
@@ -203,16 +253,18 @@ interface ClassRun {
  * Runs one class of device rules: on the whole document when every device must run, else on a view
  * with just the devices whose findings are not kept.
  */
-function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: readonly Device[], keptOf: (index: number) => Kept | undefined): ClassRun {
+function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: DeviceTable, previousIndex: Int32Array, previousKept: readonly Kept[] | undefined): ClassRun {
 	const text = doc.xml.text;
 	const perDevice = new Map<number, RuleFinding[]>();
-	const kept: Kept[] = new Array<Kept>(devices.length);
+	const count = devices.count;
+	const kept: Kept[] = new Array<Kept>(count);
 	const toRun: number[] = [];
-	for (let index = 0; index < devices.length; index++) {
-		const previous = keptOf(index);
+	for (let index = 0; index < count; index++) {
+		const old = previousKept ? previousIndex[index] : -1;
+		const previous = old >= 0 ? previousKept![old] : undefined;
 		if (previous) {
 			if (previous.length > 0) {
-				const start = devices[index].span.start;
+				const start = devices.starts[index];
 				perDevice.set(index, previous.map((finding) => shift(finding, start, text)));
 			}
 			kept[index] = previous;
@@ -220,13 +272,13 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 			toRun.push(index);
 		}
 	}
-	incrementalStats.devicesKept += devices.length - toRun.length;
+	incrementalStats.devicesKept += count - toRun.length;
 	incrementalStats.devicesRun += toRun.length;
-	const view = toRun.length === devices.length ? doc : viewWith(doc, toRun.map((index) => devices[index]));
+	const view = toRun.length === count ? doc : viewWith(doc, toRun.map((index) => deviceAt(devices, index)));
 	const run = runRuleSet(view, resolved, rules);
 	const outside: RuleFinding[] = [];
 	for (const finding of run.findings) {
-		const index = deviceIndexOf(devices, finding.span);
+		const index = tableIndexOf(devices, finding.span);
 		if (index < 0) {
 			outside.push(finding);
 		} else {
@@ -239,10 +291,10 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 		}
 	}
 	for (const index of toRun) {
-		const device = devices[index];
+		const span = devices.owners[index].element;
 		const findings = perDevice.get(index);
 		kept[index] = !findings ? NO_FINDINGS
-			: findings.every((finding) => movable(finding, device.span)) ? findings.map((finding) => shift(finding, -device.span.start, '')) : null;
+			: findings.every((finding) => movable(finding, span)) ? findings.map((finding) => shift(finding, -span.start, '')) : null;
 	}
 	return { outside, perDevice, kept, capped: run.capped.size > 0 };
 }
@@ -299,45 +351,47 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	 * or after the change there (then the same scan would find them, moved), else scanned: on a
 	 * domain of 100,000 disks the scans were most of the cost of a keystroke's rules.
 	 */
-	const knownLines = (source: string, span: Span): Span | null => {
-		if (usable && (span.end <= prefix || span.start >= changedEnd)) {
-			const after = span.start >= changedEnd;
-			const old = previousDeviceAt(usable, after ? span.start - delta : span.start);
-			if (old >= 0 && usable.ends[old] === (after ? span.end - delta : span.end)) {
+	const knownLines = (index: number, table: DeviceTable): boolean => {
+		const start = table.starts[index];
+		const end = table.ends[index];
+		if (usable && (end <= prefix || start >= changedEnd)) {
+			const after = start >= changedEnd;
+			const old = previousDeviceAt(usable, after ? start - delta : start);
+			if (old >= 0 && usable.ends[old] === (after ? end - delta : end)) {
 				const lineStart = usable.lineStarts[old];
 				const lineEnd = usable.lineEnds[old];
 				if (lineStart >= 0 && (after ? lineStart > oldChangedEnd : lineEnd < prefix)) {
-					return after ? { start: lineStart + delta, end: lineEnd + delta } : { start: lineStart, end: lineEnd };
+					table.lineStarts[index] = after ? lineStart + delta : lineStart;
+					table.lineEnds[index] = after ? lineEnd + delta : lineEnd;
+					return true;
 				}
 			}
 		}
-		return linesOf(source, span);
+		return false;
 	};
 	const devices = devicesOf(doc, knownLines);
-	/** The previous version's index of a device whose lines lie wholly before or after the change, or -1. */
-	const previousIndexOf = (index: number): number => {
-		const lines = devices[index].lines;
-		if (!usable || !lines) {
-			return -1;
+	// Each device's previous index, looked up once for both classes: -1 unless the device and its
+	// lines lie wholly before or after the change (and it is where the previous run had it, moved).
+	const previousIndex = new Int32Array(devices.count).fill(-1);
+	if (usable) {
+		for (let index = 0; index < devices.count; index++) {
+			const lineStart = devices.lineStarts[index];
+			if (lineStart < 0) continue;
+			const before = devices.lineEnds[index] < prefix;
+			if (!before && !(lineStart > changedEnd)) continue;
+			const start = devices.starts[index];
+			const end = devices.ends[index];
+			const old = previousDeviceAt(usable, before ? start : start - delta);
+			if (old >= 0 && usable.ends[old] === (before ? end : end - delta)) previousIndex[index] = old;
 		}
-		const span = devices[index].span;
-		const before = lines.end < prefix;
-		const after = lines.start > changedEnd;
-		if (!before && !after) {
-			return -1;
-		}
-		const old = previousDeviceAt(usable, before ? span.start : span.start - delta);
-		return old >= 0 && usable.ends[old] === (before ? span.end : span.end - delta) ? old : -1;
-	};
-	// Each device's previous index, looked up once for both classes.
-	const previousIndex = devices.map((_, index) => previousIndexOf(index));
+	}
 	// The domain part is unchanged when the change lies inside one device, in both versions.
-	const changedDevice = usable ? deviceIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
-	const sameDomain = changedDevice >= 0 && devices[changedDevice].span.start < prefix && changedEnd < devices[changedDevice].span.end
-		&& usable!.ends[previousDeviceAt(usable!, devices[changedDevice].span.start)] === devices[changedDevice].span.end - delta
+	const changedDevice = usable ? tableIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
+	const sameDomain = changedDevice >= 0 && devices.starts[changedDevice] < prefix && changedEnd < devices.ends[changedDevice]
+		&& usable!.ends[previousDeviceAt(usable!, devices.starts[changedDevice])] === devices.ends[changedDevice] - delta
 		|| (!!usable && prefix === text.length && delta === 0);
-	const pure = runClass(doc, resolved, pureRules, devices, (index) => previousIndex[index] >= 0 ? usable!.pure[previousIndex[index]] ?? undefined : undefined);
-	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain && previousIndex[index] >= 0 ? usable!.withDomain[previousIndex[index]] ?? undefined : undefined);
+	const pure = runClass(doc, resolved, pureRules, devices, previousIndex, usable?.pure);
+	const withDomain = runClass(doc, resolved, domainReadingRules, devices, previousIndex, sameDomain ? usable!.withDomain : undefined);
 	const others = runRuleSet(doc, resolved, otherRules).findings;
 
 	// Catalogue order first (stable sort below), each rule's findings in document order of devices.
@@ -370,19 +424,13 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 	}
 
-	// Offsets fit in 32 bits (a V8 string holds fewer than 2^30 characters); typed arrays cost no object per device.
-	const count = capped ? 0 : devices.length;
-	const starts = new Int32Array(count);
-	const ends = new Int32Array(count);
-	const lineStarts = new Int32Array(count);
-	const lineEnds = new Int32Array(count);
-	for (let index = 0; index < count; index++) {
-		const { span, lines } = devices[index];
-		starts[index] = span.start;
-		ends[index] = span.end;
-		lineStarts[index] = lines ? lines.start : -1;
-		lineEnds[index] = lines ? lines.end : -1;
-	}
+	// Offsets fit in 32 bits (a V8 string holds fewer than 2^30 characters); typed arrays cost no
+	// object per device. The table's own arrays are kept (a capped run keeps nothing).
+	const none = new Int32Array(0);
+	const starts = capped ? none : devices.starts;
+	const ends = capped ? none : devices.ends;
+	const lineStarts = capped ? none : devices.lineStarts;
+	const lineEnds = capped ? none : devices.lineEnds;
 	previousRuns.delete(uri);
 	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, lineStarts, lineEnds, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
 	if (previousRuns.size > MAX_DOCUMENTS) {
