@@ -273,6 +273,7 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 		runSequence(domain.name, domain.text, 1000 + i, 12, settingsVariants[i % settingsVariants.length]);
 	});
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 1000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept: the incremental path did not run`);
+	assert.ok(incrementalStats.tablesPatched - before.tablesPatched > 50, `only ${incrementalStats.tablesPatched - before.tablesPatched} device tables were patched from the previous run`);
 	assert.ok(reparseStats.incremental - reparsed > 200, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 	assert.ok(modelPatchStats.patched - patched > 100, `only ${modelPatchStats.patched - patched} models were patched`);
 	assert.ok(summaryStats.patched - summariesPatched > 100, `only ${summaryStats.patched - summariesPatched} summaries were patched`);
@@ -312,6 +313,7 @@ test('edit differential on generated domains with many labelled devices', () => 
 		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {}, [other]);
 	}
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 2000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept`);
+	assert.ok(incrementalStats.tablesPatched - before.tablesPatched > 8, `only ${incrementalStats.tablesPatched - before.tablesPatched} device tables were patched from the previous run`);
 	assert.ok(reparseStats.incremental - reparsed > 15, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 	assert.ok(modelPatchStats.patched - patched > 8, `only ${modelPatchStats.patched - patched} models were patched`);
 	assert.ok(summaryStats.patched - summariesPatched > 8, `only ${summaryStats.patched - summariesPatched} summaries were patched`);

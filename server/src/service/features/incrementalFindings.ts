@@ -11,7 +11,7 @@
  * MAX_FINDINGS_PER_RULE is rerun on the whole document, and other settings drop everything. The
  * edit-differential test (test/unit/editDifferential.test.ts) compares every result with a fresh run.
  */
-import { sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type DiskModel, type SeclabelDocument } from '../parser/seclabelModel';
+import { modelPatchOf, sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type DiskModel, type SeclabelDocument } from '../parser/seclabelModel';
 import type { Span } from '../parser/xmlParser';
 import { allRules } from '../rules';
 import { commonPrefix, commonSuffix } from '../util/commonText';
@@ -36,6 +36,9 @@ interface PreviousRun {
 	/** Each device's lines (Device.lines), -1 when it had none. */
 	readonly lineStarts: Int32Array;
 	readonly lineEnds: Int32Array;
+	/** Each device's kind and its index in the model's disks or chardevs (DeviceTable). */
+	readonly isDisk: Uint8Array;
+	readonly ordinals: Int32Array;
 	readonly pure: readonly Kept[];
 	readonly withDomain: readonly Kept[];
 }
@@ -60,7 +63,7 @@ function previousDeviceAt(run: PreviousRun, start: number): number {
 const previousRuns = new Map<string, PreviousRun>();
 
 /** How many device results were moved from a previous version and how many computed: for tests and the bench. */
-export const incrementalStats = { devicesKept: 0, devicesRun: 0 };
+export const incrementalStats = { devicesKept: 0, devicesRun: 0, tablesPatched: 0 };
 const MAX_DOCUMENTS = 16;
 
 const deviceRules = allRules.filter((rule) => extentOf(rule).unit === 'device');
@@ -92,9 +95,14 @@ interface DeviceTable {
 	/** Device.lines, -1 when null. */
 	readonly lineStarts: Int32Array;
 	readonly lineEnds: Int32Array;
-	readonly owners: readonly (DiskModel | ChardevModel)[];
-	/** 1 for a disk, 0 for a chardev. */
+	/** 1 for a disk, 0 for a chardev; the index in the model's disks or chardevs. */
 	readonly isDisk: Uint8Array;
+	readonly ordinals: Int32Array;
+	readonly doc: SeclabelDocument;
+}
+
+function ownerAt(table: DeviceTable, index: number): DiskModel | ChardevModel {
+	return table.isDisk[index] ? table.doc.disks[table.ordinals[index]] : table.doc.chardevs[table.ordinals[index]];
 }
 
 /** How much of the device's first and last lines a key may carry besides the device. */
@@ -126,31 +134,29 @@ function devicesOf(doc: SeclabelDocument, knownLines: (index: number, table: Dev
 		ends: new Int32Array(count),
 		lineStarts: new Int32Array(count),
 		lineEnds: new Int32Array(count),
-		owners: new Array<DiskModel | ChardevModel>(count),
 		isDisk: new Uint8Array(count),
+		ordinals: new Int32Array(count),
+		doc,
 	};
-	const owners = table.owners as (DiskModel | ChardevModel)[];
 	// Disks and chardevs each come in document order: merged, not sorted.
 	let d = 0;
 	let c = 0;
 	for (let index = 0; index < count; index++) {
 		let element: Span;
 		if (c >= chardevs.length || (d < disks.length && disks[d].element.start < chardevs[c].element.start)) {
-			const disk = disks[d++];
-			owners[index] = disk;
+			table.ordinals[index] = d;
 			table.isDisk[index] = 1;
-			element = disk.element;
+			element = disks[d++].element;
 		} else {
-			const chardev = chardevs[c++];
-			owners[index] = chardev;
-			element = chardev.element;
+			table.ordinals[index] = c;
+			element = chardevs[c++].element;
 		}
 		table.starts[index] = element.start;
 		table.ends[index] = element.end;
 	}
 	for (let index = 0; index < count; index++) {
 		if (!knownLines(index, table)) {
-			const lines = linesOf(text, owners[index].element);
+			const lines = linesOf(text, ownerAt(table, index).element);
 			table.lineStarts[index] = lines ? lines.start : -1;
 			table.lineEnds[index] = lines ? lines.end : -1;
 		}
@@ -158,9 +164,74 @@ function devicesOf(doc: SeclabelDocument, knownLines: (index: number, table: Dev
 	return table;
 }
 
+/**
+ * The table after a model patch (seclabelModel.ts patchModel) of the model the previous run saw:
+ * the same devices (the same objects, moved in place by the parse) but the one that was read
+ * again, so the previous run's rows are copied, those after the device moved by the length
+ * delta, and only the lines that may have changed scanned, without reading a device of the
+ * model. Undefined when the previous run is not of the patched model's previous version.
+ */
+function patchedTable(doc: SeclabelDocument, usable: PreviousRun | undefined, prefix: number, changedEnd: number, oldChangedEnd: number, delta: number): DeviceTable | undefined {
+	const patch = modelPatchOf(doc);
+	const count = doc.disks.length + doc.chardevs.length;
+	if (!usable || !patch || patch.splice.previousText !== usable.text || usable.starts.length !== count || usable.ordinals.length !== count
+		|| patch.previous.disks.length !== doc.disks.length || patch.previous.chardevs.length !== doc.chardevs.length) {
+		return undefined;
+	}
+	const { oldDeviceSpan, device } = patch;
+	let row = -1;
+	if (patch.newDisk || patch.newChardev) {
+		row = previousDeviceAt(usable, oldDeviceSpan.start);
+		if (row < 0 || usable.ends[row] !== oldDeviceSpan.end || usable.isDisk[row] !== (patch.newDisk ? 1 : 0)
+			|| (patch.newDisk ? doc.disks[usable.ordinals[row]] !== patch.newDisk : doc.chardevs[usable.ordinals[row]] !== patch.newChardev)) {
+			return undefined;
+		}
+	}
+	const table: DeviceTable = {
+		count,
+		starts: usable.starts.slice(),
+		ends: usable.ends.slice(),
+		lineStarts: usable.lineStarts.slice(),
+		lineEnds: usable.lineEnds.slice(),
+		isDisk: usable.isDisk,
+		ordinals: usable.ordinals,
+		doc,
+	};
+	const text = doc.xml.text;
+	for (let index = 0; index < count; index++) {
+		const start = table.starts[index];
+		if (index === row) {
+			table.starts[index] = device.start;
+			table.ends[index] = device.end;
+		} else if (start >= oldDeviceSpan.end) {
+			table.starts[index] = start + delta;
+			table.ends[index] += delta;
+		} else if (table.ends[index] > oldDeviceSpan.start) {
+			// A device overlapping the patched one: not the table of a tree of devices.
+			return undefined;
+		}
+		// The lines as knownLines takes them from the previous run, else scanned.
+		const lineStart = table.lineStarts[index];
+		const lineEnd = table.lineEnds[index];
+		const after = table.starts[index] >= changedEnd;
+		if (index !== row && lineStart >= 0 && (after ? lineStart > oldChangedEnd : table.ends[index] <= prefix && lineEnd < prefix)) {
+			if (after) {
+				table.lineStarts[index] = lineStart + delta;
+				table.lineEnds[index] = lineEnd + delta;
+			}
+		} else {
+			const lines = linesOf(text, { start: table.starts[index], end: table.ends[index] });
+			table.lineStarts[index] = lines ? lines.start : -1;
+			table.lineEnds[index] = lines ? lines.end : -1;
+		}
+	}
+	incrementalStats.tablesPatched++;
+	return table;
+}
+
 /** The Device object of one row of the table (for the few devices that run). */
 function deviceAt(table: DeviceTable, index: number): Device {
-	const owner = table.owners[index];
+	const owner = ownerAt(table, index);
 	const lines = table.lineStarts[index] >= 0 ? { start: table.lineStarts[index], end: table.lineEnds[index] } : null;
 	return table.isDisk[index] ? { span: owner.element, lines, disk: owner as DiskModel } : { span: owner.element, lines, chardev: owner as ChardevModel };
 }
@@ -257,7 +328,8 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 	const text = doc.xml.text;
 	const perDevice = new Map<number, RuleFinding[]>();
 	const count = devices.count;
-	const kept: Kept[] = new Array<Kept>(count);
+	// Pushed, not `new Array(count)`: from 100,000 elements that is a dictionary.
+	const kept: Kept[] = [];
 	const toRun: number[] = [];
 	for (let index = 0; index < count; index++) {
 		const old = previousKept ? previousIndex[index] : -1;
@@ -267,8 +339,9 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 				const start = devices.starts[index];
 				perDevice.set(index, previous.map((finding) => shift(finding, start, text)));
 			}
-			kept[index] = previous;
+			kept.push(previous);
 		} else {
+			kept.push(null);
 			toRun.push(index);
 		}
 	}
@@ -291,7 +364,7 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 		}
 	}
 	for (const index of toRun) {
-		const span = devices.owners[index].element;
+		const span = ownerAt(devices, index).element;
 		const findings = perDevice.get(index);
 		kept[index] = !findings ? NO_FINDINGS
 			: findings.every((finding) => movable(finding, span)) ? findings.map((finding) => shift(finding, -span.start, '')) : null;
@@ -369,7 +442,7 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 		return false;
 	};
-	const devices = devicesOf(doc, knownLines);
+	const devices = patchedTable(doc, usable, prefix, changedEnd, oldChangedEnd, delta) ?? devicesOf(doc, knownLines);
 	// Each device's previous index, looked up once for both classes: -1 unless the device and its
 	// lines lie wholly before or after the change (and it is where the previous run had it, moved).
 	const previousIndex = new Int32Array(devices.count).fill(-1);
@@ -431,8 +504,10 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	const ends = capped ? none : devices.ends;
 	const lineStarts = capped ? none : devices.lineStarts;
 	const lineEnds = capped ? none : devices.lineEnds;
+	const isDisk = capped ? new Uint8Array(0) : devices.isDisk;
+	const ordinals = capped ? none : devices.ordinals;
 	previousRuns.delete(uri);
-	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, lineStarts, lineEnds, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
+	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, lineStarts, lineEnds, isDisk, ordinals, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
 	if (previousRuns.size > MAX_DOCUMENTS) {
 		previousRuns.delete(previousRuns.keys().next().value!);
 	}
