@@ -510,7 +510,8 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 					return rebuilt('device seclabel order');
 				}
 			}
-			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = [...list.slice(0, from), ...scratch.deviceSeclabels, ...list.slice(to)];
+			// concat, not spread: a copy of 200,000 pointers, not an iteration.
+			(model as { deviceSeclabels: DeviceSeclabel[] }).deviceSeclabels = list.slice(0, from).concat(scratch.deviceSeclabels, list.slice(to));
 		}
 	}
 	if (model.deviceSeclabels !== previous.deviceSeclabels && !hasVersionedSeclabels(previous.deviceSeclabels) && !hasVersionedSeclabels(scratch.deviceSeclabels)) {
