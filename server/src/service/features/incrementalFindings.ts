@@ -99,6 +99,8 @@ interface DeviceTable {
 	readonly isDisk: Uint8Array;
 	readonly ordinals: Int32Array;
 	readonly doc: SeclabelDocument;
+	/** Set by patchedTable: each row's index in the previous run when its findings may be kept, else -1 (see runIncrementally). */
+	readonly previousIndex?: Int32Array;
 }
 
 function ownerAt(table: DeviceTable, index: number): DiskModel | ChardevModel {
@@ -187,8 +189,10 @@ function patchedTable(doc: SeclabelDocument, usable: PreviousRun | undefined, pr
 			return undefined;
 		}
 	}
+	const previousIndex = new Int32Array(count).fill(-1);
 	const table: DeviceTable = {
 		count,
+		previousIndex,
 		starts: usable.starts.slice(),
 		ends: usable.ends.slice(),
 		lineStarts: usable.lineStarts.slice(),
@@ -219,10 +223,18 @@ function patchedTable(doc: SeclabelDocument, usable: PreviousRun | undefined, pr
 				table.lineStarts[index] = lineStart + delta;
 				table.lineEnds[index] = lineEnd + delta;
 			}
+			// Its lines lie wholly before or after the change (lineStart + delta > changedEnd after it), at this row before.
+			previousIndex[index] = index;
 		} else {
 			const lines = linesOf(text, { start: table.starts[index], end: table.ends[index] });
 			table.lineStarts[index] = lines ? lines.start : -1;
 			table.lineEnds[index] = lines ? lines.end : -1;
+			// As runIncrementally decides it for a table built in full.
+			if (lines && (lines.end < prefix || lines.start > changedEnd)) {
+				const before = lines.end < prefix;
+				const old = previousDeviceAt(usable, before ? table.starts[index] : table.starts[index] - delta);
+				if (old >= 0 && usable.ends[old] === (before ? table.ends[index] : table.ends[index] - delta)) previousIndex[index] = old;
+			}
 		}
 	}
 	incrementalStats.tablesPatched++;
@@ -445,8 +457,8 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	const devices = patchedTable(doc, usable, prefix, changedEnd, oldChangedEnd, delta) ?? devicesOf(doc, knownLines);
 	// Each device's previous index, looked up once for both classes: -1 unless the device and its
 	// lines lie wholly before or after the change (and it is where the previous run had it, moved).
-	const previousIndex = new Int32Array(devices.count).fill(-1);
-	if (usable) {
+	const previousIndex = devices.previousIndex ?? new Int32Array(devices.count).fill(-1);
+	if (usable && !devices.previousIndex) {
 		for (let index = 0; index < devices.count; index++) {
 			const lineStart = devices.lineStarts[index];
 			if (lineStart < 0) continue;
