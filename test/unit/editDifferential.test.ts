@@ -265,6 +265,7 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 	const reparsed = reparseStats.incremental;
 	const patched = modelPatchStats.patched;
 	const summariesPatched = summaryStats.patched;
+	const summariesUnmoved = summaryStats.unmoved;
 	const levelsPatched = documentLevelStats.patched;
 	const domains = corpusDomains();
 	assert.ok(domains.length > 50, `only ${domains.length} corpus domains with devices`);
@@ -277,6 +278,7 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 	assert.ok(reparseStats.incremental - reparsed > 200, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 	assert.ok(modelPatchStats.patched - patched > 100, `only ${modelPatchStats.patched - patched} models were patched`);
 	assert.ok(summaryStats.patched - summariesPatched > 100, `only ${summaryStats.patched - summariesPatched} summaries were patched`);
+	assert.ok(summaryStats.unmoved - summariesUnmoved > 0, 'no summary was patched by an edit that moves nothing (the copied list)');
 	assert.ok(documentLevelStats.patched - levelsPatched > 100, `only ${documentLevelStats.patched - levelsPatched} documents' levels were patched`);
 });
 
