@@ -340,7 +340,7 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 	const text = doc.xml.text;
 	const perDevice = new Map<number, RuleFinding[]>();
 	const count = devices.count;
-	// Pushed, not `new Array(count)`: from 100,000 elements that is a dictionary.
+	// Pushed: a packed array, not a holey `new Array(count)`.
 	const kept: Kept[] = [];
 	const toRun: number[] = [];
 	for (let index = 0; index < count; index++) {
