@@ -265,6 +265,7 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 	const reparsed = reparseStats.incremental;
 	const patched = modelPatchStats.patched;
 	const summariesPatched = summaryStats.patched;
+	const summariesUnmoved = summaryStats.unmoved;
 	const levelsPatched = documentLevelStats.patched;
 	const domains = corpusDomains();
 	assert.ok(domains.length > 50, `only ${domains.length} corpus domains with devices`);
@@ -273,9 +274,11 @@ test('edit differential on libvirt\'s test domains: every incremental result equ
 		runSequence(domain.name, domain.text, 1000 + i, 12, settingsVariants[i % settingsVariants.length]);
 	});
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 1000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept: the incremental path did not run`);
+	assert.ok(incrementalStats.tablesPatched - before.tablesPatched > 50, `only ${incrementalStats.tablesPatched - before.tablesPatched} device tables were patched from the previous run`);
 	assert.ok(reparseStats.incremental - reparsed > 200, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 	assert.ok(modelPatchStats.patched - patched > 100, `only ${modelPatchStats.patched - patched} models were patched`);
 	assert.ok(summaryStats.patched - summariesPatched > 100, `only ${summaryStats.patched - summariesPatched} summaries were patched`);
+	assert.ok(summaryStats.unmoved - summariesUnmoved > 0, 'no summary was patched by an edit that moves nothing (the copied list)');
 	assert.ok(documentLevelStats.patched - levelsPatched > 100, `only ${documentLevelStats.patched - levelsPatched} documents' levels were patched`);
 });
 
@@ -312,6 +315,7 @@ test('edit differential on generated domains with many labelled devices', () => 
 		runSequence(`generated-${d}`, guestXml(`gen${d}`, { disks: [...disks, serial], seclabel: domainLabels[d], id: d === 2 ? 5 : undefined }), 77 + d, 120, {}, [other]);
 	}
 	assert.ok(incrementalStats.devicesKept - before.devicesKept > 2000, `only ${incrementalStats.devicesKept - before.devicesKept} device results were kept`);
+	assert.ok(incrementalStats.tablesPatched - before.tablesPatched > 8, `only ${incrementalStats.tablesPatched - before.tablesPatched} device tables were patched from the previous run`);
 	assert.ok(reparseStats.incremental - reparsed > 15, `only ${reparseStats.incremental - reparsed} edits were parsed incrementally`);
 	assert.ok(modelPatchStats.patched - patched > 8, `only ${modelPatchStats.patched - patched} models were patched`);
 	assert.ok(summaryStats.patched - summariesPatched > 8, `only ${summaryStats.patched - summariesPatched} summaries were patched`);

@@ -11,7 +11,7 @@
  * MAX_FINDINGS_PER_RULE is rerun on the whole document, and other settings drop everything. The
  * edit-differential test (test/unit/editDifferential.test.ts) compares every result with a fresh run.
  */
-import { sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type DiskModel, type SeclabelDocument } from '../parser/seclabelModel';
+import { modelPatchOf, sortsDeviceSeclabels, type ChardevModel, type DeviceSeclabel, type DiskModel, type SeclabelDocument } from '../parser/seclabelModel';
 import type { Span } from '../parser/xmlParser';
 import { allRules } from '../rules';
 import { commonPrefix, commonSuffix } from '../util/commonText';
@@ -36,6 +36,9 @@ interface PreviousRun {
 	/** Each device's lines (Device.lines), -1 when it had none. */
 	readonly lineStarts: Int32Array;
 	readonly lineEnds: Int32Array;
+	/** Each device's kind and its index in the model's disks or chardevs (DeviceTable). */
+	readonly isDisk: Uint8Array;
+	readonly ordinals: Int32Array;
 	readonly pure: readonly Kept[];
 	readonly withDomain: readonly Kept[];
 }
@@ -60,7 +63,7 @@ function previousDeviceAt(run: PreviousRun, start: number): number {
 const previousRuns = new Map<string, PreviousRun>();
 
 /** How many device results were moved from a previous version and how many computed: for tests and the bench. */
-export const incrementalStats = { devicesKept: 0, devicesRun: 0 };
+export const incrementalStats = { devicesKept: 0, devicesRun: 0, tablesPatched: 0 };
 const MAX_DOCUMENTS = 16;
 
 const deviceRules = allRules.filter((rule) => extentOf(rule).unit === 'device');
@@ -81,6 +84,29 @@ interface Device {
 	readonly chardev?: ChardevModel;
 }
 
+/**
+ * This version's devices in document order as parallel arrays (spans, lines, the model's disk or
+ * chardev): no object per device per keystroke. A Device object is made only for the few that run.
+ */
+interface DeviceTable {
+	readonly count: number;
+	readonly starts: Int32Array;
+	readonly ends: Int32Array;
+	/** Device.lines, -1 when null. */
+	readonly lineStarts: Int32Array;
+	readonly lineEnds: Int32Array;
+	/** 1 for a disk, 0 for a chardev; the index in the model's disks or chardevs. */
+	readonly isDisk: Uint8Array;
+	readonly ordinals: Int32Array;
+	readonly doc: SeclabelDocument;
+	/** Set by patchedTable: each row's index in the previous run when its findings may be kept, else -1 (see runIncrementally). */
+	readonly previousIndex?: Int32Array;
+}
+
+function ownerAt(table: DeviceTable, index: number): DiskModel | ChardevModel {
+	return table.isDisk[index] ? table.doc.disks[table.ordinals[index]] : table.doc.chardevs[table.ordinals[index]];
+}
+
 /** How much of the device's first and last lines a key may carry besides the device. */
 const MAX_LINE_CONTEXT = 240;
 
@@ -96,40 +122,147 @@ function linesOf(text: string, span: Span): Span | null {
 	return { start: lineStart, end: lineEnd };
 }
 
-function devicesOf(doc: SeclabelDocument, linesOf: (text: string, span: Span) => Span | null): Device[] {
+/**
+ * The devices of the document; `knownLines(index, table)` writes a device's lines into the table
+ * and returns true when it knows them, else they are scanned.
+ */
+function devicesOf(doc: SeclabelDocument, knownLines: (index: number, table: DeviceTable) => boolean): DeviceTable {
 	const text = doc.xml.text;
-	// Disks and chardevs each come in document order: merged, not sorted.
-	const devices: Device[] = [];
 	const { disks, chardevs } = doc;
+	const count = disks.length + chardevs.length;
+	const table: DeviceTable = {
+		count,
+		starts: new Int32Array(count),
+		ends: new Int32Array(count),
+		lineStarts: new Int32Array(count),
+		lineEnds: new Int32Array(count),
+		isDisk: new Uint8Array(count),
+		ordinals: new Int32Array(count),
+		doc,
+	};
+	// Disks and chardevs each come in document order: merged, not sorted.
 	let d = 0;
 	let c = 0;
-	while (d < disks.length || c < chardevs.length) {
+	for (let index = 0; index < count; index++) {
+		let element: Span;
 		if (c >= chardevs.length || (d < disks.length && disks[d].element.start < chardevs[c].element.start)) {
-			const disk = disks[d++];
-			devices.push({ span: disk.element, lines: linesOf(text, disk.element), disk });
+			table.ordinals[index] = d;
+			table.isDisk[index] = 1;
+			element = disks[d++].element;
 		} else {
-			const chardev = chardevs[c++];
-			devices.push({ span: chardev.element, lines: linesOf(text, chardev.element), chardev });
+			table.ordinals[index] = c;
+			element = chardevs[c++].element;
+		}
+		table.starts[index] = element.start;
+		table.ends[index] = element.end;
+	}
+	for (let index = 0; index < count; index++) {
+		if (!knownLines(index, table)) {
+			const lines = linesOf(text, ownerAt(table, index).element);
+			table.lineStarts[index] = lines ? lines.start : -1;
+			table.lineEnds[index] = lines ? lines.end : -1;
 		}
 	}
-	return devices;
+	return table;
 }
 
-/** The device whose span holds the span, by binary search over the sorted devices. */
-function deviceIndexOf(devices: readonly Device[], span: Span): number {
+/**
+ * The table after a model patch (seclabelModel.ts patchModel) of the model the previous run saw:
+ * the same devices (the same objects, moved in place by the parse) but the one that was read
+ * again, so the previous run's rows are copied, those after the device moved by the length
+ * delta, and only the lines that may have changed scanned, without reading a device of the
+ * model. Undefined when the previous run is not of the patched model's previous version.
+ */
+function patchedTable(doc: SeclabelDocument, usable: PreviousRun | undefined, prefix: number, changedEnd: number, oldChangedEnd: number, delta: number): DeviceTable | undefined {
+	const patch = modelPatchOf(doc);
+	const count = doc.disks.length + doc.chardevs.length;
+	if (!usable || !patch || patch.splice.previousText !== usable.text || usable.starts.length !== count || usable.ordinals.length !== count
+		|| patch.previous.disks.length !== doc.disks.length || patch.previous.chardevs.length !== doc.chardevs.length) {
+		return undefined;
+	}
+	const { oldDeviceSpan, device } = patch;
+	let row = -1;
+	if (patch.newDisk || patch.newChardev) {
+		row = previousDeviceAt(usable, oldDeviceSpan.start);
+		if (row < 0 || usable.ends[row] !== oldDeviceSpan.end || usable.isDisk[row] !== (patch.newDisk ? 1 : 0)
+			|| (patch.newDisk ? doc.disks[usable.ordinals[row]] !== patch.newDisk : doc.chardevs[usable.ordinals[row]] !== patch.newChardev)) {
+			return undefined;
+		}
+	}
+	const previousIndex = new Int32Array(count).fill(-1);
+	const table: DeviceTable = {
+		count,
+		previousIndex,
+		starts: usable.starts.slice(),
+		ends: usable.ends.slice(),
+		lineStarts: usable.lineStarts.slice(),
+		lineEnds: usable.lineEnds.slice(),
+		isDisk: usable.isDisk,
+		ordinals: usable.ordinals,
+		doc,
+	};
+	const text = doc.xml.text;
+	for (let index = 0; index < count; index++) {
+		const start = table.starts[index];
+		if (index === row) {
+			table.starts[index] = device.start;
+			table.ends[index] = device.end;
+		} else if (start >= oldDeviceSpan.end) {
+			table.starts[index] = start + delta;
+			table.ends[index] += delta;
+		} else if (table.ends[index] > oldDeviceSpan.start) {
+			// A device overlapping the patched one: not the table of a tree of devices.
+			return undefined;
+		}
+		// The lines as knownLines takes them from the previous run, else scanned.
+		const lineStart = table.lineStarts[index];
+		const lineEnd = table.lineEnds[index];
+		const after = table.starts[index] >= changedEnd;
+		if (index !== row && lineStart >= 0 && (after ? lineStart > oldChangedEnd : table.ends[index] <= prefix && lineEnd < prefix)) {
+			if (after) {
+				table.lineStarts[index] = lineStart + delta;
+				table.lineEnds[index] = lineEnd + delta;
+			}
+			// Its lines lie wholly before or after the change (lineStart + delta > changedEnd after it), at this row before.
+			previousIndex[index] = index;
+		} else {
+			const lines = linesOf(text, { start: table.starts[index], end: table.ends[index] });
+			table.lineStarts[index] = lines ? lines.start : -1;
+			table.lineEnds[index] = lines ? lines.end : -1;
+			// As runIncrementally decides it for a table built in full.
+			if (lines && (lines.end < prefix || lines.start > changedEnd)) {
+				const before = lines.end < prefix;
+				const old = previousDeviceAt(usable, before ? table.starts[index] : table.starts[index] - delta);
+				if (old >= 0 && usable.ends[old] === (before ? table.ends[index] : table.ends[index] - delta)) previousIndex[index] = old;
+			}
+		}
+	}
+	incrementalStats.tablesPatched++;
+	return table;
+}
+
+/** The Device object of one row of the table (for the few devices that run). */
+function deviceAt(table: DeviceTable, index: number): Device {
+	const owner = ownerAt(table, index);
+	const lines = table.lineStarts[index] >= 0 ? { start: table.lineStarts[index], end: table.lineEnds[index] } : null;
+	return table.isDisk[index] ? { span: owner.element, lines, disk: owner as DiskModel } : { span: owner.element, lines, chardev: owner as ChardevModel };
+}
+
+/** The index of the device whose span holds the span, by binary search over the table, or -1. */
+function tableIndexOf(table: DeviceTable, span: Span): number {
 	let low = 0;
-	let high = devices.length - 1;
+	let high = table.count - 1;
 	let found = -1;
 	while (low <= high) {
 		const middle = (low + high) >> 1;
-		if (devices[middle].span.start <= span.start) {
+		if (table.starts[middle] <= span.start) {
 			found = middle;
 			low = middle + 1;
 		} else {
 			high = middle - 1;
 		}
 	}
-	return found >= 0 && span.end <= devices[found].span.end ? found : -1;
+	return found >= 0 && span.end <= table.ends[found] ? found : -1;
 }
 
 function within(span: Span, outer: Span): boolean {
@@ -203,30 +336,34 @@ interface ClassRun {
  * Runs one class of device rules: on the whole document when every device must run, else on a view
  * with just the devices whose findings are not kept.
  */
-function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: readonly Device[], keptOf: (index: number) => Kept | undefined): ClassRun {
+function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: readonly Rule[], devices: DeviceTable, previousIndex: Int32Array, previousKept: readonly Kept[] | undefined): ClassRun {
 	const text = doc.xml.text;
 	const perDevice = new Map<number, RuleFinding[]>();
-	const kept: Kept[] = new Array<Kept>(devices.length);
+	const count = devices.count;
+	// Pushed: a packed array, not a holey `new Array(count)`.
+	const kept: Kept[] = [];
 	const toRun: number[] = [];
-	for (let index = 0; index < devices.length; index++) {
-		const previous = keptOf(index);
+	for (let index = 0; index < count; index++) {
+		const old = previousKept ? previousIndex[index] : -1;
+		const previous = old >= 0 ? previousKept![old] : undefined;
 		if (previous) {
 			if (previous.length > 0) {
-				const start = devices[index].span.start;
+				const start = devices.starts[index];
 				perDevice.set(index, previous.map((finding) => shift(finding, start, text)));
 			}
-			kept[index] = previous;
+			kept.push(previous);
 		} else {
+			kept.push(null);
 			toRun.push(index);
 		}
 	}
-	incrementalStats.devicesKept += devices.length - toRun.length;
+	incrementalStats.devicesKept += count - toRun.length;
 	incrementalStats.devicesRun += toRun.length;
-	const view = toRun.length === devices.length ? doc : viewWith(doc, toRun.map((index) => devices[index]));
+	const view = toRun.length === count ? doc : viewWith(doc, toRun.map((index) => deviceAt(devices, index)));
 	const run = runRuleSet(view, resolved, rules);
 	const outside: RuleFinding[] = [];
 	for (const finding of run.findings) {
-		const index = deviceIndexOf(devices, finding.span);
+		const index = tableIndexOf(devices, finding.span);
 		if (index < 0) {
 			outside.push(finding);
 		} else {
@@ -239,10 +376,10 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 		}
 	}
 	for (const index of toRun) {
-		const device = devices[index];
+		const span = ownerAt(devices, index).element;
 		const findings = perDevice.get(index);
 		kept[index] = !findings ? NO_FINDINGS
-			: findings.every((finding) => movable(finding, device.span)) ? findings.map((finding) => shift(finding, -device.span.start, '')) : null;
+			: findings.every((finding) => movable(finding, span)) ? findings.map((finding) => shift(finding, -span.start, '')) : null;
 	}
 	return { outside, perDevice, kept, capped: run.capped.size > 0 };
 }
@@ -299,45 +436,47 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 	 * or after the change there (then the same scan would find them, moved), else scanned: on a
 	 * domain of 100,000 disks the scans were most of the cost of a keystroke's rules.
 	 */
-	const knownLines = (source: string, span: Span): Span | null => {
-		if (usable && (span.end <= prefix || span.start >= changedEnd)) {
-			const after = span.start >= changedEnd;
-			const old = previousDeviceAt(usable, after ? span.start - delta : span.start);
-			if (old >= 0 && usable.ends[old] === (after ? span.end - delta : span.end)) {
+	const knownLines = (index: number, table: DeviceTable): boolean => {
+		const start = table.starts[index];
+		const end = table.ends[index];
+		if (usable && (end <= prefix || start >= changedEnd)) {
+			const after = start >= changedEnd;
+			const old = previousDeviceAt(usable, after ? start - delta : start);
+			if (old >= 0 && usable.ends[old] === (after ? end - delta : end)) {
 				const lineStart = usable.lineStarts[old];
 				const lineEnd = usable.lineEnds[old];
 				if (lineStart >= 0 && (after ? lineStart > oldChangedEnd : lineEnd < prefix)) {
-					return after ? { start: lineStart + delta, end: lineEnd + delta } : { start: lineStart, end: lineEnd };
+					table.lineStarts[index] = after ? lineStart + delta : lineStart;
+					table.lineEnds[index] = after ? lineEnd + delta : lineEnd;
+					return true;
 				}
 			}
 		}
-		return linesOf(source, span);
+		return false;
 	};
-	const devices = devicesOf(doc, knownLines);
-	/** The previous version's index of a device whose lines lie wholly before or after the change, or -1. */
-	const previousIndexOf = (index: number): number => {
-		const lines = devices[index].lines;
-		if (!usable || !lines) {
-			return -1;
+	const devices = patchedTable(doc, usable, prefix, changedEnd, oldChangedEnd, delta) ?? devicesOf(doc, knownLines);
+	// Each device's previous index, looked up once for both classes: -1 unless the device and its
+	// lines lie wholly before or after the change (and it is where the previous run had it, moved).
+	const previousIndex = devices.previousIndex ?? new Int32Array(devices.count).fill(-1);
+	if (usable && !devices.previousIndex) {
+		for (let index = 0; index < devices.count; index++) {
+			const lineStart = devices.lineStarts[index];
+			if (lineStart < 0) continue;
+			const before = devices.lineEnds[index] < prefix;
+			if (!before && !(lineStart > changedEnd)) continue;
+			const start = devices.starts[index];
+			const end = devices.ends[index];
+			const old = previousDeviceAt(usable, before ? start : start - delta);
+			if (old >= 0 && usable.ends[old] === (before ? end : end - delta)) previousIndex[index] = old;
 		}
-		const span = devices[index].span;
-		const before = lines.end < prefix;
-		const after = lines.start > changedEnd;
-		if (!before && !after) {
-			return -1;
-		}
-		const old = previousDeviceAt(usable, before ? span.start : span.start - delta);
-		return old >= 0 && usable.ends[old] === (before ? span.end : span.end - delta) ? old : -1;
-	};
-	// Each device's previous index, looked up once for both classes.
-	const previousIndex = devices.map((_, index) => previousIndexOf(index));
+	}
 	// The domain part is unchanged when the change lies inside one device, in both versions.
-	const changedDevice = usable ? deviceIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
-	const sameDomain = changedDevice >= 0 && devices[changedDevice].span.start < prefix && changedEnd < devices[changedDevice].span.end
-		&& usable!.ends[previousDeviceAt(usable!, devices[changedDevice].span.start)] === devices[changedDevice].span.end - delta
+	const changedDevice = usable ? tableIndexOf(devices, { start: prefix, end: changedEnd }) : -1;
+	const sameDomain = changedDevice >= 0 && devices.starts[changedDevice] < prefix && changedEnd < devices.ends[changedDevice]
+		&& usable!.ends[previousDeviceAt(usable!, devices.starts[changedDevice])] === devices.ends[changedDevice] - delta
 		|| (!!usable && prefix === text.length && delta === 0);
-	const pure = runClass(doc, resolved, pureRules, devices, (index) => previousIndex[index] >= 0 ? usable!.pure[previousIndex[index]] ?? undefined : undefined);
-	const withDomain = runClass(doc, resolved, domainReadingRules, devices, (index) => sameDomain && previousIndex[index] >= 0 ? usable!.withDomain[previousIndex[index]] ?? undefined : undefined);
+	const pure = runClass(doc, resolved, pureRules, devices, previousIndex, usable?.pure);
+	const withDomain = runClass(doc, resolved, domainReadingRules, devices, previousIndex, sameDomain ? usable!.withDomain : undefined);
 	const others = runRuleSet(doc, resolved, otherRules).findings;
 
 	// Catalogue order first (stable sort below), each rule's findings in document order of devices.
@@ -370,21 +509,17 @@ export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettin
 		}
 	}
 
-	// Offsets fit in 32 bits (a V8 string holds fewer than 2^30 characters); typed arrays cost no object per device.
-	const count = capped ? 0 : devices.length;
-	const starts = new Int32Array(count);
-	const ends = new Int32Array(count);
-	const lineStarts = new Int32Array(count);
-	const lineEnds = new Int32Array(count);
-	for (let index = 0; index < count; index++) {
-		const { span, lines } = devices[index];
-		starts[index] = span.start;
-		ends[index] = span.end;
-		lineStarts[index] = lines ? lines.start : -1;
-		lineEnds[index] = lines ? lines.end : -1;
-	}
+	// Offsets fit in 32 bits (a V8 string holds fewer than 2^30 characters); typed arrays cost no
+	// object per device. The table's own arrays are kept (a capped run keeps nothing).
+	const none = new Int32Array(0);
+	const starts = capped ? none : devices.starts;
+	const ends = capped ? none : devices.ends;
+	const lineStarts = capped ? none : devices.lineStarts;
+	const lineEnds = capped ? none : devices.lineEnds;
+	const isDisk = capped ? new Uint8Array(0) : devices.isDisk;
+	const ordinals = capped ? none : devices.ordinals;
 	previousRuns.delete(uri);
-	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, lineStarts, lineEnds, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
+	previousRuns.set(uri, { settingsKey, crlf, text, starts, ends, lineStarts, lineEnds, isDisk, ordinals, pure: capped ? [] : pure.kept, withDomain: capped ? [] : withDomain.kept });
 	if (previousRuns.size > MAX_DOCUMENTS) {
 		previousRuns.delete(previousRuns.keys().next().value!);
 	}

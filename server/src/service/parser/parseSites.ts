@@ -17,7 +17,7 @@
  * vhost-user `<interface>` source, a shmem `<server>`, a TPM `<device>` and a SCSI hostdev source.
  */
 import { atLeast, DATA_STORE, NVRAM_SOURCE, since, UDP_SECOND_SOURCE_UNREAD, type Version } from '../version';
-import type { SeclabelDocument } from './seclabelModel';
+import { hasVersionedSeclabels, type SeclabelDocument } from './seclabelModel';
 import type { XmlElement } from './xmlParser';
 
 /** The places libvirt reads, as the ignored-seclabel message names them. */
@@ -27,7 +27,7 @@ const cache = new WeakMap<SeclabelDocument, Map<string, SeclabelDocument>>();
 
 /** The document as the release parses it: seclabels at sites it does not read move to the stray ones. */
 export function siteView(doc: SeclabelDocument, version: Version): SeclabelDocument {
-	if (!doc.deviceSeclabels.some((seclabel) => seclabel.since || seclabel.before)) {
+	if (!hasVersionedSeclabels(doc.deviceSeclabels)) {
 		return doc;
 	}
 	let views = cache.get(doc);
