@@ -5,6 +5,7 @@
  */
 import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
 import { applyInternalSubset } from './dtdSubset';
+import { DATA_STORE, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD } from '../version';
 import { hasLiveDirective } from './directives';
 import type { Splice } from './incrementalParse';
 
@@ -266,7 +267,7 @@ export function buildModel(xml: XmlDocument, options: ModelOptions = {}): Seclab
 	// Only the storage-source form (<nvram type='file'><source file=…/>) has a <source>; libvirt
 	// ignores a <source> under an untyped <nvram>, whose text is the path.
 	if (nvram && getAttribute(nvram, 'type') && firstChild(nvram, 'source')) {
-		model.nvram = readStorageSource(nvram, 0, 'nvram', (layer) => ({ kind: 'nvram', source: layer }), model, read, '8.5.0');
+		model.nvram = readStorageSource(nvram, 0, 'nvram', (layer) => ({ kind: 'nvram', source: layer }), model, read, NVRAM_SOURCE.since);
 	}
 	for (const devices of childElements(domain, 'devices')) {
 		for (const device of devices.children) {
@@ -572,7 +573,7 @@ function readDisk(element: XmlElement, model: SeclabelDocument, read: Set<XmlEle
 	const dataStore = top ? firstChild(top, 'dataStore') : undefined;
 	// A <dataStore> is a storage source of its own (type, <format>, <source>); libvirt reads it from 10.10.0.
 	if (dataStore) {
-		disk.dataStore = readStorageSource(dataStore, 0, 'dataStore', (layer) => ({ kind: 'disk', disk, source: layer }), model, read, '10.10.0');
+		disk.dataStore = readStorageSource(dataStore, 0, 'dataStore', (layer) => ({ kind: 'disk', disk, source: layer }), model, read, DATA_STORE.since);
 	}
 	const mirror = firstChild(element, 'mirror');
 	// libvirt parses <mirror> only without VIR_DOMAIN_DEF_PARSE_INACTIVE (a running block job).
@@ -636,7 +637,7 @@ function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<Xml
 	if (chardev.type === 'udp') {
 		// libvirt 7.0.0 reads the seclabels of both sources of a UDP chardev; 9.0.0 only the first's.
 		const second = childElements(element, 'source')[1];
-		seclabels.push(...readDeviceSeclabels(second, { kind: 'chardev', chardev }, model, read, undefined, '9.0.0'));
+		seclabels.push(...readDeviceSeclabels(second, { kind: 'chardev', chardev }, model, read, undefined, UDP_SECOND_SOURCE_UNREAD.since));
 	}
 	return chardev;
 }
