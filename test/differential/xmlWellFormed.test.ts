@@ -347,6 +347,11 @@ const NO_ROOT: Record<string, string> = {
 	'only-xml-declaration.xml': "<?xml version='1.0' encoding='UTF-8'?>\n",
 	'only-doctype.xml': '<!DOCTYPE domain>\n\n',
 	'only-text.xml': 'web-frontend\n',
+	// No markup at all: libxml2's "Document is empty", or a '<' wanted at the end of the blanks.
+	'empty.xml': '',
+	'only-newline.xml': '\n',
+	'only-blanks.xml': '\n  \n',
+	'only-blanks-no-newline.xml': ' \t ',
 };
 
 test("libxml2's error for a file without a root element, on the not-a-domain diagnostic, at every version", { timeout: 600000 }, async () => {

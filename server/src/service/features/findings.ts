@@ -8,7 +8,7 @@ import { siteView } from '../parser/parseSites';
 import type { XmlElement } from '../parser/xmlParser';
 import { libvirtText } from '../parser/dtdSubset';
 import { formatLibxmlError } from '../parser/libxmlErrors';
-import { libxmlNoRootError } from '../parser/libxmlMarkup';
+import { libxmlNoMarkupError, libxmlNoRootError } from '../parser/libxmlMarkup';
 import { allRules } from '../rules';
 import { defaultSeverity, type Finding, type Rule, type RuleContext } from '../rules/rule';
 import type { DriverName, HostSecurityModel, LanguageSettings, SeverityName, Stage } from '../types';
@@ -137,8 +137,9 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 			const problem = doc.xml.problems[0];
 			const empty = doc.xml.text.trim() === '';
 			const message = empty ? 'The file is empty: there is no domain to define.' : `Not a libvirt domain XML document: ${problem ? problem.message : 'no root element.'}`;
-			// Without a root libxml2 still has its first error, which virsh prints (not for an empty file: there the wording of libvirt releases differs).
-			const libxml = empty ? undefined : libxmlNoRootError(doc.xml, resolved.version);
+			// Without a root libxml2 still has its first error, which virsh prints.
+			// (XML's blanks only: other white space is text before the root to libxml2.)
+			const libxml = /^[ \t\r\n]*$/.test(doc.xml.text) ? libxmlNoMarkupError(doc.xml.text, resolved.version) : libxmlNoRootError(doc.xml, resolved.version);
 			const libvirtMessage = libxml && formatLibxmlError(libxml, resolved.version);
 			findings.push({ rule: notADomain, stage: 'define', severity: overrides['not-a-domain'] as SeverityName ?? 'error', span: problem ?? { start: 0, end: 0 }, message, ...(libvirtMessage !== undefined ? { libvirtMessage } : {}) });
 		}

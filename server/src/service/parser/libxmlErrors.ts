@@ -38,7 +38,8 @@ export interface LibxmlError {
  */
 export function formatLibxmlError(error: LibxmlError, version: Version): string {
 	const head = error.inEntity || since(version, XML_ERROR_AT_LINE) ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
-	const full = `${head}${error.message}${error.context}\n${error.pointer}`;
+	// No context line at all (an empty document, 11.3.0 and later): the message is all there is.
+	const full = error.context === '' && error.pointer === '' ? `${head}${error.message.replace(/\n$/, '')}` : `${head}${error.message}${error.context}\n${error.pointer}`;
 	return since(version, FULL_XML_ERRORS) ? full : cutToBytes(full, LIBVIRT_7_MESSAGE_BYTES);
 }
 

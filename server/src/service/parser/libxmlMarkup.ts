@@ -51,6 +51,14 @@ export function libxmlNoRootError(doc: XmlDocument, version: Version): LibxmlErr
 	return firstCandidate(doc, version)?.known?.error;
 }
 
+/**
+ * libxml2's error on a file with no markup at all: "Document is empty" for zero bytes; for blanks
+ * only, a '<' wanted at the end, as after a lone comment.
+ */
+export function libxmlNoMarkupError(text: string, version: Version): LibxmlError {
+	return atEnd(text, text === '' ? 'Document is empty' : "Start tag expected, '<' not found", version);
+}
+
 /** The first problem libxml2 reaches: its index, its offset, and its error when the wording is known. */
 export function firstCandidate(doc: XmlDocument, version: Version): { index: number; offset: number; known?: { index: number; error: LibxmlError } } | undefined {
 	let best = -1;
@@ -359,6 +367,10 @@ function atEnd(text: string, message: string, version: Version): LibxmlError {
 	const line = lineOf(text, text.length);
 	const cur = since(version, XML_ERROR_AT_LINE) ? text.replace(/[\r\n]+$/, '').length : text.length;
 	const shown = libxmlErrorInText(text, cur, `${message}\n`);
+	if (cur === 0 && since(version, XML_ERROR_AT_LINE)) {
+		// Nothing but line breaks (or nothing): these releases have no line to show, and show none.
+		return { ...shown, line, context: '', pointer: '' };
+	}
 	const context = shown.context === '' && cur === text.length ? '(null)' : shown.context;
 	return { ...shown, line, context, pointer: context === '(null)' ? '^' : shown.pointer };
 }
