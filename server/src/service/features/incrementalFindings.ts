@@ -22,23 +22,28 @@ import { MAX_FINDINGS_PER_RULE, runRuleSet, sortFindings, type ResolvedSettings,
 /** A device's findings with spans relative to the device's start, or null when they cannot be moved. */
 type Kept = RuleFinding[] | null;
 
-interface PreviousRun {
-	readonly settingsKey: string;
-	/** The text has a CR LF line ending somewhere. */
-	readonly crlf: boolean;
-	readonly text: string;
-	/**
-	 * The previous version's devices in document order (their spans, and what was kept of each), as
-	 * parallel arrays: found by binary search on the start, and no object per device per keystroke.
-	 */
+/**
+ * Devices in document order as parallel arrays, found by binary search on the start: no object per
+ * device per keystroke. The same columns for this version's devices (DeviceTable) and the
+ * previous version's (PreviousRun).
+ */
+interface DeviceColumns {
 	readonly starts: Int32Array;
 	readonly ends: Int32Array;
 	/** Each device's lines (Device.lines), -1 when it had none. */
 	readonly lineStarts: Int32Array;
 	readonly lineEnds: Int32Array;
-	/** Each device's kind and its index in the model's disks or chardevs (DeviceTable). */
+	/** 1 for a disk, 0 for a chardev; the index in the model's disks or chardevs. */
 	readonly isDisk: Uint8Array;
 	readonly ordinals: Int32Array;
+}
+
+/** The previous version's devices, and what was kept of each. */
+interface PreviousRun extends DeviceColumns {
+	readonly settingsKey: string;
+	/** The text has a CR LF line ending somewhere. */
+	readonly crlf: boolean;
+	readonly text: string;
 	readonly pure: readonly Kept[];
 	readonly withDomain: readonly Kept[];
 }
@@ -88,16 +93,8 @@ interface Device {
  * This version's devices in document order as parallel arrays (spans, lines, the model's disk or
  * chardev): no object per device per keystroke. A Device object is made only for the few that run.
  */
-interface DeviceTable {
+interface DeviceTable extends DeviceColumns {
 	readonly count: number;
-	readonly starts: Int32Array;
-	readonly ends: Int32Array;
-	/** Device.lines, -1 when null. */
-	readonly lineStarts: Int32Array;
-	readonly lineEnds: Int32Array;
-	/** 1 for a disk, 0 for a chardev; the index in the model's disks or chardevs. */
-	readonly isDisk: Uint8Array;
-	readonly ordinals: Int32Array;
 	readonly doc: SeclabelDocument;
 	/** Set by patchedTable: each row's index in the previous run when its findings may be kept, else -1 (see runIncrementally). */
 	readonly previousIndex?: Int32Array;
