@@ -16,7 +16,9 @@
  * 4. the console compatibility step (a second serial console), then validation after everything
  *    is parsed: disks before character devices, and in a vhost-user disk the
  *    readonly/shareable/transient check before the seclabel cross-check, and a character
- *    device's missing path before its seclabel cross-check.
+ *    device's missing path before its seclabel cross-check, an empty disk after its cross-check;
+ *    from 12.8.0 (OVERRIDE_CHECK_LAST) the cross-check comes after every device's validation, and in
+ *    7.0.0 (DISK_SOURCE_VALIDATED) an empty disk is refused while it is parsed.
  *
  * One step differs by version: libvirt 7.0.0 walks a character device's children in document
  * order, parsing each `<source>`'s seclabels as it meets them and refusing an extra `<source>`
@@ -26,12 +28,15 @@
  */
 import type { DeviceSeclabel, SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
 import type { XmlElement } from '../../server/src/service/parser/xmlParser';
-import { NEWEST_VERSION, parseVersion, since, XML_PROP_PARSING } from '../../server/src/service/version';
+import { DISK_SOURCE_VALIDATED, NEWEST_VERSION, OVERRIDE_CHECK_LAST, parseVersion, since, XML_PROP_PARSING } from '../../server/src/service/version';
 
 const DOMAIN_SECLABEL_RULES = ['seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'model-none-type', 'label-missing', 'imagelabel-missing', 'duplicate-model'];
 const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
 const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'labelskip-invalid', 'device-label-relabel-no', 'device-relabel-without-label'];
-const VALIDATION_RULES = ['vhostuser-disk-flags', 'chardev-source-path-missing', 'device-override-needs-relabel'];
+// In each device's validation: the vhost-user checks, the data store's, the chardev source's
+// (path and address share virDomainChrSourceDefValidate), the seclabel cross-check, the empty disk.
+const VALIDATION_RULES = ['vhostuser-disk-flags', 'data-store-invalid', 'chardev-source-path-missing', 'device-override-needs-relabel', 'disk-source-missing'];
+const VALIDATION_ALIASES: Record<string, string> = { 'chardev-source-attribute-missing': 'chardev-source-path-missing' };
 const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
 
 function contains(element: XmlElement, offset: number): boolean {
@@ -75,8 +80,8 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		const layer = disk ? [...disk.layers].reverse().find((candidate) => contains(candidate.container, offset)) : undefined;
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, layer ? layer.depth : 0, -1, 0];
 	}
-	// A disk type libvirt does not know stops it before anything inside the disk.
-	if (code === 'vhostuser-disk-unsupported') {
+	// A disk or chardev type libvirt does not know stops it before anything inside the device.
+	if (code === 'vhostuser-disk-unsupported' || code === 'chardev-type-invalid') {
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, -2, 0, 0];
 	}
 	const chardev = device.name !== 'disk';
@@ -99,8 +104,17 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		// The console compatibility step runs after parsing and before validation.
 		return [3, -1, device.start];
 	}
-	if (VALIDATION_RULES.includes(code)) {
-		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(code), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
+	// 7.0.0 refuses an empty disk while parsing it: after its own source's seclabels, before its backing chain.
+	if (code === 'disk-source-missing' && !since(parseVersion(version)!, DISK_SOURCE_VALIDATED)) {
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, Number.MAX_SAFE_INTEGER, 0];
+	}
+	// From 12.8.0 the seclabel cross-check runs after every device's validation.
+	if (code === 'device-override-needs-relabel' && since(parseVersion(version)!, OVERRIDE_CHECK_LAST)) {
+		return [4, device.name === 'disk' ? 0 : 1, device.start, depthOf(seclabel), seclabel ? seclabel.element.start : 0];
+	}
+	const validation = VALIDATION_ALIASES[code] ?? code;
+	if (VALIDATION_RULES.includes(validation)) {
+		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
 	}
 	return undefined;
 }

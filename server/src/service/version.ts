@@ -174,8 +174,53 @@ export const STORAGE_PROP_PARSING: VersionChange = {
 	evidence: "the oracles: 7.0.0 words both errors the old way, 9.0.0, 11.3.0 and 12.9.0 the new way (storage-source-invalid's tests); the conversion commits are not in the search index, so the oldest release proven is used",
 };
 
+/**
+ * An nmdm character device needs both `master` and `slave` or neither: 7.0.0 refuses a missing
+ * `master` (even with no `slave`) and then a missing `slave`, each in its own words; 9.0.0 and later
+ * accept neither and refuse one alone (`Should define both master and slave path attributes…`).
+ */
+export const NMDM_BOTH_PATHS: VersionChange = {
+	since: '9.0.0',
+	what: 'an nmdm character device may omit both `master` and `slave`; one alone is refused with `Should define both master and slave path attributes for nmdm device`',
+	range: ['7.0.0', '9.0.0'],
+	evidence: 'the oracles (test/differential/chardevSources.test.ts): 7.0.0 says `Missing master path attribute for nmdm device` / `Missing slave path attribute…`, 9.0.0, 11.3.0 and 12.9.0 the new words; the commit is not in the search index, so the oldest release proven is used',
+};
+
+/**
+ * A local disk (file, block, dir) without a source path, other than a cdrom or floppy, is refused
+ * with `missing source information for device X` when the domain is validated, after every device
+ * is parsed; 7.0.0 refuses it while parsing the disk, after its own source's seclabels and before
+ * its backing chain.
+ */
+export const DISK_SOURCE_VALIDATED: VersionChange = {
+	since: '9.0.0',
+	what: 'a disk without source information is refused at validation, after every device is parsed, instead of while the disk is parsed',
+	range: ['7.0.0', '9.0.0'],
+	evidence: 'the oracles (test/differential/diskSources.test.ts): 7.0.0 reports the missing source before a backing store without a format and before a malformed seclabel in a later device, 9.0.0, 11.3.0 and 12.9.0 after both; not narrowed, the oldest release proven is used',
+};
+
+/**
+ * libvirt's seclabel cross-check of device overrides (label overrides require relabeling…) runs
+ * after every device is validated instead of within each device's validation: a later device's
+ * missing source or path is reported before an earlier device's override.
+ */
+export const OVERRIDE_CHECK_LAST: VersionChange = {
+	since: '12.8.0',
+	what: "the device seclabels' cross-check with the domain's seclabels runs after every device is validated",
+	range: ['11.3.0', '12.9.0'],
+	evidence: 'the oracles: 11.3.0 reports a disk\'s override before a later chardev\'s missing path or disk\'s missing source, 12.9.0 after them (test/differential/diskSources.test.ts); placed with NORELABEL_OVERRIDE_ALLOWED, the other change to the same cross-check found between the two (12.8.0), which is an assumption: the 12.8.0 chroot was not kept, the order was not probed there',
+};
+
+/** The chardev types `qemu-vdagent` and `dbus` exist (7.0.0 refuses them as unknown types). */
+export const CHARDEV_VDAGENT_DBUS: VersionChange = {
+	since: '9.0.0',
+	what: "the character device types `qemu-vdagent` and `dbus` are known",
+	range: ['7.0.0', '9.0.0'],
+	evidence: 'the oracles: 7.0.0 refuses both with `unknown type presented to host for character device`, 9.0.0, 11.3.0 and 12.9.0 parse them (test/differential/chardevSources.test.ts); the NEWS entries were not found in the search index, so the oldest release proven is used',
+};
+
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]

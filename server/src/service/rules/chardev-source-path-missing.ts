@@ -7,7 +7,8 @@ import { nameSpan, type Rule } from './rule';
  * validates the device (virDomainChrSourceDefValidate), after every device is parsed, so a
  * malformed seclabel anywhere in the devices is reported before it. An empty `path=''` passes, and
  * so does a UNIX channel with a virtio or xen target (libvirt makes its socket path).
- * Checked with `virsh -c test:///default define` (9.0.0).
+ * A console libvirt replaces by a copy of the first serial (ChardevModel.aliasOf) is never validated.
+ * Checked with `virsh -c test:///default define` (9.0.0; the alias with all four oracles).
  */
 const NEEDS_PATH = ['file', 'dev', 'pipe', 'unix'];
 
@@ -30,7 +31,7 @@ export const rule: Rule = {
 	example: "<serial type='file'>\n  <source>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n</serial>",
 	check(context) {
 		for (const chardev of context.doc.chardevs) {
-			if (!NEEDS_PATH.includes(chardev.type) || (chardev.source && getAttribute(chardev.source, 'path')) || generatesPath(chardev)) {
+			if (chardev.aliasOf || !NEEDS_PATH.includes(chardev.type) || (chardev.source && getAttribute(chardev.source, 'path')) || generatesPath(chardev)) {
 				continue;
 			}
 			context.report({

@@ -16,9 +16,13 @@ import { rule as imagelabelMissing } from './imagelabel-missing';
 import { rule as duplicateModel } from './duplicate-model';
 import { rule as modelMissing } from './model-missing';
 import { rule as modelMissingMultiple } from './model-missing-multiple';
+import { rule as chardevTypeInvalid } from './chardev-type-invalid';
 import { rule as chardevSourceCount } from './chardev-source-count';
 import { rule as storageSourceInvalid } from './storage-source-invalid';
 import { rule as chardevSourcePathMissing } from './chardev-source-path-missing';
+import { rule as chardevSourceAttributeMissing } from './chardev-source-attribute-missing';
+import { rule as diskSourceMissing } from './disk-source-missing';
+import { rule as dataStoreInvalid } from './data-store-invalid';
 import { rule as consoleSerialNotFirst } from './console-serial-not-first';
 import { rule as deviceDuplicateModel } from './device-duplicate-model';
 import { rule as labelskipInvalid } from './labelskip-invalid';
@@ -57,9 +61,13 @@ export const coreRules: readonly Rule[] = [
 	duplicateModel,
 	modelMissing,
 	modelMissingMultiple,
+	chardevTypeInvalid,
 	chardevSourceCount,
 	storageSourceInvalid,
 	chardevSourcePathMissing,
+	chardevSourceAttributeMissing,
+	diskSourceMissing,
+	dataStoreInvalid,
 	consoleSerialNotFirst,
 	deviceDuplicateModel,
 	labelskipInvalid,

@@ -6,9 +6,9 @@ import { nameSpan, valueSpan, type Finding, type Rule, type RuleContext } from '
 /**
  * A disk layer libvirt refuses before it reads that layer's seclabels (or those of any layer below
  * it): an unknown disk type, a network source without a protocol, an NVMe or vhost-user source
- * without its `type`, and in a `<backingStore>` an unknown type, a missing or unknown `<format>` or
- * a missing `<source>` (virDomainDiskBackingStoreParse checks them in that order before
- * virDomainStorageSourceParse reads the seclabels), and a `<dataStore>` without a format (10.10.0
+ * without its `type`, a network protocol libvirt does not know, and in a `<backingStore>` a missing
+ * (or empty) `<format>`, a missing `<source>`, an unknown type or format (virDomainDiskBackingStoreParse
+ * checks them in that order before virDomainStorageSourceParse reads the seclabels), and a `<dataStore>` without a format (10.10.0
  * and later, which read it). An error in the disk's own source still comes before its backing
  * store's. Messages and order checked with `virsh -c test:///default define` on libvirt 7.0.0,
  * 9.0.0, 11.3.0 and 12.9.0; 7.0.0 words two of them differently, which releases before 9.0.0 are
@@ -17,6 +17,9 @@ import { nameSpan, valueSpan, type Finding, type Rule, type RuleContext } from '
 
 /** virStorageType names for a layer ('none' is refused; no release up to 12.9.0 takes 'vdpa'). */
 const STORAGE_TYPES = ['file', 'block', 'dir', 'network', 'volume', 'nvme', 'vhostuser'];
+
+/** virStorageNetProtocol names a network `<source protocol>` may take ('none' is refused). */
+const PROTOCOLS = ['nbd', 'rbd', 'sheepdog', 'gluster', 'iscsi', 'http', 'https', 'ftp', 'ftps', 'tftp', 'ssh', 'vxhs', 'nfs'];
 
 /** virStorageFileFormat names a `<format type>` may take ('none' and 'luks' are refused). */
 const FORMATS = ['raw', 'dir', 'bochs', 'cloop', 'dmg', 'iso', 'vpc', 'vdi', 'fat', 'vhd', 'ploop', 'cow', 'qcow', 'qcow2', 'qed', 'vmdk'];
@@ -42,6 +45,15 @@ function sourceProblem(context: RuleContext, layer: StorageSource): Finding | un
 			libvirtMessage: since(context.version, STORAGE_PROP_PARSING) ? "XML error: Missing required attribute 'protocol' in element 'source'" : 'XML error: missing network source protocol type',
 		};
 	}
+	const protocol = layer.type === 'network' ? getAttribute(source, 'protocol') : undefined;
+	// 'none' parses from 9.0.0 (as no protocol: disk-source-missing then refuses the disk); 7.0.0 refuses the name.
+	if (protocol && protocol.value !== null && !PROTOCOLS.includes(protocol.value) && !(protocol.value === 'none' && since(context.version, STORAGE_PROP_PARSING))) {
+		return {
+			span: valueSpan(protocol),
+			message: `'${protocol.value}' is not a network protocol libvirt knows (nbd, iscsi, rbd, gluster, http, …); it refuses the disk before reading its seclabels.`,
+			libvirtMessage: since(context.version, STORAGE_PROP_PARSING) ? `XML error: Invalid value for attribute 'protocol' in element 'source': '${protocol.value}'.` : `unsupported configuration: unknown protocol type '${protocol.value}'`,
+		};
+	}
 	if ((layer.type === 'nvme' || (layer.type === 'vhostuser' && atLeast(context.version, '9.0.0'))) && !getAttribute(source, 'type')) {
 		return {
 			span: nameSpan(source),
@@ -52,18 +64,27 @@ function sourceProblem(context: RuleContext, layer: StorageSource): Finding | un
 	return undefined;
 }
 
-function backingProblem(layer: StorageSource): Finding | undefined {
+/**
+ * A backing layer's problem, in virDomainDiskBackingStoreParse's order: the format's presence (an
+ * empty one is missing: virXPathString), the source's presence, then the type and the format's
+ * value (virDomainStorageSourceParseBase). Probed with all four oracles (sites.test.ts).
+ */
+function backingProblem(context: RuleContext, layer: StorageSource): Finding | undefined {
 	const container = layer.container;
 	const format = firstChild(container, 'format');
 	const formatType = format ? getAttribute(format, 'type') : undefined;
-	if (!formatType || formatType.value === null) {
+	if (!formatType || !formatType.value) {
 		return { span: nameSpan(format ?? container), message: 'A backing store needs <format type=…/>: libvirt does not probe image formats, and refuses the layer before reading its seclabels.', libvirtMessage: 'XML error: missing disk backing store format' };
-	}
-	if (!FORMATS.includes(formatType.value)) {
-		return { span: valueSpan(formatType), message: `'${formatType.value}' is not an image format libvirt knows (raw, qcow2, …).`, libvirtMessage: `XML error: unknown storage source format '${formatType.value}'` };
 	}
 	if (!layer.source) {
 		return { span: nameSpan(container), message: 'A backing store needs a <source>: libvirt refuses the layer before reading any seclabel below it.', libvirtMessage: 'XML error: missing disk backing store source' };
+	}
+	const type = getAttribute(container, 'type');
+	if (type && type.value !== null && !STORAGE_TYPES.includes(type.value)) {
+		return unknownType(context, layer, type as XmlAttribute & { value: string });
+	}
+	if (!FORMATS.includes(formatType.value)) {
+		return { span: valueSpan(formatType), message: `'${formatType.value}' is not an image format libvirt knows (raw, qcow2, …).`, libvirtMessage: `XML error: unknown storage source format '${formatType.value}'` };
 	}
 	return undefined;
 }
@@ -88,9 +109,11 @@ export const rule: Rule = {
 			for (const layer of disk.layers) {
 				const type = getAttribute(layer.container, 'type');
 				// The disk's own type is an enum attribute: an empty one is refused like any unknown value.
-				const finding = type && type.value !== null && !STORAGE_TYPES.includes(type.value)
-					? unknownType(context, layer, type as XmlAttribute & { value: string })
-					: (layer.depth > 0 ? backingProblem(layer) : undefined) ?? sourceProblem(context, layer);
+				const finding = layer.depth > 0
+					? backingProblem(context, layer) ?? sourceProblem(context, layer)
+					: type && type.value !== null && !STORAGE_TYPES.includes(type.value)
+						? unknownType(context, layer, type as XmlAttribute & { value: string })
+						: sourceProblem(context, layer);
 				if (finding) {
 					context.report(finding);
 					break;

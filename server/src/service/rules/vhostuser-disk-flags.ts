@@ -1,3 +1,4 @@
+import { childElements } from '../parser/seclabelModel';
 import { removeElement } from './edits';
 import { nameSpan, type Rule } from './rule';
 
@@ -6,14 +7,24 @@ export const rule: Rule = {
 	stage: 'define',
 	scope: 'parser',
 	extent: { unit: 'device' },
-	title: '`<readonly/>`, `<shareable/>` or `<transient/>` on a vhost-user disk.',
+	title: 'A `<backingStore>`, `<readonly/>`, `<shareable/>` or `<transient/>` on a vhost-user disk.',
 	libvirtMessage: 'unsupported configuration: shareable is not supported with vhostuser disk',
 	reference: 'G4',
-	description: 'A vhost-user disk is served by an external process that decides about access itself; libvirt refuses `readonly`, `shareable` and `transient` on it.',
+	description: 'A vhost-user disk is served by an external process that decides about access itself; libvirt refuses `readonly`, `shareable` and `transient` on it, and any `<backingStore>` (even the `<backingStore/>` that ends a chain), which it checks first: `unsupported configuration: backingStore is not supported with vhostuser disk`.',
 	check(context) {
 		for (const disk of context.doc.disks) {
 			if (disk.layers[0].type !== 'vhostuser') {
 				continue;
+			}
+			// virDomainDiskVhostUserValidate checks the backing store first (all four oracles, diskSources.test.ts).
+			const backing = childElements(disk.element, 'backingStore')[0];
+			if (backing) {
+				context.report({
+					span: nameSpan(backing),
+					message: 'A vhost-user disk has no backing chain libvirt could open: the backend serves the image; libvirt refuses <backingStore> on it.',
+					libvirtMessage: 'unsupported configuration: backingStore is not supported with vhostuser disk',
+					fixes: [{ title: 'Remove <backingStore>', edits: [removeElement(context.text, backing)], isPreferred: true }],
+				});
 			}
 			for (const [flag, element] of [['readonly', disk.readonly], ['shareable', disk.shareable], ['transient', disk.transient]] as const) {
 				if (!element) {
