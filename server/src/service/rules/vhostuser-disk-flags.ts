@@ -16,7 +16,7 @@ export const rule: Rule = {
 			if (disk.layers[0].type !== 'vhostuser') {
 				continue;
 			}
-			// virDomainDiskVhostUserValidate checks the backing store first (all four oracles, diskSources.test.ts).
+			// virDomainDiskVhostUserValidate checks the backing store first (all four oracles, hand probes on 2026-12-02).
 			const backing = childElements(disk.element, 'backingStore')[0];
 			if (backing) {
 				context.report({
