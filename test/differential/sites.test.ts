@@ -129,6 +129,9 @@ const cases: Case[] = [
 	{ name: 'dtd-entity-elements.xml', xml: `<!DOCTYPE domain [<!ENTITY s "${DUP.replace(/'/g, '&#39;')}">]>\n` + domain(disk('file', "<source file='/a.img'>&s;</source>")) },
 	{ name: 'dtd-default-relabel.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel relabel CDATA "no">]>\n' + domain('', "  <seclabel type='dynamic' model='selinux'/>\n") },
 	{ name: 'dtd-default-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #FIXED "selinux">]>\n' + domain(disk('file', "<source file='/a.img'><seclabel relabel='no'/><seclabel relabel='no'/></source>"), "  <seclabel type='dynamic'/>\n") },
+	// ATTLIST defaults given to seclabels written with no attribute at all (the parser once pushed them
+	// onto its shared frozen empty attribute list, and the CLI crashed on the file).
+	{ name: 'dtd-default-no-attributes.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA "selinux" relabel CDATA "no">]>\n' + domain(disk('file', "<source file='/a.img'><seclabel/><seclabel/></source>"), "  <seclabel type='dynamic' relabel='yes'/>\n") },
 	{ name: 'dtd-nmtoken-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model NMTOKEN #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
 	{ name: 'dtd-cdata-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
 	// libxml2's own refusals: an undefined entity, and bytes libvirt reads as a UTF-8 C string.

@@ -468,7 +468,12 @@ export function applyInternalSubset(xml: XmlDocument): void {
 					const at = element.nameEnd;
 					// Quoted, so that the rules treat it as a written value; its spans are empty, at the element's name.
 					const defaulted: XmlAttribute = { name: declaration.name, nameStart: at, nameEnd: at, value: declaration.defaultValue, valueStart: at, valueEnd: at, quote: '"', end: at };
-					element.attributes.push(defaulted);
+					// An element written without attributes shares the parser's frozen empty array: give it its own.
+					if (Object.isFrozen(element.attributes)) {
+						(element as { attributes: XmlAttribute[] }).attributes = [defaulted];
+					} else {
+						element.attributes.push(defaulted);
+					}
 				}
 			}
 		}
