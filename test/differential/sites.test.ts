@@ -98,6 +98,21 @@ const cases: Case[] = [
 	{ name: 'chardev-no-path-after-parse.xml', xml: domain(`${chardev('serial', 'unix', "<source mode='connect'/>")}\n${chardev('channel', 'file', `<source path='/c'>${DUP}</source>`, "<target type='virtio' name='x'/>")}`) },
 	{ name: 'channel-unix-virtio-no-path.xml', xml: domain(chardev('channel', 'unix', '', "<target type='virtio' name='org.qemu.guest_agent.0'/>")) },
 	{ name: 'channel-unix-guestfwd-no-path.xml', xml: domain(chardev('channel', 'unix', '', "<target type='guestfwd' address='10.0.2.1' port='4600'/>")) },
+	// Structural errors libvirt reports before or instead of a label error (found with
+	// scripts/explore-sites.mjs): chardev addresses, unknown chardev types, backing layers, empty
+	// disks, data stores, vhost-user backing chains.
+	{ name: 'tcp-no-host.xml', xml: domain(chardev('serial', 'tcp', `<source mode='connect' service='4555'>${DUP}</source>`)) },
+	{ name: 'tcp-no-service.xml', xml: domain(chardev('serial', 'tcp', `<source mode='connect' host='127.0.0.1'>${DUP}</source>`)) },
+	{ name: 'udp-no-service.xml', xml: domain(chardev('serial', 'udp', `<source mode='connect' host='127.0.0.1'>${DUP}</source>`)) },
+	{ name: 'chardev-type-unknown.xml', xml: domain(chardev('serial', 'bogus', `<source path='/tmp/x'>${DUP}</source>`)) },
+	{ name: 'chardev-qemu-vdagent.xml', xml: domain(chardev('channel', 'qemu-vdagent', '', "<target type='virtio' name='com.redhat.spice.0'/>") + '\n' + chardev('serial', 'file', `<source path='/l'>${DUP}</source>`)) },
+	{ name: 'backing-unknown-type-no-format.xml', xml: domain(disk('file', `<source file='/a.img'>${OVERRIDE}</source>`, "<backingStore type='bogus'><source file='/b.img'/></backingStore>")) },
+	{ name: 'backing-empty-format.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore type='file'><format type=''/><source file='/b.img'>${DUP}</source></backingStore>`)) },
+	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
+	{ name: 'datastore-raw-disk.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><format type='raw'/><source file='/d.img'/></dataStore></source>`).replace("type='qcow2'", "type='raw'")) },
+	{ name: 'datastore-qcow2-store.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><format type='qcow2'/><source file='/d.img'/></dataStore></source>`)) },
+	{ name: 'network-protocol-unknown.xml', xml: domain(disk('network', `<source protocol='bogus' name='x'><host name='h'/>${DUP}</source>`)) },
+	{ name: 'console-alias-file-no-path.xml', xml: domain(`${chardev('serial', 'file', '')}\n${chardev('console', 'file', '', "<target type='serial' port='0'/>")}`) },
 	// Console aliasing: a serial-target console whose source differs from the serial's is replaced by
 	// a copy of the serial after parsing; its own seclabels are parsed but never validated.
 	{ name: CONTROL, needsCrossCheck: true, xml: domain(chardev('serial', 'file', `<source path='/var/log/s.log'>${OVERRIDE}</source>`), NONE) },
