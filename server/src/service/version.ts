@@ -183,7 +183,7 @@ export const NMDM_BOTH_PATHS: VersionChange = {
 	since: '9.0.0',
 	what: 'an nmdm character device may omit both `master` and `slave`; one alone is refused with `Should define both master and slave path attributes for nmdm device`',
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles (hand probes on 2026-12-02, not yet a committed test): 7.0.0 says `Missing master path attribute for nmdm device` / `Missing slave path attribute…`, 9.0.0, 11.3.0 and 12.9.0 the new words; the commit is not in the search index, so the oldest release proven is used',
+	evidence: 'the oracles (test/differential/sites.test.ts): 7.0.0 says `Missing master path attribute for nmdm device` / `Missing slave path attribute…`, 9.0.0, 11.3.0 and 12.9.0 the new words; the commit is not in the search index, so the oldest release proven is used',
 };
 
 /**
@@ -196,7 +196,7 @@ export const DISK_SOURCE_VALIDATED: VersionChange = {
 	since: '9.0.0',
 	what: 'a disk without source information is refused at validation, after every device is parsed, instead of while the disk is parsed',
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles (hand probes on 2026-12-02, not yet a committed test): 7.0.0 reports the missing source before a backing store without a format and before a malformed seclabel in a later device, 9.0.0, 11.3.0 and 12.9.0 after both; not narrowed, the oldest release proven is used',
+	evidence: 'the oracles (test/differential/sites.test.ts): 7.0.0 reports the missing source before a backing store without a format and before a malformed seclabel in a later device, 9.0.0, 11.3.0 and 12.9.0 after both; not narrowed, the oldest release proven is used',
 };
 
 /**
@@ -208,7 +208,7 @@ export const OVERRIDE_CHECK_LAST: VersionChange = {
 	since: '12.8.0',
 	what: "the device seclabels' cross-check with the domain's seclabels runs after every device is validated",
 	range: ['11.3.0', '12.9.0'],
-	evidence: 'the oracles: 11.3.0 reports a disk\'s override before a later chardev\'s missing path or disk\'s missing source, 12.9.0 after them (hand probes on 2026-12-02, not yet a committed test); placed with NORELABEL_OVERRIDE_ALLOWED, the other change to the same cross-check found between the two (12.8.0), which is an assumption: the 12.8.0 chroot was not kept, the order was not probed there',
+	evidence: 'the oracles: 11.3.0 reports a disk\'s override before a later chardev\'s missing path or disk\'s missing source, 12.9.0 after them (test/differential/sites.test.ts); placed with NORELABEL_OVERRIDE_ALLOWED, the other change to the same cross-check found between the two (12.8.0), which is an assumption: the 12.8.0 chroot was not kept, the order was not probed there',
 };
 
 /** The chardev types `qemu-vdagent` and `dbus` exist (7.0.0 refuses them as unknown types). */
@@ -216,7 +216,7 @@ export const CHARDEV_VDAGENT_DBUS: VersionChange = {
 	since: '9.0.0',
 	what: "the character device types `qemu-vdagent` and `dbus` are known",
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles: 7.0.0 refuses both with `unknown type presented to host for character device`, 9.0.0, 11.3.0 and 12.9.0 parse them (hand probes on 2026-12-02, not yet a committed test); the NEWS entries were not found in the search index, so the oldest release proven is used',
+	evidence: 'the oracles: 7.0.0 refuses both with `unknown type presented to host for character device`, 9.0.0, 11.3.0 and 12.9.0 parse them (test/differential/sites.test.ts); the NEWS entries were not found in the search index, so the oldest release proven is used',
 };
 
 /** Every boundary, oldest first, for docs and tests. */

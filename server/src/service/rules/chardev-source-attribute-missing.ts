@@ -11,7 +11,7 @@ import { nameSpan, type Finding, type Rule } from './rule';
  * libvirt replaces by a copy of the first serial (ChardevModel.aliasOf) is never validated.
  *
  * Checked with `virsh -c test:///default define` on libvirt 7.0.0, 9.0.0, 11.3.0 and 12.9.0
- * (hand probes on 2026-12-02, not yet a committed test): a TCP source needs `host`, then `service`, whatever
+ * (test/differential/sites.test.ts): a TCP source needs `host`, then `service`, whatever
  * its mode, and libvirt reads them from the first `<source>`; a UDP device needs the `service` of
  * a source whose mode is `connect` (or absent); a spiceport needs `channel`; an empty value counts
  * as given. nmdm changed between 7.0.0 and 9.0.0 (NMDM_BOTH_PATHS).

@@ -6,7 +6,7 @@ import { valueSpan, type Rule } from './rule';
  * A serial, parallel, console or channel `type` that libvirt does not know: it refuses the device
  * while parsing it, before the seclabels of its `<source>` (virDomainChrDefParseXML), so the user
  * meets this error first. `qemu-vdagent` and `dbus` are unknown to 7.0.0 (CHARDEV_VDAGENT_DBUS); an
- * empty type is unknown everywhere. Probed with all four oracles (hand probes on 2026-12-02, not yet a committed test).
+ * empty type is unknown everywhere. Probed with all four oracles (test/differential/sites.test.ts).
  */
 const KNOWN = ['null', 'vc', 'pty', 'dev', 'file', 'pipe', 'stdio', 'udp', 'tcp', 'unix', 'spicevmc', 'spiceport', 'nmdm'];
 const NEWER = ['qemu-vdagent', 'dbus'];

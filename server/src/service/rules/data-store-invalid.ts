@@ -9,7 +9,7 @@ import { nameSpan, valueSpan, type Rule } from './rule';
  * that disk's seclabel cross-check), so a label in it or beside it never gets checked. Only the
  * releases that read `<dataStore>` (DATA_STORE) refuse it; older ones ignore the element. The
  * disk's format is its `<driver type>`; none given counts as not qcow2. Probed with all four
- * oracles (hand probes on 2026-12-02, not yet a committed test).
+ * oracles (test/differential/sites.test.ts).
  */
 export const rule: Rule = {
 	id: 'data-store-invalid',

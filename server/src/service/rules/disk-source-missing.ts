@@ -10,7 +10,7 @@ import { nameSpan, type Rule } from './rule';
  * parsed, after the disk's own seclabel cross-check up to 11.3.0, before it in 12.9.0), in 7.0.0
  * while parsing the disk (after its own source's seclabels, before its backing chain). A volume,
  * NVMe or vhost-user disk is never empty to libvirt. Probed with all four oracles
- * (hand probes on 2026-12-02, not yet a committed test).
+ * (test/differential/sites.test.ts).
  */
 const PATH_ATTRIBUTE: Record<string, string> = { file: 'file', block: 'dev', dir: 'dir' };
 
