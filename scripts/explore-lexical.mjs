@@ -40,17 +40,8 @@ const VERSIONS = option('versions', oracle.ORACLE_VERSIONS.join(',')).split(',')
 const SHOW = Number(option('show', '40'));
 const KEEP = option('keep', undefined);
 
-/** mulberry32: small, seeded, good enough to spread cases. */
-function prng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// The service's own seeded generator (util/random.ts), from the build.
+const { mulberry32: prng } = require(path.join(ROOT, 'out', 'server', 'src', 'service', 'util', 'random.js'));
 const random = prng(SEED);
 const pick = (list) => list[Math.floor(random() * list.length)];
 const chance = (p) => random() < p;

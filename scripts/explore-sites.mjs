@@ -56,16 +56,8 @@ const QUIET = args.includes('--quiet');
 
 // ---- seeded choices -------------------------------------------------------------------------
 
-function mulberry32(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+// The service's own seeded generator (util/random.ts), from the build.
+const { mulberry32 } = require(path.join(ROOT, 'out', 'server', 'src', 'service', 'util', 'random.js'));
 let random = mulberry32(SEED);
 const chance = (p) => random() < p;
 const pick = (values) => values[Math.floor(random() * values.length)];
