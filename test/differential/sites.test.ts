@@ -104,6 +104,8 @@ const cases: Case[] = [
 	{ name: 'tcp-no-host.xml', xml: domain(chardev('serial', 'tcp', `<source mode='connect' service='4555'>${DUP}</source>`)) },
 	{ name: 'tcp-no-service.xml', xml: domain(chardev('serial', 'tcp', `<source mode='connect' host='127.0.0.1'>${DUP}</source>`)) },
 	{ name: 'udp-no-service.xml', xml: domain(chardev('serial', 'udp', `<source mode='connect' host='127.0.0.1'>${DUP}</source>`)) },
+	{ name: 'nmdm-master-only.xml', xml: domain(chardev('serial', 'nmdm', `<source master='/dev/nmdm0A'>${DUP}</source>`)) },
+	{ name: 'nmdm-neither.xml', xml: domain(chardev('serial', 'nmdm', `<source>${DUP}</source>`)) },
 	{ name: 'chardev-type-unknown.xml', xml: domain(chardev('serial', 'bogus', `<source path='/tmp/x'>${DUP}</source>`)) },
 	{ name: 'chardev-qemu-vdagent.xml', xml: domain(chardev('channel', 'qemu-vdagent', '', "<target type='virtio' name='com.redhat.spice.0'/>") + '\n' + chardev('serial', 'file', `<source path='/l'>${DUP}</source>`)) },
 	{ name: 'backing-unknown-type-no-format.xml', xml: domain(disk('file', `<source file='/a.img'>${OVERRIDE}</source>`, "<backingStore type='bogus'><source file='/b.img'/></backingStore>")) },
