@@ -107,3 +107,13 @@ test('a raw name is UTF-8 exactly when decoding and encoding it again gives the 
 	assert.equal(nameOf(Buffer.from('g\xe4st.xml', 'latin1')), 'g\\xE4st.xml');
 	assert.equal(isUtf8Name(Buffer.from('gäst.xml')), true);
 });
+
+test('a declared encoding decodes only bytes that are not UTF-8, and never as UTF-16: ASCII stays the text libvirt reads', () => {
+	const ascii = "<?xml version='1.0' encoding='ISO-10646-UCS-2'?>\n<domain type='kvm'><name>x</name></domain>\n";
+	assert.equal(decodeBytes(Buffer.from(ascii, 'latin1')).text, ascii);
+	const latin1 = "<?xml version='1.0' encoding='ISO-8859-1'?>\n<domain type='kvm'><name>é</name></domain>\n";
+	const read = decodeBytes(Buffer.from(latin1, 'latin1'));
+	assert.equal(read.text, latin1, 'Latin-1 bytes are shown as the characters they declare');
+	assert.ok(read.encodingProblem?.libxml2, 'and libvirt, reading UTF-8, still refuses them');
+	assert.equal(read.encodingProblem?.offset, latin1.indexOf('é'));
+});

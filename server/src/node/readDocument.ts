@@ -281,9 +281,14 @@ function decodeForDisplay(bytes: Uint8Array): ReadResult & { declared?: string }
 	}
 	const head = Buffer.from(body.subarray(0, 200)).toString('latin1');
 	const declared = /^<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
-	if (declared && declared !== 'utf-8' && declared !== 'utf8') {
+	// The declared encoding is used for display only where the bytes are not UTF-8 (libvirt reads
+	// UTF-8 whatever the declaration says) and Node reads ASCII in it as ASCII: the declaration
+	// itself was read as ASCII, and a name such as ISO-10646-UCS-2 that Node maps to UTF-16 would
+	// turn the whole text into other characters.
+	if (declared && declared !== 'utf-8' && declared !== 'utf8' && !isUtf8(body)) {
 		try {
-			return { text: new TextDecoder(declared).decode(body), declared };
+			const decoder = new TextDecoder(declared);
+			if (!decoder.encoding.startsWith('utf-16')) return { text: decoder.decode(body), declared };
 		} catch {
 			// An encoding Node does not know: fall through to UTF-8 and report what breaks.
 		}

@@ -219,8 +219,22 @@ export const CHARDEV_VDAGENT_DBUS: VersionChange = {
 	evidence: 'the oracles: 7.0.0 refuses both with `unknown type presented to host for character device`, 9.0.0, 11.3.0 and 12.9.0 parse them (test/differential/sites.test.ts); the NEWS entries were not found in the search index, so the oldest release proven is used',
 };
 
+/**
+ * Which encoding names an XML declaration may give: libxml2 2.9 looks a name up in its own handlers,
+ * then glibc's iconv (the exact name), then ICU where it is built with ICU, which matches loosely
+ * (`latin-1`, `UTF_8`, `ibm-819`). Not a change in libvirt: Debian 11 and 12 build libxml2 with ICU
+ * (7.0.0 and 9.0.0 accept such names), Debian 13 and its backports without (11.3.0 and 12.9.0 refuse
+ * them with `Unsupported encoding latin-1`).
+ */
+export const LIBXML2_WITHOUT_ICU: VersionChange = {
+	since: '11.3.0',
+	what: "an encoding name only ICU knows (`latin-1`, `UTF_8`, `ibm-819`) is refused: `Unsupported encoding NAME`",
+	range: ['9.0.0', '11.3.0'],
+	evidence: "the oracles: Debian 11's 7.0.0 and Debian 12's 9.0.0 link a libxml2 built with ICU (ldd: libicuuc) and accept ICU's names, Debian 13's 11.3.0 and 12.9.0 link one without and refuse them (test/differential/xmlWellFormed.test.ts); a property of the distribution's libxml2, not of libvirt, placed at the first oracle without ICU: Ubuntu 24.04 (10.0.0, libxml2 with ICU like Debian 12) is on the ICU side, a RHEL 9 libxml2 (10.x, no ICU) would refuse them",
+};
+
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST, LIBXML2_WITHOUT_ICU];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]

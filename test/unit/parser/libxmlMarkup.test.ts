@@ -85,3 +85,16 @@ test('entities: a loop in the text of the 20th level, markup errors in the entit
 	// Only declared, a loop is accepted.
 	assert.deepEqual(libvirtMessages(`${subset('<!ENTITY a "&b;">\n<!ENTITY b "&a;">')}${HEAD}</domain>\n`), []);
 });
+
+test('a declared encoding: unknown to glibc and ICU is refused everywhere, known only to ICU from 11.3.0 on', () => {
+	const doc = (name: string) => `<?xml version='1.0' encoding='${name}'?>\n${HEAD}</domain>\n`;
+	for (const version of ['7.0.0', '9.0.0', '11.3.0', '12.9.0']) {
+		assert.deepEqual(libvirtMessages(doc('UTF-8'), version), [], `UTF-8 at ${version}`);
+		assert.deepEqual(libvirtMessages(doc('iso8859-15'), version), [], `a glibc name at ${version}`);
+		assert.equal(libvirtMessages(doc('bogus-enc'), version).length, 1, `an unknown name at ${version}`);
+		assert.match(libvirtMessages(doc('bogus-enc'), version)[0], /Unsupported encoding bogus-enc/);
+	}
+	assert.deepEqual(libvirtMessages(doc('latin-1'), '9.0.0'), [], 'libxml2 with ICU matches latin-1 loosely');
+	assert.match(libvirtMessages(doc('latin-1'), '11.3.0')[0] ?? '', /Unsupported encoding latin-1/);
+	assert.match(libvirtMessages(doc('8859-1'), '9.0.0')[0] ?? '', /Invalid XML encoding name/);
+});

@@ -5,7 +5,7 @@
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import { siteView } from '../parser/parseSites';
-import type { XmlElement } from '../parser/xmlParser';
+import { problemApplies, type XmlElement } from '../parser/xmlParser';
 import { libvirtText } from '../parser/dtdSubset';
 import { formatLibxmlError } from '../parser/libxmlErrors';
 import { libxmlNoMarkupError, libxmlNoRootError } from '../parser/libxmlMarkup';
@@ -64,7 +64,7 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
 	if (cached && cached.key === key) {
 		return cached.findings;
 	}
-	const shown = onlyLibxmlSpeaks(doc, computeRuleFindings(doc, settings));
+	const shown = onlyLibxmlSpeaks(doc, computeRuleFindings(doc, settings), resolveSettings(settings).version);
 	cache.set(doc, { key, findings: shown });
 	return shown;
 }
@@ -75,7 +75,8 @@ export function computeFindings(doc: SeclabelDocument, settings: LanguageSetting
  * the command line never gets). The same findings as computeFindings.
  */
 export function computeFindingsOnce(doc: SeclabelDocument, settings: LanguageSettings = {}): RuleFinding[] {
-	return onlyLibxmlSpeaks(doc, runRules(doc, resolveSettings(settings)));
+	const resolved = resolveSettings(settings);
+	return onlyLibxmlSpeaks(doc, runRules(doc, resolved), resolved.version);
 }
 
 /**
@@ -97,8 +98,8 @@ export function computeRuleFindings(doc: SeclabelDocument, settings: LanguageSet
  * severity, but only xml-not-well-formed's one finding keeps a libvirtMessage (the message virsh
  * prints). On a well-formed document it costs one pass over the findings.
  */
-function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[]): RuleFinding[] {
-	if ((doc.xml.problems.length === 0 && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
+function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[], version: Version): RuleFinding[] {
+	if ((!doc.xml.problems.some((problem) => problemApplies(problem, version)) && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
 		return findings;
 	}
 	return findings.map((finding) => finding.libvirtMessage === undefined || finding.rule.id === 'xml-not-well-formed' || finding.rule.id === 'not-a-domain' ? finding : { ...finding, libvirtMessage: undefined });

@@ -14,8 +14,8 @@
  */
 import { LIBXML2_2_9_14, since, XML_ERROR_AT_LINE, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
-import { xmlDeclarationError } from './xmlDeclaration';
-import { LIBXML_MAX_OPEN, parseXml, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
+import { ENCODING_UNKNOWN, xmlDeclarationError } from './xmlDeclaration';
+import { LIBXML_MAX_OPEN, parseXml, problemApplies, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
 
 /**
  * libxml2's error for a problem that dtdSubset.ts found where the document uses an internal entity
@@ -64,6 +64,7 @@ export function firstCandidate(doc: XmlDocument, version: Version): { index: num
 	let best = -1;
 	let bestCandidate: Candidate | undefined;
 	doc.problems.forEach((problem, index) => {
+		if (!problemApplies(problem, version)) return;
 		const candidate = candidateFor(doc, problem, version);
 		if (!bestCandidate || candidate.offset < bestCandidate.offset) {
 			best = index;
@@ -229,8 +230,8 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		// Neither is a declaration libxml2 knows there: it reads '<' as a start tag, or as extra content.
 		return afterRoot ? at(text, problem.start, 'Extra content at the end of the document') : at(text, problem.start + 1, 'StartTag: invalid element name', version);
 	}
-	if (problem.message.startsWith('The XML declaration is malformed: ')) {
-		const declaration = xmlDeclarationError(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+	if (problem.message.startsWith('The XML declaration is malformed: ') || problem.message.startsWith(`${ENCODING_UNKNOWN} '`)) {
+		const declaration = xmlDeclarationError(text, text.charCodeAt(0) === 0xfeff ? 1 : 0, version);
 		return declaration ? at(text, declaration.at, declaration.libxml, version) : unknown;
 	}
 	if (problem.message.startsWith('A processing instruction needs a target name')) {

@@ -19,6 +19,7 @@
  * and byte-level refusals (libxmlErrors.ts); see docs/parsing.md.
  */
 import { xmlDeclarationError } from './xmlDeclaration';
+import { since, type Version, type VersionChange } from '../version';
 
 import { ownCopy } from '../util/ownCopy';
 
@@ -70,6 +71,13 @@ export interface XmlElement {
 
 export interface XmlProblem extends Span {
 	readonly message: string;
+	/** Set when libvirt refuses the text only from this release on: before it the problem is none (problemApplies). */
+	readonly since?: VersionChange;
+}
+
+/** Whether libvirt of this version refuses what the problem describes. */
+export function problemApplies(problem: XmlProblem, version: Version): boolean {
+	return !problem.since || since(version, problem.since);
 }
 
 export interface XmlDocument {
@@ -266,11 +274,11 @@ class XmlParser {
 		return this.tooDeep ? { text, root: this.root, problems: this.problems, tooDeep: this.tooDeep } : { text, root: this.root, problems: this.problems };
 	}
 
-	private problem(start: number, end: number, message: string): void {
+	private problem(start: number, end: number, message: string, since?: VersionChange): void {
 		if (this.problems.length < MAX_PROBLEMS) {
 			// Clamped to the text: a problem at the very end (`<a b=`) must not point past it.
 			const from = Math.min(start, this.len);
-			this.problems.push({ start: from, end: Math.min(this.len, Math.max(from, end)), message });
+			this.problems.push({ start: from, end: Math.min(this.len, Math.max(from, end)), message, ...(since ? { since } : {}) });
 		}
 	}
 
@@ -397,7 +405,7 @@ class XmlParser {
 			this.problem(lt, lt + 2, "A processing instruction needs a target name right after '<?'.");
 		} else if (target === 'xml' && first && isWhitespace(text.charCodeAt(targetEnd))) {
 			const declaration = xmlDeclarationError(text, lt);
-			if (declaration) this.problem(declaration.at, declaration.at + 1, declaration.message);
+			if (declaration) this.problem(declaration.span?.start ?? declaration.at, declaration.span?.end ?? declaration.at + 1, declaration.message, declaration.since);
 			// No value in a declaration holds '>': like libxml2, a declaration that lacks its '?' ends there.
 			const gt = text.indexOf('>', lt);
 			if (declaration && gt >= 0 && (close < 0 || gt < close + 1)) {

@@ -1,6 +1,6 @@
 import { formatLibxmlError } from '../parser/libxmlErrors';
 import { firstCandidate, libxmlDepthError } from '../parser/libxmlMarkup';
-import { LIBXML_MAX_OPEN } from '../parser/xmlParser';
+import { LIBXML_MAX_OPEN, problemApplies } from '../parser/xmlParser';
 import type { Rule } from './rule';
 
 export const rule: Rule = {
@@ -24,6 +24,8 @@ export const rule: Rule = {
 			context.report({ span: { start, end: Math.min(length, deep.element.nameEnd) }, message: `Elements are nested more than ${LIBXML_MAX_OPEN} deep here: libxml2 refuses the document (libvirt parses without XML_PARSE_HUGE).`, libvirtMessage: formatLibxmlError(deep.error(), context.version) });
 		}
 		context.doc.xml.problems.forEach((problem, index) => {
+			// A problem of a later release (an encoding name only ICU knows) is none for this one.
+			if (!problemApplies(problem, context.version)) return;
 			// The parser marks at least one character, which at the very end of a half-typed
 			// document lies past it; a range must stay inside the text.
 			const start = Math.min(problem.start, length);
