@@ -151,6 +151,14 @@ const cases: Case[] = [
 	{ name: 'dtd-default-no-attributes.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA "selinux" relabel CDATA "no">]>\n' + domain(disk('file', "<source file='/a.img'><seclabel/><seclabel/></source>"), "  <seclabel type='dynamic' relabel='yes'/>\n") },
 	{ name: 'dtd-nmtoken-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model NMTOKEN #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
 	{ name: 'dtd-cdata-model.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel model CDATA #IMPLIED>]>\n' + domain(disk('file', "<source file='/a.img'><seclabel model='  selinux ' relabel='no'/><seclabel model='selinux' relabel='no'/></source>")) },
+	// An entity's replacement text goes into an attribute value as it is (white space kept, spaces
+	// not collapsed even for a tokenized type); an ATTLIST default keeps entity references as written.
+	{ name: 'dtd-entity-tab-attribute.xml', xml: '<!DOCTYPE domain [<!ENTITY t "dyn&#9;x">]>\n' + domain('', "  <seclabel type='&t;' model='selinux'/>\n") },
+	{ name: 'dtd-entity-newline-attribute.xml', xml: '<!DOCTYPE domain [<!ENTITY t "dyn\tl\nx">]>\n' + domain('', "  <seclabel type='&t;' model='selinux'/>\n") },
+	{ name: 'dtd-entity-spaces-nmtoken.xml', xml: '<!DOCTYPE domain [<!ENTITY s " dynamic "><!ATTLIST seclabel type NMTOKEN #IMPLIED>]>\n' + domain('', "  <seclabel type='&s;' model='selinux'/>\n") },
+	{ name: 'dtd-entity-trimmed-nmtoken.xml', xml: '<!DOCTYPE domain [<!ENTITY s "none"><!ATTLIST seclabel type NMTOKEN #IMPLIED>]>\n' + domain('', "  <seclabel type='  &s;  ' model='selinux'/>\n") },
+	{ name: 'dtd-default-entity.xml', xml: '<!DOCTYPE domain [<!ENTITY d "dyn"><!ATTLIST seclabel type CDATA "&d;amic">]>\n' + domain('', "  <seclabel model='selinux'/>\n") },
+	{ name: 'dtd-default-amp.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel type CDATA "dyn&amp;x&#9;y">]>\n' + domain('', "  <seclabel model='selinux'/>\n") },
 	// libxml2's own refusals: an undefined entity, and bytes libvirt reads as a UTF-8 C string.
 	{ name: 'undefined-entity-attribute.xml', xml: domain('', "  <seclabel type='x&nope;y' model='selinux'/>\n") },
 	{ name: 'undefined-entity-label.xml', xml: domain('', "  <seclabel type='static' model='selinux'>\n\t<label>\u00e9&nope;</label></seclabel>\n") },

@@ -266,7 +266,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 					}
 					const raw = readQuoted();
 					if (raw === undefined) break;
-					defaultValue = normaliseAttributeValue(raw, subset, tokenized);
+					defaultValue = defaultAttributeValue(raw, tokenized);
 				}
 				if (declarations && !declarations.has(attribute)) {
 					declarations.set(attribute, { name: attribute, tokenized, defaultValue });
@@ -384,26 +384,56 @@ function firstEntityError(xml: XmlDocument, subset: InternalSubset, uses: { prob
 }
 
 /**
- * An attribute value as libxml2 stores it (xmlParseAttValueComplex): literal white space becomes a
- * space, references are replaced (an entity's own white space normalised the same way), and for a
- * tokenized type the spaces are then trimmed and collapsed. Character references are kept as the
- * character they name, even a newline.
+ * An attribute value as libvirt reads it. libxml2 (xmlParseAttValueComplex, without
+ * XML_PARSE_NOENT) turns literal white space into a space, decodes character and predefined
+ * references, keeps a reference to a declared entity as a reference, and for a tokenized type trims
+ * and collapses the spaces of that string; xmlGetProp then puts the entity's replacement text in,
+ * as it is: a tab or a newline it holds (even from `&#9;` in its declaration) stays, and its spaces
+ * are neither trimmed nor collapsed (test/differential/dtdSubset cases checked with `virsh define`).
  */
 export function normaliseAttributeValue(raw: string, subset: InternalSubset, tokenized: boolean): string {
 	const budget = subset.budget;
-	const expand = (value: string, depth: number): string => value.replace(/&([^;&\s<]{1,64});|[\t\n\r]/g, (whole, body: string | undefined) => {
-		if (body === undefined) {
-			return ' ';
-		}
+	const replacement = (value: string, depth: number): string => value.replace(/&([^;&\s<]{1,64});/g, (whole, body: string) => {
 		const entity = subset.entities.get(body);
 		if (entity !== undefined && depth < 40 && (budget.remaining -= entity.length) > 0) {
-			return expand(entity, depth + 1);
+			return replacement(entity, depth + 1);
 		}
 		return decodeText(whole);
 	});
-	const value = expand(raw.replace(/\r\n/g, '\n'), 0);
+	// NUL cannot occur in XML text: it stands for each entity reference until the spaces are settled.
+	const entities: string[] = [];
+	let value = raw.replace(/\r\n/g, '\n').replace(/&([^;&\s<]{1,64});|[\t\n\r]/g, (whole, body: string | undefined) => {
+		if (body === undefined) return ' ';
+		if (subset.entities.has(body)) {
+			entities.push(body);
+			return '\u0000';
+		}
+		return decodeText(whole);
+	});
+	if (tokenized) value = value.replace(/ {2,}/g, ' ').replace(/^ | $/g, '');
+	if (entities.length === 0) return value;
+	let next = 0;
+	return value.replace(/\u0000/g, () => replacement(`&${entities[next++]};`, 0));
+}
+
+/**
+ * An ATTLIST default as libvirt reads it: the string xmlParseAttValueComplex stores (white space
+ * normalised, character and predefined references decoded, except that `&` is kept as `&#38;`, and
+ * an entity reference kept as written), which a defaulted attribute hands to xmlGetProp without
+ * parsing it again. So `"&d;"` reads as `&d;` and `"a&amp;b"` as `a&#38;b` (checked with `virsh
+ * define`, test/differential/sites.test.ts).
+ */
+export function defaultAttributeValue(raw: string, tokenized: boolean): string {
+	const value = raw.replace(/\r\n/g, '\n').replace(/&([^;&\s<]{1,64});|[\t\n\r]/g, (whole, body: string | undefined) => {
+		if (body === undefined) return ' ';
+		if (body !== 'amp' && !body.startsWith('#') && !PREDEFINED.has(body)) return whole;
+		const decoded = decodeText(whole);
+		return decoded === '&' ? '&#38;' : decoded;
+	});
 	return tokenized ? value.replace(/ {2,}/g, ' ').replace(/^ | $/g, '') : value;
 }
+
+const PREDEFINED = new Set(['lt', 'gt', 'quot', 'apos']);
 
 /**
  * Applies the internal subset to the tree, once per parsed document: entity and default values in
