@@ -97,9 +97,20 @@ export interface LibvirtVerdict {
  * which are kept so that a comparison shows all of it.
  */
 export function parseVirshError(stderr: string): string {
-	// Only the final newline goes: libvirt's message may end in a space ("invalid security relabel value ").
-	const lines = stderr.replace(/\n+$/, '').split('\n').filter((line) => !/^error: Failed to define domain from /.test(line));
+	// Only virsh's final newline goes: libvirt's message may end in a space or a newline of its own
+	// ("invalid security relabel value " in 7.0.0, with the value it was given).
+	const lines = withoutLibxmlWarnings(stderr).replace(/\n$/, '').split('\n').filter((line) => !/^error: Failed to define domain from /.test(line));
 	return lines.join('\n').replace(/^error: /, '');
+}
+
+/**
+ * libxml2's warnings (a second ATTLIST for the same attribute: "validity warning : Attribute type
+ * of element seclabel: already defined"), which its default handler prints to stderr while parsing,
+ * with the context line and caret: not libvirt's message. In a session they come before the define
+ * they belong to, so they would otherwise end the previous file's error.
+ */
+function withoutLibxmlWarnings(stderr: string): string {
+	return stderr.replace(/^[^\n]*:\d+: (?:validity |namespace )?warning : [^\n]*\n(?:[^\n]*\n[ \t]*\^\n)?/gm, '');
 }
 
 interface RunResult {
@@ -160,7 +171,7 @@ export async function defineAll(files: readonly string[], version: OracleVersion
 			accepted.add(path.basename(match[1]));
 		}
 		const refused = new Map<string, string>();
-		const stderr = session.stderr.replace(/\n+$/, '');
+		const stderr = withoutLibxmlWarnings(session.stderr);
 		const blocks = stderr === '' ? [] : stderr.split(/^(?=error: Failed to define domain from )/m);
 		for (const block of blocks) {
 			const head = /^error: Failed to define domain from (\S+)\n/.exec(block);
