@@ -73,6 +73,8 @@ interface Parts {
 	readonly tail?: string;
 	/** The whole document with CR LF line ends. */
 	readonly crlf?: boolean;
+	/** The file starts with a UTF-8 byte order mark (which libxml2 counts on line 1). */
+	readonly bom?: boolean;
 }
 
 function domain(parts: Parts, variant: number): string {
@@ -93,7 +95,7 @@ function domain(parts: Parts, variant: number): string {
 		body += parts.epilog.startsWith('|') ? parts.epilog.slice(1) : `\n${parts.epilog}`;
 	}
 	const doctype = parts.subset !== undefined ? `<!DOCTYPE domain [\n${parts.subset}\n]>\n` : '';
-	const xml = `${parts.prolog ?? ''}${doctype}${body}`;
+	const xml = `${parts.bom ? '\uFEFF' : ''}${parts.prolog ?? ''}${doctype}${body}`;
 	return parts.crlf ? xml.replace(/\n/g, '\r\n') : xml;
 }
 
@@ -248,6 +250,15 @@ const DEFECTS: Record<string, Parts> = {
 	'attribute-equals-first': { seclabel: "  <seclabel ='none'/>" },
 	'attribute-twice-root': { root: "<domain type='kvm' type='xen'>" },
 	'attribute-twice-double-quotes': { seclabel: '  <seclabel type="dynamic" model="selinux" type="none"/>' },
+	// A namespace declaration given twice is refused right after its value, before the check of the
+	// other names at the tag's end.
+	'attribute-xmlns-twice': { seclabel: "  <seclabel xmlns:x='urn:x' type='dynamic' xmlns:x='urn:y' model='selinux' relabel='yes'/>" },
+	'attribute-xmlns-twice-after-duplicate': { seclabel: "  <seclabel type='dynamic' xmlns:x='urn:x' type='none' xmlns:x='urn:x'/>" },
+	'attribute-default-xmlns-twice': { seclabel: "  <seclabel xmlns='urn:x' xmlns='urn:x' type='dynamic'/>" },
+	// A byte order mark is part of line 1 for libxml2: in its context line and three dashes more.
+	'bom-encoding-bogus': { bom: true, prolog: "<?xml version='1.0' encoding='bogus-enc'?>\n" },
+	'bom-attribute-twice-root': { bom: true, root: "<domain type='kvm' type='xen'>" },
+	'bom-error-on-line-2': { bom: true, prolog: "<?xml version='1.0'?>\n", text: '&amb;' },
 	'attribute-no-value-root': { root: '<domain type>' },
 	'attribute-no-quotes-root': { root: '<domain type=kvm>' },
 	'attribute-equals-no-value': { seclabel: "  <seclabel type= model='selinux'/>" },

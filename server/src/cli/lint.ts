@@ -9,7 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseSeclabelText } from '../service/seclabelLanguageService';
 import type { SeclabelDocument } from '../service/parser/seclabelModel';
 import { computeFindingsOnce, resolveSettings, type RuleFinding } from '../service/features/findings';
-import { formatLibxmlError, type LibxmlError } from '../service/parser/libxmlErrors';
+import { formatLibxmlError, withByteOrderMark, type LibxmlError } from '../service/parser/libxmlErrors';
 import { allRules } from '../service/rules';
 import { workspaceRules } from '../service/rules/workspaceRules';
 import { defaultSeverity } from '../service/rules/rule';
@@ -194,6 +194,12 @@ export async function lint(options: LintOptions, io: LintIo = {}): Promise<LintO
 		const directive = !kept && !settings.attachTarget && parsedDoc.fragment ? attachToDirective(parsedDoc) : undefined;
 		const attachTarget = kept ? directiveTargets.get(kept) : directive ? directiveTarget(directive, documents, workspace) : undefined;
 		const result = lintText(read.text, file.name, { ...settings, workspace, documentUri: file.name, ...(attachTarget ? { attachTarget } : {}) }, file.named, read.encodingProblem, parsedDoc);
+		if (read.byteOrderMark) {
+			const firstLine = /^[^\r\n]*/.exec(read.text)![0];
+			for (const diagnostic of result.diagnostics) {
+				if (diagnostic.libvirtMessage) diagnostic.libvirtMessage = withByteOrderMark(diagnostic.libvirtMessage, firstLine);
+			}
+		}
 		if (host) {
 			// A host's guests are XML libvirt wrote and accepted: what they add is how they meet the files.
 			result.diagnostics = result.diagnostics.filter((diagnostic) => HOST_RULES.has(diagnostic.code));

@@ -19,6 +19,8 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export interface ReadResult {
 	readonly text: string;
+	/** The bytes began with a UTF-8 byte order mark, which `text` leaves out and libxml2 counts on line 1. */
+	readonly byteOrderMark?: boolean;
 	/** A problem with the bytes themselves (invalid UTF-8), at a character offset of `text`. */
 	readonly encodingProblem?: { readonly offset: number; readonly message: string; readonly libxml2?: LibxmlError };
 }
@@ -247,15 +249,16 @@ export function decodeBytes(bytes: Uint8Array): ReadResult {
 	// its check is laxer than UTF-8, and FF/FE (a UTF-16 byte order mark) are never UTF-8. isUtf8
 	// is Node's native check; the byte loop of firstInvalidUtf8 runs only on other files.
 	const libxml2 = isUtf8(bytes) && bytes.indexOf(0) < 0 ? undefined : libxmlByteError(bytes);
+	const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? { byteOrderMark: true } : {};
 	if (!libxml2 || decoded.encodingProblem && !decoded.declared) {
-		return decoded.encodingProblem ? { text: decoded.text, encodingProblem: { ...decoded.encodingProblem, ...(libxml2 ? { libxml2 } : {}) } } : { text: decoded.text };
+		return decoded.encodingProblem ? { text: decoded.text, ...bom, encodingProblem: { ...decoded.encodingProblem, ...(libxml2 ? { libxml2 } : {}) } } : { text: decoded.text, ...bom };
 	}
 	const utf16 = bytes.length >= 2 && (bytes[0] === 0xff || bytes[0] === 0xfe) || bytes.includes(0);
 	const offset = decoded.declared ? new TextDecoder(decoded.declared).decode(bytes.subarray(0, libxml2.byteOffset)).length : 0;
 	const message = utf16
 		? 'libvirt reads the file as a C string, which ends at its first NUL byte: a UTF-16 file is cut short. Save it as UTF-8.'
 		: `libvirt reads domain XML as UTF-8 whatever the XML declaration says (libxml2 2.9 ignores it for an in-memory document): these bytes are not UTF-8. Save the file as UTF-8.`;
-	return { text: decoded.text, encodingProblem: { offset: utf16 ? 0 : offset, message, libxml2 } };
+	return { text: decoded.text, ...bom, encodingProblem: { offset: utf16 ? 0 : offset, message, libxml2 } };
 }
 
 /** One decoder for every file (a decode without `stream` keeps no state between calls). */

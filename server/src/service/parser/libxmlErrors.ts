@@ -38,9 +38,27 @@ export interface LibxmlError {
  */
 export function formatLibxmlError(error: LibxmlError, version: Version): string {
 	const head = error.inEntity || since(version, XML_ERROR_AT_LINE) ? `at line ${error.line}: ` : `(domain_definition):${error.line}: `;
-	// No context line at all (an empty document, 11.3.0 and later): the message is all there is.
-	const full = error.context === '' && error.pointer === '' ? `${head}${error.message.replace(/\n$/, '')}` : `${head}${error.message}${error.context}\n${error.pointer}`;
+	// No context line at all (an empty document, 11.3.0 and later): the message is all there is,
+	// with libxml2's final newline, which libvirt keeps (virsh prints an empty line after it).
+	const full = error.context === '' && error.pointer === '' ? `${head}${error.message}` : `${head}${error.message}${error.context}\n${error.pointer}`;
 	return since(version, FULL_XML_ERRORS) ? full : cutToBytes(full, LIBVIRT_7_MESSAGE_BYTES);
+}
+
+/**
+ * A libvirt message made from a libxml2 error on line 1 of a file that starts with a UTF-8 byte
+ * order mark: libxml2 reads the mark as part of the line, so its context line starts with it and
+ * the caret stands three dashes (its bytes) further on. The text the rules see has no mark (the
+ * CLI drops it when it decodes the file), so the CLI applies this to each message; `firstLine` is
+ * the text's first line, which tells a document's line 1 from an entity's.
+ */
+export function withByteOrderMark(message: string, firstLine: string): string {
+	const lines = message.split('\n');
+	if (lines.length < 3 || !/^(?:\(domain_definition\):1: |at line 1: )/.test(lines[0])) return message;
+	const pointer = lines[lines.length - 1];
+	if (!pointer.endsWith('^') || lines[lines.length - 2] !== firstLine) return message;
+	lines[lines.length - 2] = `\uFEFF${firstLine}`;
+	lines[lines.length - 1] = `---${pointer}`;
+	return lines.join('\n');
 }
 
 /**

@@ -27,6 +27,8 @@ interface Candidate {
 	/** Where libxml2's input stands when it reports the problem (or the problem's start, when unknown). */
 	readonly offset: number;
 	readonly error?: () => LibxmlError;
+	/** Reported after the other problems at the same offset (the duplicate check once a tag's attributes are read). */
+	readonly late?: boolean;
 }
 
 /**
@@ -66,7 +68,7 @@ export function firstCandidate(doc: XmlDocument, version: Version): { index: num
 	doc.problems.forEach((problem, index) => {
 		if (!problemApplies(problem, version)) return;
 		const candidate = candidateFor(doc, problem, version);
-		if (!bestCandidate || candidate.offset < bestCandidate.offset) {
+		if (!bestCandidate || candidate.offset < bestCandidate.offset || candidate.offset === bestCandidate.offset && bestCandidate.late && !candidate.late) {
 			best = index;
 			bestCandidate = candidate;
 		}
@@ -193,11 +195,17 @@ function candidateFor(doc: XmlDocument, problem: XmlProblem, version: Version): 
 		return open ? { offset: text.length, error: () => prematureEnd(text, open, version) } : unknown;
 	}
 	if (/^Attribute '[^']+' is given twice\.$/.test(problem.message)) {
-		// libxml2 compares the names once the last attribute is read, at the tag's '>' or '/>'.
+		// libxml2 compares the names once the last attribute is read, at the tag's '>' or '/>'; a
+		// namespace declaration is checked against the element's earlier ones as soon as its value
+		// is read (xmlParseStartTag2), so right after its closing quote, and before any other.
 		const element = tagAt(doc, problem.start);
-		if (!element || !element.startTagClosed) return unknown;
 		const name = text.slice(problem.start, problem.end);
-		return at(text, element.startTagEnd - (element.selfClosing ? 2 : 1), `Attribute ${name} redefined`);
+		if (element && (name === 'xmlns' || name.startsWith('xmlns:'))) {
+			const attribute = element.attributes.find((candidate) => candidate.nameStart === problem.start);
+			if (attribute?.quote && text[attribute.end - 1] === attribute.quote) return at(text, attribute.end, `Attribute ${name} redefined`);
+		}
+		if (!element || !element.startTagClosed) return unknown;
+		return { ...at(text, element.startTagEnd - (element.selfClosing ? 2 : 1), `Attribute ${name} redefined`), late: true };
 	}
 	if ((m = /^Attribute '([^']+)' has no value\.$/.exec(problem.message))) {
 		// libxml2 skips the blanks after the name and looks for '='.
