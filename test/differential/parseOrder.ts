@@ -12,7 +12,8 @@
  *    order; in a disk the top `<source>` before its backing chain, whatever the document order; in a
  *    character device the `<source>` count before its seclabels; in each seclabel the duplicate
  *    model, relabel, labelskip, label-with-relabel-no, then relabel-without-label checks; a
- *    backing store's type, format and source before the seclabels of that layer;
+ *    backing store's type, format and source before the seclabels of that layer; a `<dataStore>`
+ *    (its format, then its seclabels) after the top source's seclabels;
  * 4. the console compatibility step (a second serial console), then validation after everything
  *    is parsed: disks before character devices, and in a vhost-user disk the
  *    readonly/shareable/transient check before the seclabel cross-check, and a character
@@ -52,8 +53,17 @@ function deviceSeclabelAt(doc: SeclabelDocument, offset: number): DeviceSeclabel
 	return doc.deviceSeclabels.find((seclabel) => contains(seclabel.element, offset));
 }
 
+/**
+ * Where in a disk's chain a seclabel is read: the top source 0, each backing layer its depth; a
+ * `<dataStore>` (inside the top `<source>`) once the top source's own seclabels are read, before the
+ * backing chain (11.3.0 and 12.9.0 report a duplicate in the top source before the data store's
+ * missing format).
+ */
+const DATA_STORE_DEPTH = 0.5;
+
 function depthOf(seclabel: DeviceSeclabel | undefined): number {
-	return seclabel && seclabel.owner.kind === 'disk' ? seclabel.owner.source.depth : 0;
+	if (!seclabel || seclabel.owner.kind !== 'disk') return 0;
+	return seclabel.owner.source.role === 'dataStore' ? DATA_STORE_DEPTH : seclabel.owner.source.depth;
 }
 
 /**
@@ -77,6 +87,9 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 	if (code === 'storage-source-invalid') {
 		// Checked when the parser reaches that layer, before the layer's own seclabels.
 		const disk = doc.disks.find((candidate) => candidate.element === device);
+		if (disk?.dataStore && contains(disk.dataStore.container, offset)) {
+			return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, DATA_STORE_DEPTH, -1, 0];
+		}
 		const layer = disk ? [...disk.layers].reverse().find((candidate) => contains(candidate.container, offset)) : undefined;
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, layer ? layer.depth : 0, -1, 0];
 	}

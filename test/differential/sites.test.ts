@@ -115,6 +115,10 @@ const cases: Case[] = [
 	// only when they validate, after every device is parsed.
 	{ name: 'disk-no-source-before-duplicate.xml', xml: domain(`${disk('file', '')}\n${disk('file', `<source file='/a.img'>${DUP}</source>`).replace("dev='vda'", "dev='vdb'")}`) },
 	{ name: 'datastore-raw-disk.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><format type='raw'/><source file='/d.img'/></dataStore></source>`).replace("type='qcow2'", "type='raw'")) },
+	// The top source's seclabels are read before its <dataStore> (its format, then its seclabels).
+	{ name: 'datastore-no-format-after-duplicate.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}<dataStore type='file'><source file='/d.img'/></dataStore></source>`)) },
+	{ name: 'datastore-no-format-before-duplicate.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><source file='/d.img'/></dataStore>${DUP}</source>`)) },
+	{ name: 'datastore-seclabel-after-top.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><format type='raw'/><source file='/d.img'><seclabel model='dac' relabel='no'><label>qemu:qemu</label></seclabel></source></dataStore>${DUP}</source>`)) },
 	{ name: 'datastore-qcow2-store.xml', xml: domain(disk('file', `<source file='/a.img'><dataStore type='file'><format type='qcow2'/><source file='/d.img'/></dataStore></source>`)) },
 	{ name: 'network-protocol-unknown.xml', xml: domain(disk('network', `<source protocol='bogus' name='x'><host name='h'/>${DUP}</source>`)) },
 	{ name: 'console-alias-file-no-path.xml', xml: domain(`${chardev('serial', 'file', '')}\n${chardev('console', 'file', '', "<target type='serial' port='0'/>")}`) },

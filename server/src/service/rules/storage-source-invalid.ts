@@ -9,7 +9,7 @@ import { nameSpan, valueSpan, type Finding, type Rule, type RuleContext } from '
  * without its `type`, a network protocol libvirt does not know, and in a `<backingStore>` a missing
  * (or empty) `<format>`, a missing `<source>`, an unknown type or format (virDomainDiskBackingStoreParse
  * checks them in that order before virDomainStorageSourceParse reads the seclabels), and a `<dataStore>` without a format (10.10.0
- * and later, which read it). An error in the disk's own source still comes before its backing
+ * and later, which read it; after the seclabels of the `<source>` it sits in, before its own). An error in the disk's own source still comes before its backing
  * store's. Messages and order checked with `virsh -c test:///default define` on libvirt 7.0.0,
  * 9.0.0, 11.3.0 and 12.9.0; 7.0.0 words two of them differently, which releases before 9.0.0 are
  * taken to share.
