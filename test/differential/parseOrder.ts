@@ -126,6 +126,12 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return [4, device.name === 'disk' ? 0 : 1, device.start, depthOf(seclabel), seclabel ? seclabel.element.start : 0];
 	}
 	const validation = VALIDATION_ALIASES[code] ?? code;
+	if (code === 'vhostuser-disk-flags') {
+		// virDomainDiskVhostUserValidate: the bus, the backing store, readonly (a cdrom's too), shareable, transient.
+		const at = device.children.find((child) => contains(child, offset))?.name ?? 'readonly';
+		const rank = ['target', 'backingStore', 'readonly', 'shareable', 'transient'].indexOf(at);
+		return [3, 0, device.start, VALIDATION_RULES.indexOf(validation), rank < 0 ? 2 : rank, 0];
+	}
 	if (VALIDATION_RULES.includes(validation)) {
 		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
 	}

@@ -110,6 +110,9 @@ const cases: Case[] = [
 	{ name: 'chardev-qemu-vdagent.xml', xml: domain(chardev('channel', 'qemu-vdagent', '', "<target type='virtio' name='com.redhat.spice.0'/>") + '\n' + chardev('serial', 'file', `<source path='/l'>${DUP}</source>`)) },
 	{ name: 'backing-unknown-type-no-format.xml', xml: domain(disk('file', `<source file='/a.img'>${OVERRIDE}</source>`, "<backingStore type='bogus'><source file='/b.img'/></backingStore>")) },
 	{ name: 'backing-empty-format.xml', xml: domain(disk('file', "<source file='/a.img'/>", `<backingStore type='file'><format type=''/><source file='/b.img'>${DUP}</source></backingStore>`)) },
+	// A vhost-user disk: the virtio bus (from bus= or the target's name), a backing store, readonly
+	// (a cdrom always is), shareable, transient, in that order, before a seclabel cross-check.
+	...vhostuserCases(),
 	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
 	// 7.0.0 refuses the empty disk while parsing it, before a later disk's seclabels; later releases
 	// only when they validate, after every device is parsed.
@@ -175,6 +178,22 @@ const cases: Case[] = [
 	{ name: 'utf16be-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(domain(''), 'utf16le').swap16()]) },
 	{ name: 'utf16le-no-bom.xml', xml: '', bytes: Buffer.from(domain(''), 'utf16le') },
 ];
+
+function vhostuserCases(): Case[] {
+	const vhostuser = (name: string, device: string, target: string, extra: string): Case => ({
+		name,
+		xml: domain(`    <disk type='vhostuser' device='${device}'>\n      <driver name='qemu' type='raw'/>\n      <source type='unix' path='/run/v.sock'>${OVERRIDE}<reconnect enabled='yes' timeout='10'/></source>\n      ${extra}\n      <target ${target}/>\n    </disk>`),
+	});
+	return [
+		vhostuser('vhostuser-bus-sata.xml', 'disk', "dev='sda' bus='sata'", '<readonly/><backingStore/>'),
+		vhostuser('vhostuser-bus-from-name.xml', 'disk', "dev='sda'", ''),
+		vhostuser('vhostuser-bus-from-vd-name.xml', 'disk', "dev='vdb'", ''),
+		vhostuser('vhostuser-cdrom.xml', 'cdrom', "dev='vda' bus='virtio'", '<shareable/>'),
+		vhostuser('vhostuser-floppy.xml', 'floppy', "dev='fda'", ''),
+		vhostuser('vhostuser-transient-readonly.xml', 'disk', "dev='vda' bus='virtio'", '<transient/><shareable/><readonly/>'),
+		vhostuser('vhostuser-transient-backing.xml', 'disk', "dev='vda' bus='virtio'", '<transient/><backingStore/>'),
+	];
+}
 
 function latin1(name: string, declaration: string): Case {
 	const xml = declaration + domain('', "  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:s0\u00e9</label></seclabel>\n");

@@ -30,3 +30,14 @@ test('vhostuser-disk-flags fix removes the flag', () => {
 	const xml = domain('', vhostuser(`\n      <shareable/>`));
 	assert.equal(applyFix(xml, RULE, 'Remove <shareable/>'), domain('', vhostuser('')));
 });
+
+test('vhostuser-disk-flags wants the virtio bus, from bus= or from the target name, and takes a cdrom as read-only', () => {
+	const sata = domain('', vhostuser('').replace("dev='vda' bus='virtio'", "dev='sda' bus='sata'"));
+	assert.deepEqual(codedFor(RULE, sata), [{ code: RULE, text: "bus='sata'", stage: 'define' }]);
+	assert.equal(findings(sata).find((f) => f.rule.id === RULE)!.libvirtMessage, 'unsupported configuration: vhostuser disk supports only virtio bus');
+	assert.equal(applyFix(sata, RULE, "Use bus='virtio'"), domain('', vhostuser('').replace("dev='vda'", "dev='sda'")));
+	assert.equal(codedFor(RULE, domain('', vhostuser('').replace(" bus='virtio'", '').replace("dev='vda'", "dev='sda'"))).length, 1, 'sd… is not virtio');
+	assert.deepEqual(codedFor(RULE, domain('', vhostuser('').replace(" bus='virtio'", ''))), [], 'vd… is virtio');
+	const cdrom = domain('', vhostuser('').replace("device='disk'", "device='cdrom'"));
+	assert.deepEqual(findings(cdrom).filter((f) => f.rule.id === RULE).map((f) => f.libvirtMessage), ['unsupported configuration: readonly is not supported with vhostuser disk']);
+});
