@@ -113,6 +113,11 @@ const cases: Case[] = [
 	// A vhost-user disk: the virtio bus (from bus= or the target's name), a backing store, readonly
 	// (a cdrom always is), shareable, transient, in that order, before a seclabel cross-check.
 	...vhostuserCases(),
+	// USB redirection needs a USB controller that is not model='none' (the test driver adds none).
+	{ name: 'redirdev-no-controller.xml', xml: domain(`    <redirdev bus='usb' type='spicevmc'/>`) },
+	{ name: 'redirdev-controller-none.xml', xml: domain(`    <controller type='usb' index='0' model='none'/>\n    <redirdev type='tcp'><source mode='connect' host='h' service='1'/></redirdev>`) },
+	{ name: 'redirdev-controller.xml', xml: domain(`    <controller type='usb' index='0'/>\n    <redirdev bus='usb' type='spicevmc'/>`) },
+	{ name: 'redirdev-after-duplicate.xml', xml: domain(`${chardev('serial', 'file', `<source path='/l'>${DUP}</source>`)}\n    <redirdev bus='usb' type='spicevmc'/>`) },
 	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
 	// 7.0.0 refuses the empty disk while parsing it, before a later disk's seclabels; later releases
 	// only when they validate, after every device is parsed.
