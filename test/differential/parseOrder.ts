@@ -117,6 +117,10 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		}
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, depthOf(seclabel), siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
 	}
+	if (code === 'chardev-spicevmc-target') {
+		// Checked while the device is parsed, once its <source> (and its seclabels) is read.
+		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 1, 0, 0, 0];
+	}
 	if (code === 'console-serial-not-first') {
 		// The console compatibility step runs after parsing and before validation.
 		return [3, -1, device.start];

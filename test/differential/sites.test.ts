@@ -118,6 +118,18 @@ const cases: Case[] = [
 	{ name: 'redirdev-controller-none.xml', xml: domain(`    <controller type='usb' index='0' model='none'/>\n    <redirdev type='tcp'><source mode='connect' host='h' service='1'/></redirdev>`) },
 	{ name: 'redirdev-controller.xml', xml: domain(`    <controller type='usb' index='0'/>\n    <redirdev bus='usb' type='spicevmc'/>`) },
 	{ name: 'redirdev-after-duplicate.xml', xml: domain(`${chardev('serial', 'file', `<source path='/l'>${DUP}</source>`)}\n    <redirdev bus='usb' type='spicevmc'/>`) },
+	// spicevmc only as a virtio channel (or what has the same number in its own list), checked while
+	// the device is parsed, after its source's seclabels.
+	{ name: 'spicevmc-serial.xml', xml: domain(chardev('serial', 'spicevmc', '')) },
+	{ name: 'spicevmc-serial-usb.xml', xml: domain(chardev('serial', 'spicevmc', '', "<target type='usb-serial' port='0'/>")) },
+	{ name: 'spicevmc-console-virtio.xml', xml: domain(chardev('console', 'spicevmc', '', "<target type='virtio' port='0'/>")) },
+	{ name: 'spicevmc-console-xen.xml', xml: domain(chardev('console', 'spicevmc', '', "<target type='xen' port='0'/>")) },
+	{ name: 'spicevmc-parallel.xml', xml: domain(chardev('parallel', 'spicevmc', '')) },
+	{ name: 'spicevmc-channel-guestfwd.xml', xml: domain(chardev('channel', 'spicevmc', '', "<target type='guestfwd' address='10.0.2.1' port='4600'/>")) },
+	{ name: 'spicevmc-channel-virtio.xml', xml: domain(chardev('channel', 'spicevmc', '', "<target type='virtio' name='com.redhat.spice.0'/>")) },
+	{ name: 'spicevmc-serial-after-own-duplicate.xml', xml: domain(chardev('serial', 'spicevmc', `<source>${DUP}</source>`)) },
+	{ name: 'spicevmc-serial-before-later-duplicate.xml', xml: domain(`${chardev('serial', 'spicevmc', '')}\n${chardev('serial', 'file', `<source path='/x'>${DUP}</source>`, "<target port='1'/>")}`) },
+	{ name: 'spicevmc-channel-after-serial-label.xml', xml: domain(`${chardev('channel', 'spicevmc', '', "<target type='guestfwd' address='10.0.2.1' port='4600'/>")}\n${chardev('serial', 'file', `<source path='/x'>${DUP}</source>`)}`) },
 	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
 	// 7.0.0 refuses the empty disk while parsing it, before a later disk's seclabels; later releases
 	// only when they validate, after every device is parsed.
