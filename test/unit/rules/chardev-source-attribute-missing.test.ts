@@ -17,3 +17,10 @@ test('chardev-source-attribute-missing stays silent with a full address and for 
 	assert.deepEqual(codedFor(RULE, domain('', serial('udp', "<source mode='connect' host='127.0.0.1' service='1'/>"))), []);
 	assert.deepEqual(codedFor(RULE, domain('', serial('pty', '<source/>'))), []);
 });
+
+test('chardev-source-attribute-missing wants the channel of a dbus device from the release that knows dbus', () => {
+	const xml = domain('', serial('dbus', '<source/>'));
+	assert.equal(codedFor(RULE, xml).length, 1);
+	assert.deepEqual(codedFor(RULE, xml, { libvirtVersion: '7.0.0' }), [], '7.0.0 refuses the type itself');
+	assert.deepEqual(codedFor(RULE, domain('', serial('dbus', "<source channel=''/>"))), [], 'an empty value counts as given');
+});
