@@ -36,7 +36,7 @@ const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
 const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'labelskip-invalid', 'device-label-relabel-no', 'device-relabel-without-label'];
 // In each device's validation: the vhost-user checks, the data store's, the chardev source's
 // (path and address share virDomainChrSourceDefValidate), the seclabel cross-check, the empty disk.
-const VALIDATION_RULES = ['vhostuser-disk-flags', 'data-store-invalid', 'chardev-source-path-missing', 'device-override-needs-relabel', 'disk-source-missing'];
+const VALIDATION_RULES = ['disk-lun-invalid', 'vhostuser-disk-flags', 'data-store-invalid', 'chardev-source-path-missing', 'device-override-needs-relabel', 'disk-source-missing'];
 const VALIDATION_ALIASES: Record<string, string> = { 'chardev-source-attribute-missing': 'chardev-source-path-missing' };
 const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
 

@@ -133,6 +133,14 @@ const cases: Case[] = [
 	{ name: 'spicevmc-serial-after-own-duplicate.xml', xml: domain(chardev('serial', 'spicevmc', `<source>${DUP}</source>`)) },
 	{ name: 'spicevmc-serial-before-later-duplicate.xml', xml: domain(`${chardev('serial', 'spicevmc', '')}\n${chardev('serial', 'file', `<source path='/x'>${DUP}</source>`, "<target port='1'/>")}`) },
 	{ name: 'spicevmc-channel-after-serial-label.xml', xml: domain(`${chardev('channel', 'spicevmc', '', "<target type='guestfwd' address='10.0.2.1' port='4600'/>")}\n${chardev('serial', 'file', `<source path='/x'>${DUP}</source>`)}`) },
+	// device='lun': a block device, volume or iSCSI LUN, raw (from 9.0.0), checked at validation.
+	{ name: 'lun-file.xml', xml: domain(`    <disk type='file' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source file='/a.img'/>\n      <target dev='sda' bus='scsi'/>\n    </disk>`) },
+	{ name: 'lun-block-qcow2.xml', xml: domain(`    <disk type='block' device='lun'>\n      <driver name='qemu' type='qcow2'/>\n      <source dev='/dev/sdb'/>\n      <target dev='sda' bus='scsi'/>\n    </disk>`) },
+	{ name: 'lun-block-raw.xml', xml: domain(`    <disk type='block' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source dev='/dev/sdb'/>\n      <target dev='sda' bus='scsi'/>\n    </disk>`) },
+	{ name: 'lun-nbd.xml', xml: domain(`    <disk type='network' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source protocol='nbd' name='x'><host name='h'/></source>\n      <target dev='sda' bus='scsi'/>\n    </disk>`) },
+	{ name: 'lun-iscsi.xml', xml: domain(`    <disk type='network' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source protocol='iscsi' name='iqn.2026-12.org.example:t/1'><host name='h'/></source>\n      <target dev='sda' bus='scsi'/>\n    </disk>`) },
+	{ name: 'lun-file-qcow2-after-duplicate.xml', xml: domain(`${`    <disk type='file' device='lun'>\n      <driver name='qemu' type='qcow2'/>\n      <source file='/a.img'/>\n      <target dev='sda' bus='scsi'/>\n    </disk>`}\n${disk('file', `<source file='/b.img'>${DUP}</source>`).replace("dev='vda'", "dev='vdb'")}`) },
+	{ name: 'lun-file-before-override.xml', needsCrossCheck: true, xml: domain(`    <disk type='file' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source file='/a.img'>${OVERRIDE}</source>\n      <target dev='sda' bus='scsi'/>\n    </disk>`, NONE) },
 	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
 	// 7.0.0 refuses the empty disk while parsing it, before a later disk's seclabels; later releases
 	// only when they validate, after every device is parsed.

@@ -200,6 +200,19 @@ export const DISK_SOURCE_VALIDATED: VersionChange = {
 };
 
 /**
+ * A `device='lun'` disk is checked when the domain is validated with libvirt's current words
+ * (`disk device='lun' is only valid for block type disk source`, `... is not supported for
+ * protocol='P'`), and its format must be raw; before, one message covered every wrong source
+ * (`disk 'X' improperly configured for a device='lun'`) and a qcow2 lun was accepted.
+ */
+export const LUN_VALIDATION: VersionChange = {
+	since: '9.0.0',
+	what: "a device='lun' disk is refused with a message per cause, and must be raw",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "the oracles (test/differential/sites.test.ts): 7.0.0 says \"disk 'sda' improperly configured for a device='lun'\" and accepts a qcow2 lun, 9.0.0, 11.3.0 and 12.9.0 give the cause and refuse it; not narrowed, the oldest release proven is used",
+};
+
+/**
  * libvirt's seclabel cross-check of device overrides (label overrides require relabeling…) runs
  * after every device is validated instead of within each device's validation: a later device's
  * missing source or path is reported before an earlier device's override.
@@ -234,7 +247,7 @@ export const LIBXML2_WITHOUT_ICU: VersionChange = {
 };
 
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST, LIBXML2_WITHOUT_ICU];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST, LIBXML2_WITHOUT_ICU];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]
