@@ -79,6 +79,10 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 	if (DOMAIN_MODEL_RULES.includes(code)) {
 		return [1, DOMAIN_MODEL_RULES.indexOf(code), offset];
 	}
+	if (code === 'disk-protocol-removed') {
+		// Once everything is parsed, before any device is validated.
+		return [3, -2, offset, 0, 0, 0];
+	}
 	if (code === 'redirdev-usb-disabled') {
 		// Validated with the other devices, after the disks and the character devices.
 		return [3, 2, offset, 0, 0, 0];

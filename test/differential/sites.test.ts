@@ -141,6 +141,11 @@ const cases: Case[] = [
 	{ name: 'lun-iscsi.xml', xml: domain(`    <disk type='network' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source protocol='iscsi' name='iqn.2026-12.org.example:t/1'><host name='h'/></source>\n      <target dev='sda' bus='scsi'/>\n    </disk>`) },
 	{ name: 'lun-file-qcow2-after-duplicate.xml', xml: domain(`${`    <disk type='file' device='lun'>\n      <driver name='qemu' type='qcow2'/>\n      <source file='/a.img'/>\n      <target dev='sda' bus='scsi'/>\n    </disk>`}\n${disk('file', `<source file='/b.img'>${DUP}</source>`).replace("dev='vda'", "dev='vdb'")}`) },
 	{ name: 'lun-file-before-override.xml', needsCrossCheck: true, xml: domain(`    <disk type='file' device='lun'>\n      <driver name='qemu' type='raw'/>\n      <source file='/a.img'>${OVERRIDE}</source>\n      <target dev='sda' bus='scsi'/>\n    </disk>`, NONE) },
+	// sheepdog: accepted by 9.0.0, refused from 11.3.0 after parsing, before device validation.
+	{ name: 'sheepdog.xml', xml: domain(disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>")) },
+	{ name: 'sheepdog-own-duplicate.xml', xml: domain(disk('network', `<source protocol='sheepdog' name='x'><host name='h'/>${DUP}</source>`)) },
+	{ name: 'sheepdog-after-empty-disk.xml', xml: domain(`${disk('file', '').replace("dev='vda'", "dev='vdb'")}\n${disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>")}`) },
+	{ name: 'sheepdog-backing.xml', xml: domain(disk('file', "<source file='/a.img'/>", "<backingStore type='network'><format type='raw'/><source protocol='sheepdog' name='x'><host name='h'/></source></backingStore>")) },
 	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
 	// 7.0.0 refuses the empty disk while parsing it, before a later disk's seclabels; later releases
 	// only when they validate, after every device is parsed.

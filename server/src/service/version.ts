@@ -213,6 +213,17 @@ export const LUN_VALIDATION: VersionChange = {
 };
 
 /**
+ * A `sheepdog` network source (QEMU dropped the driver in 6.0, libvirt its storage backend in 8.8.0)
+ * is refused in domain XML: `'sheepdog' protocol is no longer supported by any hypervisor driver`.
+ */
+export const SHEEPDOG_REFUSED: VersionChange = {
+	since: '11.3.0',
+	what: "a disk or backing layer with protocol='sheepdog' is refused after parsing",
+	range: ['9.0.0', '11.3.0'],
+	evidence: "the oracles (test/differential/sites.test.ts): 9.0.0 accepts it, 11.3.0 and 12.9.0 refuse it; not narrowed (libvirt's NEWS in the search tool does not name the release), the oldest release proven is used",
+};
+
+/**
  * libvirt's seclabel cross-check of device overrides (label overrides require relabeling…) runs
  * after every device is validated instead of within each device's validation: a later device's
  * missing source or path is reported before an earlier device's override.
@@ -247,7 +258,7 @@ export const LIBXML2_WITHOUT_ICU: VersionChange = {
 };
 
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST, LIBXML2_WITHOUT_ICU];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST, LIBXML2_WITHOUT_ICU, SHEEPDOG_REFUSED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]

@@ -17,6 +17,7 @@ import { rule as duplicateModel } from './duplicate-model';
 import { rule as modelMissing } from './model-missing';
 import { rule as modelMissingMultiple } from './model-missing-multiple';
 import { rule as chardevTypeInvalid } from './chardev-type-invalid';
+import { rule as diskProtocolRemoved } from './disk-protocol-removed';
 import { rule as diskLunInvalid } from './disk-lun-invalid';
 import { rule as chardevSpicevmcTarget } from './chardev-spicevmc-target';
 import { rule as redirdevUsbDisabled } from './redirdev-usb-disabled';
@@ -72,6 +73,7 @@ export const coreRules: readonly Rule[] = [
 	chardevSourceAttributeMissing,
 	diskSourceMissing,
 	diskLunInvalid,
+	diskProtocolRemoved,
 	dataStoreInvalid,
 	redirdevUsbDisabled,
 	consoleSerialNotFirst,
