@@ -80,8 +80,8 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return [1, DOMAIN_MODEL_RULES.indexOf(code), offset];
 	}
 	if (code === 'disk-protocol-removed') {
-		// Once everything is parsed, before any device is validated.
-		return [3, -2, offset, 0, 0, 0];
+		// After the console compatibility step (12.9.0 reports a second serial console first), before any device is validated.
+		return [3, -0.5, offset, 0, 0, 0];
 	}
 	if (code === 'redirdev-usb-disabled') {
 		// Validated with the other devices, after the disks and the character devices.

@@ -145,6 +145,7 @@ const cases: Case[] = [
 	{ name: 'sheepdog.xml', xml: domain(disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>")) },
 	{ name: 'sheepdog-own-duplicate.xml', xml: domain(disk('network', `<source protocol='sheepdog' name='x'><host name='h'/>${DUP}</source>`)) },
 	{ name: 'sheepdog-after-empty-disk.xml', xml: domain(`${disk('file', '').replace("dev='vda'", "dev='vdb'")}\n${disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>")}`) },
+	{ name: 'sheepdog-after-console.xml', xml: domain(`${disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>")}\n${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target type='serial' port='1'/>")}`) },
 	{ name: 'sheepdog-backing.xml', xml: domain(disk('file', "<source file='/a.img'/>", "<backingStore type='network'><format type='raw'/><source protocol='sheepdog' name='x'><host name='h'/></source></backingStore>")) },
 	{ name: 'disk-no-source.xml', xml: domain(disk('file', '')) },
 	// 7.0.0 refuses the empty disk while parsing it, before a later disk's seclabels; later releases

@@ -5,8 +5,9 @@ import { valueSpan, type Rule } from './rule';
 /**
  * A network disk or backing layer with `protocol='sheepdog'`: QEMU removed the driver (6.0) and
  * libvirt its storage backend (8.8.0); from SHEEPDOG_REFUSED libvirt refuses it once the domain is
- * parsed, before it validates any device (an empty disk written before it is reported after it), so
- * a malformed seclabel anywhere still comes first. Probed with all four oracles
+ * parsed and its consoles sorted out (a second serial console is reported first), before it validates
+ * any device (an empty disk written before it is reported after it), so a malformed seclabel
+ * anywhere still comes first. Probed with all four oracles
  * (test/differential/sites.test.ts).
  */
 const REMOVED = ['sheepdog'];
