@@ -130,9 +130,10 @@ export function xmlDeclarationError(text: string, lt: number, target?: Version):
 	skipBlanks();
 	if (text.startsWith('encoding', i)) {
 		i += 8;
-		const nameStart = i;
+		let nameStart = i;
 		let badName: XmlDeclarationError | undefined;
 		const read = quoted(() => {
+			nameStart = i;
 			const found = match(/[A-Za-z][A-Za-z0-9._-]*/y);
 			// xmlParseEncName: a name starts with a letter (so an empty one is refused too).
 			if (found === undefined) badName = error('Invalid XML encoding name', 'an encoding name starts with a letter, as in UTF-8.');
@@ -143,7 +144,7 @@ export function xmlDeclarationError(text: string, lt: number, target?: Version):
 		const name = read.value;
 		if (name !== undefined) {
 			const lookup = encodingLookup(name);
-			const span = { start: skipQuote(text, nameStart), end: i - 1 };
+			const span = { start: nameStart, end: i - 1 };
 			if (lookup === undefined) {
 				return { at: i, libxml: `Unsupported encoding ${name}`, message: `${ENCODING_UNKNOWN} '${name}' is unknown to libxml2: neither glibc's iconv nor ICU has it; name one they know, such as UTF-8.`, span };
 			}
@@ -173,11 +174,4 @@ export function xmlDeclarationError(text: string, lt: number, target?: Version):
 	skipBlanks();
 	if (text.startsWith('?>', i)) return undefined;
 	return error("parsing XML declaration: '?>' expected", "'?>' expected here.");
-}
-
-/** Past the opening quote of a value that `quoted` read (blanks and '=' before it). */
-function skipQuote(text: string, from: number): number {
-	let i = from;
-	while (i < text.length && text[i] !== '"' && text[i] !== "'") i++;
-	return i + 1;
 }

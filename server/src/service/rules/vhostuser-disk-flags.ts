@@ -1,7 +1,7 @@
 import { childElements } from '../parser/seclabelModel';
 import { getAttribute } from '../parser/xmlParser';
 import { removeElement, setAttribute } from './edits';
-import { nameSpan, type Rule } from './rule';
+import { attributeSpan, nameSpan, type Rule } from './rule';
 
 /**
  * virDomainDiskVhostUserValidate, in its order (all four oracles, hand probes on 2026-12-02 and
@@ -29,7 +29,7 @@ export const rule: Rule = {
 			const busName = bus?.value ?? (disk.device === 'floppy' ? 'fdc' : disk.targetDev?.startsWith('vd') ? 'virtio' : 'another bus');
 			if (target && busName !== 'virtio') {
 				context.report({
-					span: bus ? { start: bus.nameStart, end: bus.end } : nameSpan(target),
+					span: bus ? attributeSpan(bus) : nameSpan(target),
 					message: `A vhost-user disk is a virtio device; libvirt refuses it on ${bus ? `bus '${bus.value}'` : `the bus it takes from the target name '${disk.targetDev ?? ''}'`}.`,
 					libvirtMessage: 'unsupported configuration: vhostuser disk supports only virtio bus',
 					...(bus ? { fixes: [{ title: "Use bus='virtio'", edits: [setAttribute(context.text, target, 'bus', 'virtio')], isPreferred: true }] } : {}),
@@ -47,7 +47,7 @@ export const rule: Rule = {
 			if (disk.device === 'cdrom' && !disk.readonly) {
 				const device = getAttribute(disk.element, 'device');
 				context.report({
-					span: device ? { start: device.nameStart, end: device.end } : nameSpan(disk.element),
+					span: device ? attributeSpan(device) : nameSpan(disk.element),
 					message: 'A cdrom is always read-only, and the vhost-user backend controls access itself; libvirt refuses a read-only vhost-user disk.',
 					libvirtMessage: 'unsupported configuration: readonly is not supported with vhostuser disk',
 				});
