@@ -36,6 +36,15 @@ function domain(devices: string, labels = '', os = ''): string {
 	return `<domain type='kvm'>\n  <name>sites</name>\n  <memory unit='KiB'>219200</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>${os}\n  </os>\n  <devices>\n${devices}\n  </devices>\n${labels}</domain>\n`;
 }
 
+/** An lxc guest (os type `exe`): libvirt's console compatibility step is for HVM guests only. */
+function lxcDomain(devices: string, labels = ''): string {
+	return domain(devices, labels).replace("<domain type='kvm'>", "<domain type='lxc'>").replace("<type arch='x86_64'>hvm</type>", '<type>exe</type>\n    <init>/sbin/init</init>');
+}
+
+/** A static DAC label (relabel off by default) and an override for it, refused by every release. */
+const STATIC_DAC = "  <seclabel type='static' model='dac'><label>+0:+0</label></seclabel>\n";
+const DAC_OVERRIDE = "<seclabel model='dac'/>";
+
 const disk = (type: string, source: string, extra = '') => `    <disk type='${type}' device='disk'>\n      <driver name='qemu' type='qcow2'/>\n      ${source}\n      ${extra}\n      <target dev='vda' bus='virtio'/>\n    </disk>`;
 const chardev = (kind: string, type: string, sources: string, target = "<target port='0'/>") => `    <${kind} type='${type}'>\n      ${sources}\n      ${target}\n    </${kind}>`;
 const nvram = (inner: string) => `\n    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>\n    ${inner}`;
@@ -168,6 +177,12 @@ const cases: Case[] = [
 	{ name: 'console-alias-pty.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-alias-type-differs.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-virtio.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/other'>${OVERRIDE}</source>`, "<target type='virtio' port='0'/>")}`, NONE) },
+	// Only an HVM guest's console is replaced: an lxc guest's console beside a pty serial is validated.
+	{ name: 'console-lxc-validated.xml', xml: lxcDomain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'file', `<source path='/var/log/c.log'>${DAC_OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, STATIC_DAC) },
+	{ name: 'console-hvm-replaced.xml', xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'file', `<source path='/var/log/c.log'>${DAC_OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, STATIC_DAC) },
+	// 7.0.0 parses both sources of a UDP chardev into one list: the second's seclabels replace the first's.
+	{ name: 'udp-second-replaces-first.xml', xml: domain(chardev('serial', 'udp', `<source mode='bind' host='127.0.0.1' service='1'>${DAC_OVERRIDE}</source><source mode='connect' host='127.0.0.1' service='2'>${OVERRIDE}</source>`), STATIC_DAC) },
+	{ name: 'udp-second-without-seclabel.xml', xml: domain(chardev('serial', 'udp', `<source mode='bind' host='127.0.0.1' service='1'>${DAC_OVERRIDE}</source><source mode='connect' host='127.0.0.1' service='2'/>`), STATIC_DAC) },
 	{ name: 'console-second-serial.xml', xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target port='1'/>")}`) },
 	{ name: 'console-second-serial-after-parse.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='virtio' port='0'/>")}\n${chardev('console', 'file', `<source path='/x'>${DUP}</source>`, "<target type='serial' port='0'/>")}`) },
 	{ name: 'console-second-serial-before-path.xml', xml: domain(`${chardev('serial', 'file', '')}\n${chardev('console', 'pty', '', "<target type='serial'/>")}\n${chardev('console', 'pty', '', "<target type='serial'/>")}`) },

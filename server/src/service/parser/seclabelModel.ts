@@ -4,7 +4,7 @@
  * rule, completion and hover reads this instead of walking XML.
  */
 import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
-import { applyInternalSubset } from './dtdSubset';
+import { applyInternalSubset, libvirtText } from './dtdSubset';
 import { DATA_STORE, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD } from '../version';
 import { hasLiveDirective } from './directives';
 import type { Splice } from './incrementalParse';
@@ -90,6 +90,13 @@ export interface DeviceSeclabel {
 	readonly since?: string;
 	/** The first release that no longer reads it (a UDP chardev's second `<source>`: 7.0.0 reads it, 9.0.0 does not). */
 	readonly before?: string;
+	/**
+	 * Before this release the seclabel is parsed (a malformed one is refused) but then replaced:
+	 * libvirt 7.0.0 parses each `<source>` of a UDP chardev into the same list, so a second source
+	 * with seclabels replaces the first's, which are never validated or used (checked with the 7.0.0
+	 * oracle: a refused override in the first source is accepted when the second has a seclabel).
+	 */
+	readonly replacedBefore?: string;
 }
 
 /** One layer of a disk: the disk's own source (depth 0) or a `<backingStore>` below it. */
@@ -532,7 +539,7 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 	return model;
 }
 
-function readDeviceSeclabels(source: XmlElement | undefined, owner: DeviceSeclabelOwner, model: SeclabelDocument, read: Set<XmlElement>, since?: string, before?: string): DeviceSeclabel[] {
+function readDeviceSeclabels(source: XmlElement | undefined, owner: DeviceSeclabelOwner, model: SeclabelDocument, read: Set<XmlElement>, since?: string, before?: string, replacedBefore?: string): DeviceSeclabel[] {
 	if (!source) {
 		return [];
 	}
@@ -548,6 +555,7 @@ function readDeviceSeclabels(source: XmlElement | undefined, owner: DeviceSeclab
 			labels: childElements(element, 'label'),
 			...(since ? { since } : {}),
 			...(before ? { before } : {}),
+			...(replacedBefore ? { replacedBefore } : {}),
 		};
 		result.push(seclabel);
 		model.deviceSeclabels.push(seclabel);
@@ -633,10 +641,12 @@ function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<Xml
 		source,
 		seclabels,
 	};
-	seclabels.push(...readDeviceSeclabels(source, { kind: 'chardev', chardev }, model, read));
-	if (chardev.type === 'udp') {
-		// libvirt 7.0.0 reads the seclabels of both sources of a UDP chardev; 9.0.0 only the first's.
-		const second = childElements(element, 'source')[1];
+	// libvirt 7.0.0 reads the seclabels of both sources of a UDP chardev (the second's replace the
+	// first's when it has any); 9.0.0 only the first's.
+	const second = chardev.type === 'udp' ? childElements(element, 'source')[1] : undefined;
+	const replaced = second !== undefined && firstChild(second, 'seclabel') !== undefined;
+	seclabels.push(...readDeviceSeclabels(source, { kind: 'chardev', chardev }, model, read, undefined, undefined, replaced ? UDP_SECOND_SOURCE_UNREAD.since : undefined));
+	if (second) {
 		seclabels.push(...readDeviceSeclabels(second, { kind: 'chardev', chardev }, model, read, undefined, UDP_SECOND_SOURCE_UNREAD.since));
 	}
 	return chardev;
@@ -645,13 +655,19 @@ function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<Xml
 /**
  * libvirt's console compatibility (virDomainDefAddConsoleCompat): when the first `<console>` has a
  * serial target (or none) and the domain has a serial port, and the two sources differ, the console
- * is replaced by a copy of the first serial after parsing, so nothing of its own source (its
+ * of an HVM guest is replaced by a copy of the first serial after parsing, so nothing of its own source (its
  * seclabels included) is validated or used. When the sources are equal it keeps its own source.
  * Checked with `virsh -c test:///default define` (9.0.0): a pty console with a relabel='no'
  * override under a `type='none'` domain label is refused beside a pty serial, accepted beside a
  * file serial; a file console is refused beside a file serial with the same path only.
  */
 function markConsoleAlias(model: SeclabelDocument): void {
+	if (!model.domain || osType(model) !== 'hvm') {
+		// libvirt's compatibility step is for HVM guests only: an lxc (`exe`) or Xen PV guest keeps its
+		// console, whose labels are validated (an lxc console with a refused override, checked with the
+		// four oracles: refused, where the same console of a kvm guest is accepted).
+		return;
+	}
 	const serial = model.chardevs.find((chardev) => chardev.kind === 'serial');
 	const console = model.chardevs.find((chardev) => chardev.kind === 'console');
 	if (!serial || !console) {
@@ -663,6 +679,13 @@ function markConsoleAlias(model: SeclabelDocument): void {
 		return;
 	}
 	console.aliasOf = serial;
+}
+
+/** The guest's OS type as libvirt reads it (`string(./os/type[1])`): `hvm`, `exe`, `linux`, … */
+function osType(model: SeclabelDocument): string | undefined {
+	const os = model.domain && firstChild(model.domain, 'os');
+	const type = os && firstChild(os, 'type');
+	return type ? libvirtText(model.xml, type) : undefined;
 }
 
 /** virDomainChrSourceDefIsEqual for the attributes the inactive parse keeps (a pty's path is live-only). */

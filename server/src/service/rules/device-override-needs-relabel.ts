@@ -2,7 +2,7 @@ import { removeElement } from './edits';
 import { nameSpan, type Rule } from './rule';
 import { describeOwner } from '../parser/seclabelModel';
 import { deviceRelabel, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, seclabelType, yesNo } from './semantics';
-import { NORELABEL_OVERRIDE_ALLOWED, since } from '../version';
+import { atLeast, NORELABEL_OVERRIDE_ALLOWED, since } from '../version';
 
 export const rule: Rule = {
 	id: 'device-override-needs-relabel',
@@ -43,6 +43,8 @@ export const rule: Rule = {
 			// the NVRAM's or a data store's (checked with virsh define, 9.0.0 and 11.3.0).
 			if (deviceRelabel(seclabel) === null || (norelabelAllowed && yesNo(seclabel.relabel) === false)
 				|| (seclabel.owner.kind === 'chardev' && seclabel.owner.chardev.aliasOf)
+				// 7.0.0 replaces a UDP chardev's first-source seclabels by its second source's before validating.
+				|| (seclabel.replacedBefore !== undefined && !atLeast(context.version, seclabel.replacedBefore))
 				|| seclabel.owner.kind === 'nvram' || (seclabel.owner.kind === 'disk' && seclabel.owner.source.role === 'dataStore')) {
 				continue;
 			}
