@@ -18,8 +18,13 @@
  *    is parsed: disks before character devices, and in a vhost-user disk the
  *    readonly/shareable/transient check before the seclabel cross-check, and a character
  *    device's missing path before its seclabel cross-check, an empty disk after its cross-check;
- *    from 12.8.0 (OVERRIDE_CHECK_LAST) the cross-check comes after every device's validation, and in
- *    7.0.0 (DISK_SOURCE_VALIDATED) an empty disk is refused while it is parsed.
+ *    in 7.0.0 (DISK_SOURCE_VALIDATED) an empty disk is refused while it is parsed. Disks are
+ *    validated in the order virDomainDiskInsert gave them while parsing, not in document order:
+ *    each disk goes before the first disk of the same `bus` attribute with a higher target index
+ *    (vda < vdb < vdaa), else after the last of that bus, else at the end (diskValidationOrder).
+ *    Every release agrees on this (probed at 7.0.0, 9.0.0, 11.3.0 and 12.9.0: an empty `vda`
+ *    written after a `vdb` with a refused override is reported first; bus-less disks compare as one
+ *    bus, `sda` before `vdb`, since the bus is derived from the name only after the insertion).
  *
  * One step differs by version: libvirt 7.0.0 walks a character device's children in document
  * order, parsing each `<source>`'s seclabels as it meets them and refusing an extra `<source>`
@@ -27,16 +32,18 @@
  * (virXPathNodeSet). The rewrite is proven only between those two oracles, so it is placed with
  * the other XML-parsing rewrites (XML_PROP_PARSING).
  */
-import type { DeviceSeclabel, SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
-import type { XmlElement } from '../../server/src/service/parser/xmlParser';
-import { DISK_SOURCE_VALIDATED, NEWEST_VERSION, OVERRIDE_CHECK_LAST, parseVersion, since, XML_PROP_PARSING } from '../../server/src/service/version';
+import { firstChild, type DeviceSeclabel, type SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
+import { getAttribute, type XmlElement } from '../../server/src/service/parser/xmlParser';
+import { DISK_SOURCE_VALIDATED, NEWEST_VERSION, parseVersion, since, XML_PROP_PARSING } from '../../server/src/service/version';
 
 const DOMAIN_SECLABEL_RULES = ['seclabel-type-invalid', 'relabel-invalid', 'dynamic-relabel-no', 'none-relabel-yes', 'model-none-type', 'label-missing', 'imagelabel-missing', 'duplicate-model'];
 const DOMAIN_MODEL_RULES = ['model-missing', 'model-missing-multiple'];
 const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'labelskip-invalid', 'device-label-relabel-no', 'device-relabel-without-label'];
-// In each device's validation: the vhost-user checks, the data store's, the chardev source's
+// In each device's validation: the LUN and vhost-user checks, a removed protocol, the data store's, the chardev source's
 // (path and address share virDomainChrSourceDefValidate), the seclabel cross-check, the empty disk.
-const VALIDATION_RULES = ['disk-lun-invalid', 'vhostuser-disk-flags', 'data-store-invalid', 'chardev-source-path-missing', 'device-override-needs-relabel', 'disk-source-missing'];
+// A removed protocol (sheepdog) is refused in its disk's validation, before the disk's cross-check
+// (11.3.0 and 12.9.0: an earlier disk's override is reported first, a later disk's after it).
+const VALIDATION_RULES = ['disk-lun-invalid', 'vhostuser-disk-flags', 'disk-protocol-removed', 'data-store-invalid', 'chardev-source-path-missing', 'device-override-needs-relabel', 'disk-source-missing'];
 const VALIDATION_ALIASES: Record<string, string> = { 'chardev-source-attribute-missing': 'chardev-source-path-missing' };
 const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
 
@@ -78,10 +85,6 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 	}
 	if (DOMAIN_MODEL_RULES.includes(code)) {
 		return [1, DOMAIN_MODEL_RULES.indexOf(code), offset];
-	}
-	if (code === 'disk-protocol-removed') {
-		// After the console compatibility step (12.9.0 reports a second serial console first), before any device is validated.
-		return [3, -0.5, offset, 0, 0, 0];
 	}
 	if (code === 'redirdev-usb-disabled') {
 		// Validated with the other devices, after the disks and the character devices.
@@ -133,21 +136,58 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 	if (code === 'disk-source-missing' && !since(parseVersion(version)!, DISK_SOURCE_VALIDATED)) {
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, Number.MAX_SAFE_INTEGER, 0];
 	}
-	// From 12.8.0 the seclabel cross-check runs after every device's validation.
-	if (code === 'device-override-needs-relabel' && since(parseVersion(version)!, OVERRIDE_CHECK_LAST)) {
-		return [4, device.name === 'disk' ? 0 : 1, device.start, depthOf(seclabel), seclabel ? seclabel.element.start : 0];
-	}
 	const validation = VALIDATION_ALIASES[code] ?? code;
+	const validatedAt = device.name === 'disk' ? diskValidationOrder(doc).get(device) ?? device.start : device.start;
 	if (code === 'vhostuser-disk-flags') {
 		// virDomainDiskVhostUserValidate: the bus, the backing store, readonly (a cdrom's too), shareable, transient.
 		const at = device.children.find((child) => contains(child, offset))?.name ?? 'readonly';
 		const rank = ['target', 'backingStore', 'readonly', 'shareable', 'transient'].indexOf(at);
-		return [3, 0, device.start, VALIDATION_RULES.indexOf(validation), rank < 0 ? 2 : rank, 0];
+		return [3, 0, validatedAt, VALIDATION_RULES.indexOf(validation), rank < 0 ? 2 : rank, 0];
 	}
 	if (VALIDATION_RULES.includes(validation)) {
-		return [3, device.name === 'disk' ? 0 : 1, device.start, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
+		return [3, device.name === 'disk' ? 0 : 1, validatedAt, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
 	}
 	return undefined;
+}
+
+/** virDiskNameToIndex: the letters after a known prefix in base 26 (vda 0, vdz 25, vdaa 26), -1 when not a disk name. */
+export function diskNameIndex(name: string): number {
+	const prefix = ['fd', 'hd', 'vd', 'sd', 'xvd', 'ubd'].find((candidate) => name.startsWith(candidate));
+	if (prefix === undefined) {
+		return -1;
+	}
+	let index = 0;
+	let i = prefix.length;
+	for (let letters = 0; i < name.length && name[i] >= 'a' && name[i] <= 'z'; i++, letters++) {
+		index = (index + (letters < 1 ? 0 : 1)) * 26 + (name.charCodeAt(i) - 97);
+	}
+	return /^[0-9]*$/.test(name.slice(i)) ? index : -1;
+}
+
+const diskOrders = new WeakMap<SeclabelDocument, Map<XmlElement, number>>();
+
+/** Each disk's place in libvirt's list after parsing (virDomainDiskInsert), the order it validates them in. */
+export function diskValidationOrder(doc: SeclabelDocument): Map<XmlElement, number> {
+	let order = diskOrders.get(doc);
+	if (!order) {
+		const list: { element: XmlElement; bus: string; index: number }[] = [];
+		for (const disk of doc.disks) {
+			const target = firstChild(disk.element, 'target');
+			const entry = { element: disk.element, bus: (target && getAttribute(target, 'bus')?.value) ?? '', index: diskNameIndex((target && getAttribute(target, 'dev')?.value) ?? '') };
+			let insertAt = -1;
+			for (let i = list.length - 1; i >= 0; i--) {
+				if (list[i].bus === entry.bus && list[i].index > entry.index) {
+					insertAt = i;
+				} else if (list[i].bus === entry.bus && insertAt === -1) {
+					insertAt = i + 1;
+				}
+			}
+			list.splice(insertAt < 0 ? list.length : insertAt, 0, entry);
+		}
+		order = new Map(list.map((entry, i) => [entry.element, i]));
+		diskOrders.set(doc, order);
+	}
+	return order;
 }
 
 export function compareKeys(a: readonly number[], b: readonly number[]): number {

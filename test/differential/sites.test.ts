@@ -177,6 +177,14 @@ const cases: Case[] = [
 	{ name: 'console-alias-pty.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-alias-type-differs.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'pty', `<source>${OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, NONE) },
 	{ name: 'console-virtio.xml', needsCrossCheck: true, xml: domain(`${chardev('serial', 'file', "<source path='/l'/>")}\n${chardev('console', 'file', `<source path='/other'>${OVERRIDE}</source>`, "<target type='virtio' port='0'/>")}`, NONE) },
+	// Disks are validated in virDomainDiskInsert's order (by bus, then target index), and each disk's
+	// override is cross-checked in its own validation, before a later device's (no release differs).
+	{ name: 'disk-order-empty-vda-after.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`).replace("dev='vda'", "dev='vdb'")}\n${disk('file', '')}`, STATIC_DAC) },
+	{ name: 'disk-order-busless.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`).replace("dev='vda' bus='virtio'", "dev='vdb'")}\n${disk('file', '').replace("dev='vda' bus='virtio'", "dev='sda'")}`, STATIC_DAC) },
+	{ name: 'disk-order-other-bus.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`).replace("dev='vda'", "dev='vdb'")}\n${disk('file', '').replace("dev='vda' bus='virtio'", "dev='sda' bus='sata'")}`, STATIC_DAC) },
+	{ name: 'sheepdog-after-earlier-override.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`)}\n${disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>").replace("dev='vda'", "dev='vdb'")}`, STATIC_DAC) },
+	{ name: 'sheepdog-before-own-override.xml', xml: domain(disk('network', `<source protocol='sheepdog' name='x'><host name='h'/>${DAC_OVERRIDE}</source>`), STATIC_DAC) },
+	{ name: 'disk-override-before-chardev-path.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`)}\n${chardev('serial', 'unix', "<source mode='connect'/>")}`, STATIC_DAC) },
 	// Only an HVM guest's console is replaced: an lxc guest's console beside a pty serial is validated.
 	{ name: 'console-lxc-validated.xml', xml: lxcDomain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'file', `<source path='/var/log/c.log'>${DAC_OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, STATIC_DAC) },
 	{ name: 'console-hvm-replaced.xml', xml: domain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'file', `<source path='/var/log/c.log'>${DAC_OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, STATIC_DAC) },

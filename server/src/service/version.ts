@@ -223,18 +223,6 @@ export const SHEEPDOG_REFUSED: VersionChange = {
 	evidence: "the oracles (test/differential/sites.test.ts): 9.0.0 accepts it, 11.3.0 and 12.9.0 refuse it; not narrowed (libvirt's NEWS in the search tool does not name the release), the oldest release proven is used",
 };
 
-/**
- * libvirt's seclabel cross-check of device overrides (label overrides require relabeling…) runs
- * after every device is validated instead of within each device's validation: a later device's
- * missing source or path is reported before an earlier device's override.
- */
-export const OVERRIDE_CHECK_LAST: VersionChange = {
-	since: '12.8.0',
-	what: "the device seclabels' cross-check with the domain's seclabels runs after every device is validated",
-	range: ['11.3.0', '12.9.0'],
-	evidence: 'the oracles: 11.3.0 reports a disk\'s override before a later chardev\'s missing path or disk\'s missing source, 12.9.0 after them (test/differential/sites.test.ts); placed with NORELABEL_OVERRIDE_ALLOWED, the other change to the same cross-check found between the two (12.8.0), which is an assumption: the 12.8.0 chroot was not kept, the order was not probed there',
-};
-
 /** The chardev types `qemu-vdagent` and `dbus` exist (7.0.0 refuses them as unknown types). */
 export const CHARDEV_VDAGENT_DBUS: VersionChange = {
 	since: '9.0.0',
@@ -258,7 +246,7 @@ export const LIBXML2_WITHOUT_ICU: VersionChange = {
 };
 
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, OVERRIDE_CHECK_LAST, LIBXML2_WITHOUT_ICU, SHEEPDOG_REFUSED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, LIBXML2_WITHOUT_ICU, SHEEPDOG_REFUSED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]
