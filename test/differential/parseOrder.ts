@@ -46,6 +46,10 @@ const DEVICE_SECLABEL_RULES = ['device-duplicate-model', 'relabel-invalid', 'lab
 const VALIDATION_RULES = ['disk-lun-invalid', 'vhostuser-disk-flags', 'disk-protocol-removed', 'data-store-invalid', 'chardev-source-path-missing', 'device-override-needs-relabel', 'disk-source-missing'];
 const VALIDATION_ALIASES: Record<string, string> = { 'chardev-source-attribute-missing': 'chardev-source-path-missing' };
 const PARSE_KIND_ORDER = ['disk', 'parallel', 'serial', 'console', 'channel'];
+// Validation walks the devices as virDomainDeviceInfoIterateFlags does: disks, then serial,
+// parallel, channel and console ports (every release: a channel's missing path is reported before
+// a console's, a serial's before a parallel's), then the other devices (a USB redirdev).
+const VALIDATION_KIND_ORDER = ['disk', 'serial', 'parallel', 'channel', 'console'];
 
 function contains(element: XmlElement, offset: number): boolean {
 	return element.start <= offset && offset < element.end;
@@ -88,7 +92,7 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 	}
 	if (code === 'redirdev-usb-disabled') {
 		// Validated with the other devices, after the disks and the character devices.
-		return [3, 2, offset, 0, 0, 0];
+		return [3, VALIDATION_KIND_ORDER.length, offset, 0, 0, 0];
 	}
 	const device = deviceAt(doc, offset);
 	if (!device) {
@@ -145,7 +149,7 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return [3, 0, validatedAt, VALIDATION_RULES.indexOf(validation), rank < 0 ? 2 : rank, 0];
 	}
 	if (VALIDATION_RULES.includes(validation)) {
-		return [3, device.name === 'disk' ? 0 : 1, validatedAt, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
+		return [3, VALIDATION_KIND_ORDER.indexOf(device.name), validatedAt, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
 	}
 	return undefined;
 }

@@ -184,6 +184,9 @@ const cases: Case[] = [
 	{ name: 'disk-order-other-bus.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`).replace("dev='vda'", "dev='vdb'")}\n${disk('file', '').replace("dev='vda' bus='virtio'", "dev='sda' bus='sata'")}`, STATIC_DAC) },
 	{ name: 'sheepdog-after-earlier-override.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`)}\n${disk('network', "<source protocol='sheepdog' name='x'><host name='h'/></source>").replace("dev='vda'", "dev='vdb'")}`, STATIC_DAC) },
 	{ name: 'sheepdog-before-own-override.xml', xml: domain(disk('network', `<source protocol='sheepdog' name='x'><host name='h'/>${DAC_OVERRIDE}</source>`), STATIC_DAC) },
+	// Character devices are validated serials, parallels, channels, consoles (not in parse order).
+	{ name: 'validate-channel-before-console.xml', xml: domain(`${chardev('console', 'udp', "<source mode='bind' host='127.0.0.1' service='5000'/>", "<target type='virtio' port='0'/>")}\n${chardev('channel', 'file', '<source/>', "<target type='virtio' name='org.example.c'/>")}`) },
+	{ name: 'validate-serial-before-parallel.xml', xml: domain(`${chardev('parallel', 'file', '<source/>')}\n${chardev('serial', 'udp', "<source mode='bind' host='127.0.0.1' service='5000'/>")}`) },
 	{ name: 'disk-override-before-chardev-path.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`)}\n${chardev('serial', 'unix', "<source mode='connect'/>")}`, STATIC_DAC) },
 	// Only an HVM guest's console is replaced: an lxc guest's console beside a pty serial is validated.
 	{ name: 'console-lxc-validated.xml', xml: lxcDomain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'file', `<source path='/var/log/c.log'>${DAC_OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, STATIC_DAC) },
