@@ -328,7 +328,8 @@ async function main() {
 	for (const version of VERSIONS) {
 		const { verdicts, report } = results.get(version);
 		const byName = new Map(report.files.map((file) => [path.basename(file.path), file.diagnostics.filter((d) => d.stage === 'define')]));
-		const stats = { cases: cases.length, refused: 0, verdict: 0, message: 0, order: 0, unordered: 0 };
+		// unorderedCodes: the rules whose place in libvirt's order parseOrder.ts does not know, and in how many refusals.
+		const stats = { cases: cases.length, refused: 0, verdict: 0, message: 0, order: 0, unordered: 0, unorderedCodes: new Map() };
 		perVersion[version] = stats;
 		for (const each of cases) {
 			const verdict = verdicts.get(path.join(dir, each.name));
@@ -349,6 +350,7 @@ async function main() {
 				const { first, unknown } = firstInParseOrder(each.xml, ours, version);
 				if (unknown) {
 					stats.unordered++;
+					for (const code of new Set(unknown)) stats.unorderedCodes.set(code, (stats.unorderedCodes.get(code) ?? 0) + 1);
 				} else if (first && first.libvirtMessage !== verdict.message) {
 					kind = 'order';
 					key = `libvirt first: ${shape(verdict.message)}; product's first: ${first.code}: ${shape(first.libvirtMessage)}`;
@@ -376,6 +378,7 @@ async function main() {
 	for (const [version, stats] of Object.entries(perVersion)) {
 		const bad = stats.verdict + stats.message + stats.order;
 		console.log(`${version}: refused ${stats.refused}; verdict disagreements ${stats.verdict}, message not ours ${stats.message}, not first ${stats.order} (order unknown for ${stats.unordered}); agreement ${(100 * (1 - stats.verdict / stats.cases)).toFixed(1)} % verdicts, ${(100 * (1 - (stats.message + stats.order) / Math.max(1, stats.refused))).toFixed(1)} % messages; ${bad} in all`);
+		if (stats.unorderedCodes.size > 0) console.log(`  order unknown: ${[...stats.unorderedCodes].sort((a, b) => b[1] - a[1]).map(([code, n]) => `${code} ${n}`).join(', ')}`);
 	}
 	if (!KEEP) fs.rmSync(dir, { recursive: true, force: true });
 }

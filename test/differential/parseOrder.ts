@@ -8,6 +8,7 @@
  * 1. domain seclabels, one after another (virSecurityLabelDefsParseXML), each through type,
  *    relabel, the relabel/type checks, label, imagelabel, then the duplicate-model check;
  * 2. the model checks over all domain seclabels (missing model, missing model with several);
+ * 2½. the `<nvram>` source's seclabels (the `<os>` element is read before the devices);
  * 3. devices by kind (disks, then parallel, serial, console and channel ports), each in document
  *    order; in a disk the top `<source>` before its backing chain, whatever the document order; in a
  *    character device the `<source>` count before its seclabels; in each seclabel the duplicate
@@ -94,11 +95,18 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		// Validated with the other devices, after the disks and the character devices.
 		return [3, VALIDATION_KIND_ORDER.length, offset, 0, 0, 0];
 	}
+	const seclabel = deviceSeclabelAt(doc, offset);
+	if (seclabel?.owner.kind === 'nvram' && DEVICE_SECLABEL_RULES.includes(code)) {
+		// <os> is parsed after the domain seclabels and before the devices (9.0.0, 11.3.0 and 12.9.0:
+		// an NVRAM seclabel's bad relabel is reported after a domain seclabel's bad type, before a
+		// disk's duplicate model).
+		const siblings = seclabel.element.parent ? seclabel.element.parent.children : [];
+		return [1.5, siblings.indexOf(seclabel.element), DEVICE_SECLABEL_RULES.indexOf(code)];
+	}
 	const device = deviceAt(doc, offset);
 	if (!device) {
 		return undefined;
 	}
-	const seclabel = deviceSeclabelAt(doc, offset);
 	if (code === 'storage-source-invalid') {
 		// Checked when the parser reaches that layer, before the layer's own seclabels.
 		const disk = doc.disks.find((candidate) => candidate.element === device);

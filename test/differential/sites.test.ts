@@ -198,6 +198,8 @@ const cases: Case[] = [
 	{ name: 'console-second-serial-after-parse.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='virtio' port='0'/>")}\n${chardev('console', 'file', `<source path='/x'>${DUP}</source>`, "<target type='serial' port='0'/>")}`) },
 	{ name: 'console-second-serial-before-path.xml', xml: domain(`${chardev('serial', 'file', '')}\n${chardev('console', 'pty', '', "<target type='serial'/>")}\n${chardev('console', 'pty', '', "<target type='serial'/>")}`) },
 	{ name: 'console-second-virtio.xml', xml: domain(`${chardev('console', 'pty', '', "<target type='serial' port='0'/>")}\n${chardev('console', 'pty', '', "<target type='virtio' port='1'/>")}`) },
+	{ name: 'nvram-after-domain-before-disks.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`), "  <seclabel type='dynamic' model='selinux' relabel='bogus'/>\n", nvram("<nvram type='file'><source file='/n.fd'><seclabel model='selinux' relabel='bogus'/></source></nvram>")) },
+	{ name: 'nvram-before-disks.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`), '', nvram("<nvram type='file'><source file='/n.fd'><seclabel model='selinux' relabel='bogus'/></source></nvram>")) },
 	{ name: 'nvram-not-cross-checked.xml', needsCrossCheck: true, xml: domain('', NONE, nvram(`<nvram type='file'><source file='/n.fd'>${OVERRIDE}</source></nvram>`)) },
 	// XML as libxml2 reads it: an attribute is looked up by its local name when its prefix is bound.
 	{ name: 'prefixed-model-bound.xml', xml: domain(disk('file', `<source file='/a.img' xmlns:x='urn:x'><seclabel x:model='selinux' relabel='no'/>${OVERRIDE}</source>`)) },
