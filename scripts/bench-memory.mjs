@@ -6,8 +6,9 @@
 // edit → diagnostics median and the main-thread GC pauses (a preloaded PerformanceObserver, written
 // to a file: stdout is the protocol stream).
 //
-//   node scripts/bench-memory.mjs [--runs N] [BUILD_ROOT ...]
+//   node scripts/bench-memory.mjs [--runs N] [--disks N] [--edits N] [BUILD_ROOT ...]
 //
+// --disks 100000 --edits 20 is the bench's 35 MB row (its peak is the open's).
 // A BUILD_ROOT is a checkout with a build (dist/server.js), e.g. a `git worktree add /tmp/old <commit>`
 // with node_modules linked and `npm run build` run in it; the default is this checkout.
 // RSS_PRELOAD=FILE.cjs has the server load FILE first (a probe: heap snapshots, space statistics).
@@ -25,12 +26,17 @@ const here = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
+const numberOption = (name, fallback) => {
+	const at = args.indexOf(name);
+	return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+};
+const DISKS = numberOption('--disks', 10_000);
+const EDITS = numberOption('--edits', 100);
 const builds = args.length > 0 ? args : [here];
-const EDITS = 100;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seclabel-bench-memory-'));
-const text = bigDomain(10_000);
-const file = path.join(dir, 'domain-10000-disks.xml');
+const text = bigDomain(DISKS);
+const file = path.join(dir, `domain-${DISKS}-disks.xml`);
 fs.writeFileSync(file, text);
 const preload = path.join(dir, 'gc-pauses.cjs');
 fs.writeFileSync(preload, `const fs = require('fs');
@@ -96,10 +102,11 @@ async function measure(build) {
 	await connection.sendRequest(protocol.ShutdownRequest.type);
 	await connection.sendNotification(protocol.ExitNotification.type);
 	connection.dispose();
+	if (process.env.SECLABEL_PRINT_TIMES) console.error(times.map((t) => Math.round(t)).join(" "));
 	times.sort((a, b) => a - b);
 	return {
 		build, openHwm: Math.round(afterOpen.hwm), hwm: Math.round(afterEdits.hwm), rssAfterEdits: Math.round(afterEdits.rss), rssQuiet: Math.round(quiet.rss),
-		editMedianMs: Math.round(times[EDITS / 2 - 1]), editP90Ms: Math.round(times[Math.ceil(EDITS * 0.9) - 1]), editMaxMs: Math.round(times[EDITS - 1]), gcPausesMs: { major: Math.round(gc.major), minor: Math.round(gc.minor), incremental: Math.round(gc.incremental) },
+		editMedianMs: Math.round(times[Math.ceil(EDITS / 2) - 1]), editP90Ms: Math.round(times[Math.ceil(EDITS * 0.9) - 1]), editMaxMs: Math.round(times[EDITS - 1]), gcPausesMs: { major: Math.round(gc.major), minor: Math.round(gc.minor), incremental: Math.round(gc.incremental) },
 	};
 }
 

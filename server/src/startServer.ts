@@ -103,6 +103,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 				resolved.policy = policyForRoot(resolved.selinuxRoot ?? DEFAULT_SELINUX_ROOT);
 				resolved.workspace = indexer.index;
 				resolved.documentUri = uri;
+				// Every document the server checks is open in the editor: its findings are kept for the next edit.
+				resolved.editing = true;
 				if (resolved.libvirtVersion === 'auto') {
 					detectedVersion ??= runtime.detectLibvirtVersion();
 					resolved.libvirtVersion = await detectedVersion;

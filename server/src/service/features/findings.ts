@@ -88,7 +88,7 @@ export function computeRuleFindings(doc: SeclabelDocument, settings: LanguageSet
 	const resolved = resolveSettings(settings);
 	// An editor's document (it has a URI) keeps the findings of devices an edit did not touch.
 	return settings.documentUri !== undefined && doc.domain && !doc.xml.limit
-		? runIncrementally(siteView(doc, resolved.version), resolved, rulesKey(settings), settings.documentUri)
+		? runIncrementally(siteView(doc, resolved.version), resolved, rulesKey(settings), settings.documentUri, settings.editing === true)
 		: runRules(doc, resolved);
 }
 

@@ -384,12 +384,12 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
 /**
  * Documents checked once so far: the first check of a URI is a plain run with nothing kept, since
  * most documents (every file of a CLI run, a workspace scan) are never checked again; the second
- * (an edit) starts keeping.
+ * (an edit) starts keeping. A document open in an editor (`editing`) keeps from its first check.
  */
 const seenOnce = new Set<string>();
 
-export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettings, settingsKey: string, uri: string): RuleFinding[] {
-	if (!previousRuns.has(uri) && !seenOnce.has(uri)) {
+export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettings, settingsKey: string, uri: string, editing = false): RuleFinding[] {
+	if (!editing && !previousRuns.has(uri) && !seenOnce.has(uri)) {
 		seenOnce.add(uri);
 		if (seenOnce.size > 4096) {
 			seenOnce.clear();
