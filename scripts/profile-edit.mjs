@@ -3,7 +3,7 @@
 // process, calling the service as server/src/startServer.ts does (previous version handed over):
 // text-document update, parse, guest summary + index update, rules, findings → diagnostics, JSON.
 // Run after `npm run build`: node scripts/profile-edit.mjs [disks] [edits] [--no-reference]
-// [--cpu-profile FILE]. The references (the model and summary built in full, for scale) are left
+// [--cpu-profile FILE | --heap-profile FILE]. The references (the model and summary built in full, for scale) are left
 // out with --no-reference or a profile. Timings are medians of
 // the same run; the machine is shared, so compare figures of one run only.
 import { createRequire } from 'module';
@@ -44,7 +44,8 @@ const text = bigDomain(disks);
 const uri = 'file:///bench/domain.xml';
 const service = getSeclabelLanguageService();
 const index = new WorkspaceIndex();
-const settings = { workspace: index, documentUri: uri };
+// As the server checks an open document: its devices' findings are kept from the first check.
+const settings = { workspace: index, documentUri: uri, editing: true };
 let document = TextDocument.create(uri, 'xml', 1, text);
 let doc = service.parseDocument(document);
 index.update(uri, doc);
@@ -80,16 +81,20 @@ function startMeasuring() {
 	measuring = true;
 	statsBefore = { ...incrementalStats };
 	// An in-thread inspector session handles the message at once.
-	session?.post('Profiler.start');
+	if (profileFile) session?.post('Profiler.start');
+	// Every allocation of the edits is sampled, the ones collected since too (what the collector has to clear).
+	if (heapFile) session?.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
 // --cpu-profile FILE: a V8 CPU profile of the edits alone (not the first parse and check).
 const profileFile = process.argv.includes('--cpu-profile') ? process.argv[process.argv.indexOf('--cpu-profile') + 1] : undefined;
+// --heap-profile FILE: a sampling heap profile of what the edits allocate (load it in DevTools' Memory tab).
+const heapFile = process.argv.includes('--heap-profile') ? process.argv[process.argv.indexOf('--heap-profile') + 1] : undefined;
 let session;
-if (profileFile) {
+if (profileFile || heapFile) {
 	const inspector = await import('inspector');
 	session = new inspector.Session();
 	session.connect();
-	session.post('Profiler.enable');
+	session.post(profileFile ? 'Profiler.enable' : 'HeapProfiler.enable');
 }
 
 // Two edits before the measured ones: the first check of a document keeps nothing, the first edit
@@ -132,7 +137,7 @@ for (let k = -warmups; k < edits; k++) {
 	}
 	editGroups = new Map();
 	// For comparison, outside the total: the model built in full from the same tree, as before the patch.
-	if (!profileFile && !process.argv.includes('--no-reference')) {
+	if (!profileFile && !heapFile && !process.argv.includes('--no-reference')) {
 		time('(reference: buildModel in full)', () => buildModel(doc.xml));
 		time('(reference: summary in full)', () => summarizeGuest(uri, { ...doc }));
 	}
@@ -140,7 +145,8 @@ for (let k = -warmups; k < edits; k++) {
 }
 if (session) {
 	const fs = await import('fs');
-	await new Promise((resolve) => session.post('Profiler.stop', (error, result) => { fs.writeFileSync(profileFile, JSON.stringify(result.profile)); resolve(); }));
+	const [stop, file] = profileFile ? ['Profiler.stop', profileFile] : ['HeapProfiler.stopSampling', heapFile];
+	await new Promise((resolve) => session.post(stop, (error, result) => { fs.writeFileSync(file, JSON.stringify(result.profile)); resolve(); }));
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 for (const [name, values] of Object.entries(stages)) {

@@ -33,7 +33,7 @@
  * (virXPathNodeSet). The rewrite is proven only between those two oracles, so it is placed with
  * the other XML-parsing rewrites (XML_PROP_PARSING).
  */
-import { firstChild, type DeviceSeclabel, type SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
+import { firstChild, osType, type DeviceSeclabel, type SeclabelDocument } from '../../server/src/service/parser/seclabelModel';
 import { getAttribute, type XmlElement } from '../../server/src/service/parser/xmlParser';
 import { DISK_SOURCE_VALIDATED, NEWEST_VERSION, parseVersion, since, XML_PROP_PARSING } from '../../server/src/service/version';
 
@@ -149,6 +149,7 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return [2, PARSE_KIND_ORDER.indexOf(device.name), device.start, 0, Number.MAX_SAFE_INTEGER, 0];
 	}
 	const validation = VALIDATION_ALIASES[code] ?? code;
+	const validationKind = movedToSerials(doc, device) ? 'serial' : device.name;
 	const validatedAt = device.name === 'disk' ? diskValidationOrder(doc).get(device) ?? device.start : device.start;
 	if (code === 'vhostuser-disk-flags') {
 		// virDomainDiskVhostUserValidate: the bus, the backing store, readonly (a cdrom's too), shareable, transient.
@@ -157,9 +158,23 @@ export function parseOrderKey(doc: SeclabelDocument, code: string, offset: numbe
 		return [3, 0, validatedAt, VALIDATION_RULES.indexOf(validation), rank < 0 ? 2 : rank, 0];
 	}
 	if (VALIDATION_RULES.includes(validation)) {
-		return [3, VALIDATION_KIND_ORDER.indexOf(device.name), validatedAt, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
+		return [3, VALIDATION_KIND_ORDER.indexOf(validationKind), validatedAt, VALIDATION_RULES.indexOf(validation), depthOf(seclabel), seclabel ? seclabel.element.start : 0];
 	}
 	return undefined;
+}
+
+/**
+ * The console compatibility step moves an HVM guest's first console with a serial target (or none)
+ * into the serial ports when there is none, so it is validated as the first serial (every release:
+ * such a console's missing path is reported before a parallel port's refused override).
+ */
+function movedToSerials(doc: SeclabelDocument, device: XmlElement): boolean {
+	const first = doc.chardevs.find((chardev) => chardev.kind === 'console');
+	if (device.name !== 'console' || first?.element !== device || osType(doc) !== 'hvm' || doc.chardevs.some((chardev) => chardev.kind === 'serial')) {
+		return false;
+	}
+	const target = firstChild(device, 'target');
+	return (target ? getAttribute(target, 'type')?.value ?? 'serial' : 'serial') === 'serial';
 }
 
 /** virDiskNameToIndex: the letters after a known prefix in base 26 (vda 0, vdz 25, vdaa 26), -1 when not a disk name. */

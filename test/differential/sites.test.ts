@@ -187,6 +187,9 @@ const cases: Case[] = [
 	// Character devices are validated serials, parallels, channels, consoles (not in parse order).
 	{ name: 'validate-channel-before-console.xml', xml: domain(`${chardev('console', 'udp', "<source mode='bind' host='127.0.0.1' service='5000'/>", "<target type='virtio' port='0'/>")}\n${chardev('channel', 'file', '<source/>', "<target type='virtio' name='org.example.c'/>")}`) },
 	{ name: 'validate-serial-before-parallel.xml', xml: domain(`${chardev('parallel', 'file', '<source/>')}\n${chardev('serial', 'udp', "<source mode='bind' host='127.0.0.1' service='5000'/>")}`) },
+	// An HVM guest's serial-target console without a serial port becomes the first serial: validated before a parallel port.
+	{ name: 'validate-console-as-serial.xml', xml: domain(`${chardev('parallel', 'file', `<source path='/p'>${DAC_OVERRIDE}</source>`)}\n${chardev('console', 'unix', "<source mode='bind'/>", "<target type='serial' port='0'/>")}`, STATIC_DAC) },
+	{ name: 'validate-virtio-console-last.xml', xml: domain(`${chardev('parallel', 'file', `<source path='/p'>${DAC_OVERRIDE}</source>`)}\n${chardev('console', 'unix', "<source mode='bind'/>", "<target type='virtio' port='0'/>")}`, STATIC_DAC) },
 	{ name: 'disk-override-before-chardev-path.xml', xml: domain(`${disk('file', `<source file='/a.img'>${DAC_OVERRIDE}</source>`)}\n${chardev('serial', 'unix', "<source mode='connect'/>")}`, STATIC_DAC) },
 	// Only an HVM guest's console is replaced: an lxc guest's console beside a pty serial is validated.
 	{ name: 'console-lxc-validated.xml', xml: lxcDomain(`${chardev('serial', 'pty', '')}\n${chardev('console', 'file', `<source path='/var/log/c.log'>${DAC_OVERRIDE}</source>`, "<target type='serial' port='0'/>")}`, STATIC_DAC) },

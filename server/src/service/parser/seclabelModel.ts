@@ -682,7 +682,7 @@ function markConsoleAlias(model: SeclabelDocument): void {
 }
 
 /** The guest's OS type as libvirt reads it (`string(./os/type[1])`): `hvm`, `exe`, `linux`, … */
-function osType(model: SeclabelDocument): string | undefined {
+export function osType(model: SeclabelDocument): string | undefined {
 	const os = model.domain && firstChild(model.domain, 'os');
 	const type = os && firstChild(os, 'type');
 	return type ? libvirtText(model.xml, type) : undefined;
