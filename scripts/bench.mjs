@@ -18,6 +18,7 @@ import { pathToFileURL } from 'url';
 import { benchWorkspaceTree } from './bench-tree.mjs';
 import { bigDomain, targetName } from './bench-domains.mjs';
 import { workspaceGuest } from './bench-guests.mjs';
+import { benchGrowth } from './bench-growth.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('..', import.meta.url).pathname;
@@ -425,6 +426,10 @@ try {
 	const bareGetfattr = median(timeProcess('getfattr', ['--absolute-names', '--dump', '--encoding=hex', ...fs.readdirSync(imagesDir).map((name) => path.join(imagesDir, name))], 3));
 	row('--read-image-labels for 1,000 disks: added to the CLI run (median of 3; getfattr, 200 paths per process)', ms(withLabels - withoutLabels),
 		`one getfattr process over the 1,000 files: ${ms(bareGetfattr)}`, '< 500 ms', withLabels - withoutLabels < 500);
+	// The once-quadratic shapes of issue #13 at n and 4n, in this process (scripts/bench-growth.mjs).
+	for (const [measure, ours, reference, budget, pass] of benchGrowth()) {
+		row(measure, ours, reference, budget, pass);
+	}
 	// The 40,000-file tree of issue #10 (scripts/bench-tree.mjs).
 	for (const [measure, ours, reference, budget, pass] of await benchWorkspaceTree({ keep: KEEP })) {
 		row(measure, ours, reference, budget, pass);

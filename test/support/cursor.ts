@@ -94,21 +94,7 @@ export function hoverText(hover: Hover | null): string {
 	return typeof contents === 'string' ? contents : 'value' in contents ? contents.value : contents.map((entry) => typeof entry === 'string' ? entry : entry.value).join('\n');
 }
 
-/**
- * The fastest of several runs of a request, in milliseconds: other processes on a loaded machine
- * slow single runs down, while a slow implementation is slow every time.
- */
-export function fastestMs(request: () => unknown, runs = 7): number {
-	let fastest = Infinity;
-	for (let run = 0; run < runs; run++) {
-		const start = process.hrtime.bigint();
-		request();
-		fastest = Math.min(fastest, Number(process.hrtime.bigint() - start) / 1e6);
-	}
-	return fastest;
-}
-
-/** A parsed document and the service, for timing requests without the parse the server caches. */
+/** A parsed document and the service, for calling requests on the parse the server caches. */
 export function prepared(marked: string): { cursor: Cursor; doc: ReturnType<typeof parseSeclabelText>; service: typeof service } {
 	const cursor = atCursor(marked);
 	return { cursor, doc: parseSeclabelText(cursor.text), service };

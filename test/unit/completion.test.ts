@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { InsertTextFormat } from 'vscode-languageserver-types';
 import { domain, liveDomain, disk, coded } from '../support/fixture';
-import { accept, completionsAt, fastestMs, item, labels, prepared, replaced } from '../support/cursor';
+import { accept, completionsAt, item, labels, prepared, replaced } from '../support/cursor';
 import type { WorkspaceContext } from '../../server/src/service/types';
 import { MAX_CATEGORY_ITEMS } from '../../server/src/service/features/completionContexts';
 
@@ -209,14 +209,13 @@ test('DAC labels get owners, no SELinux context completion, and text outside sec
 	assert.deepEqual(labels(completionsAt('<network><name>|</name></network>')), []);
 });
 
-test('completion answers within a few milliseconds on a large domain', () => {
+// Its time is a row of `npm run bench` (completion on a 35 KB domain, p95 < 5 ms), not asserted here.
+test('completion on a large domain still puts a fresh pair first', () => {
 	const disks = Array.from({ length: 200 }, (_, index) => disk('', '', `vd${index}`, `/var/lib/libvirt/images/guest${index}.qcow2`)).join('\n');
 	const marked = domain("  <seclabel type='static' model='selinux'><label>system_u:system_r:svirt_t:|</label></seclabel>", disks);
 	const { cursor, doc, service } = prepared(marked);
 	const position = cursor.document.positionAt(cursor.offset);
 	assert.ok(PAIR.test(service.doComplete(cursor.document, position, doc, {}).items[0].label));
-	const elapsed = fastestMs(() => service.doComplete(cursor.document, position, doc, {}));
-	assert.ok(elapsed < 10, `completion took ${elapsed.toFixed(1)} ms`);
 });
 
 test('right after the sensitivity\'s colon, the categories of a fresh pair come first, replacing the old ones', () => {

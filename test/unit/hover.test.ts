@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { domain, disk } from '../support/fixture';
-import { fastestMs, hoverAt, hoverText, prepared, textOf } from '../support/cursor';
+import { hoverAt, hoverText, prepared, textOf } from '../support/cursor';
 
 /** The hover's markdown and the text its range covers. */
 function hovered(marked: string, settings = {}): { text: string; range: string } {
@@ -140,7 +140,8 @@ test('nothing to say outside seclabels and their disks', () => {
 	assert.equal(hoverAt('<network><na|me>x</name></network>').hover, null);
 });
 
-test('hover answers within a few milliseconds on a large domain', () => {
+// Its time is a row of `npm run bench` (hover on a 35 KB domain, p95 < 5 ms), not asserted here.
+test('hover on a large domain lists the first disks and counts the rest', () => {
 	const disks = Array.from({ length: 200 }, (_, index) => disk('', '', `vd${index}`, `/var/lib/libvirt/images/guest${index}.qcow2`)).join('\n');
 	const marked = domain("  <sec|label type='dynamic' model='selinux'/>", disks);
 	const { cursor, doc, service } = prepared(marked);
@@ -148,8 +149,6 @@ test('hover answers within a few milliseconds on a large domain', () => {
 	const text = hoverText(service.doHover(cursor.document, position, doc, {}));
 	assert.match(text, /- `vd31` /);
 	assert.match(text, /- … and 168 more disks/);
-	const elapsed = fastestMs(() => service.doHover(cursor.document, position, doc, {}));
-	assert.ok(elapsed < 10, `hover took ${elapsed.toFixed(1)} ms`);
 });
 
 test('a baselabel element names the versions that read it differently', () => {

@@ -130,15 +130,13 @@ test('dominance needs a sensitivity at least as high and a superset of categorie
 	assert.equal(dominates({ sensitivity: 's0', categories: [] }, { sensitivity: 's1', categories: [] }), false);
 });
 
-test('a long list of wide ranges costs one pass over the category space', () => {
+// Its cost at n and 4n ranges is a growth row of `npm run bench` (scripts/bench-growth.mjs).
+test('a long list of wide ranges gives each category once and keeps every item', () => {
 	const text = `s0:${'c0.c1023,'.repeat(100_000)}c1`;
-	const started = process.hrtime.bigint();
 	const parsed = parseLevelRange(text);
-	const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
 	assert.deepEqual(parsed.problems, []);
 	assert.equal(parsed.low?.categories.length, 1024);
 	assert.equal(parsed.low?.items.length, 100_001);
-	assert.ok(elapsedMs < 2000, `parsing took ${elapsedMs} ms`);
 });
 
 test('dominance accepts categories in any order', () => {
