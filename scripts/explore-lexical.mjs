@@ -251,6 +251,22 @@ function makeCase(index) {
 		...domainLabels.map((label) => `  ${label}`),
 		'</domain>',
 	];
+	// The root and the name in namespaces: libvirt compares the root's local name and reads
+	// `string(./name[1])` first (domain-name-missing).
+	if (chance(0.03)) {
+		feature.add('root:prefixed');
+		lines[0] = "<r:domain xmlns:r='urn:r' type='kvm'>";
+		lines[lines.length - 1] = '</r:domain>';
+	} else if (chance(0.02)) {
+		feature.add('root:default-ns');
+		lines[0] = "<domain xmlns='urn:r' type='kvm'>";
+	} else if (chance(0.02)) {
+		feature.add('name:namespaced');
+		lines[1] = lines[1].replace('<name>', "<name xmlns='urn:n'>");
+	} else if (chance(0.02)) {
+		feature.add('name:empty-first');
+		lines[1] = `  <name/>${lines[1].trim()}`;
+	}
 	let xml = prolog(feature);
 	if (subset.length > 0) {
 		feature.add('subset');

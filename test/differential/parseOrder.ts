@@ -5,6 +5,7 @@
  *
  * The order, from domain_conf.c and domain_validate.c and confirmed with
  * `virsh -c test:///default define` on hand-written probes:
+ * 0. the domain's name (virDomainDefParseIDs: `missing name information` before a bad seclabel);
  * 1. domain seclabels, one after another (virSecurityLabelDefsParseXML), each through type,
  *    relabel, the relabel/type checks, label, imagelabel, then the duplicate-model check;
  * 2. the model checks over all domain seclabels (missing model, missing model with several);
@@ -83,6 +84,10 @@ function depthOf(seclabel: DeviceSeclabel | undefined): number {
  * libvirt's order (the caller then does not check which message comes first).
  */
 export function parseOrderKey(doc: SeclabelDocument, code: string, offset: number, version: string = NEWEST_VERSION): number[] | undefined {
+	if (code === 'domain-name-missing') {
+		// virDomainDefParseIDs reads the name before anything else of the domain.
+		return [-1];
+	}
 	const sourcesCountedFirst = since(parseVersion(version)!, XML_PROP_PARSING);
 	const domainIndex = doc.seclabels.findIndex((seclabel) => contains(seclabel.element, offset));
 	if (domainIndex >= 0 && DOMAIN_SECLABEL_RULES.includes(code)) {

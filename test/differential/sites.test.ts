@@ -234,6 +234,19 @@ const cases: Case[] = [
 	{ name: 'dtd-entity-trimmed-nmtoken.xml', xml: '<!DOCTYPE domain [<!ENTITY s "none"><!ATTLIST seclabel type NMTOKEN #IMPLIED>]>\n' + domain('', "  <seclabel type='  &s;  ' model='selinux'/>\n") },
 	{ name: 'dtd-default-entity.xml', xml: '<!DOCTYPE domain [<!ENTITY d "dyn"><!ATTLIST seclabel type CDATA "&d;amic">]>\n' + domain('', "  <seclabel model='selinux'/>\n") },
 	{ name: 'dtd-default-amp.xml', xml: '<!DOCTYPE domain [<!ATTLIST seclabel type CDATA "dyn&amp;x&#9;y">]>\n' + domain('', "  <seclabel model='selinux'/>\n") },
+	// Namespaces on the root: libvirt compares the root's local name (a bound prefix is a domain
+	// whose unprefixed children it reads), reads `string(./name[1])` before anything else, and sees
+	// only elements in no namespace (a default xmlns on <domain> hides the name and the seclabels).
+	{ name: 'root-prefixed.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`)).replace("<domain type='kvm'>", "<q:domain xmlns:q='urn:example' type='kvm'>").replace('</domain>', '</q:domain>') },
+	{ name: 'root-prefixed-domain-seclabel.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<q:domain xmlns:q='urn:example' type='kvm'>").replace('</domain>', '</q:domain>') },
+	{ name: 'root-default-namespace.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`), "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns='urn:example' type='kvm'>") },
+	{ name: 'root-default-namespace-name-reset.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns='urn:example' type='kvm'>").replace('<name>', "<name xmlns=''>").replace('<memory ', "<memory xmlns='' ").replace('<os>', "<os xmlns=''>") },
+	{ name: 'name-namespaced.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>', "<name xmlns='urn:example'>") },
+	{ name: 'name-prefixed.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns:q='urn:example' type='kvm'>").replace('<name>sites</name>', '<q:name>sites</q:name>') },
+	{ name: 'name-absent.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '') },
+	{ name: 'name-empty-first.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name/><name>sites</name>') },
+	{ name: 'name-spaces.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name>  </name>') },
+	{ name: 'name-entity.xml', xml: '<!DOCTYPE domain [<!ENTITY n "">]>\n' + domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name>&n;</name>') },
 	// libxml2's own refusals: an undefined entity, and bytes libvirt reads as a UTF-8 C string.
 	{ name: 'undefined-entity-attribute.xml', xml: domain('', "  <seclabel type='x&nope;y' model='selinux'/>\n") },
 	{ name: 'undefined-entity-label.xml', xml: domain('', "  <seclabel type='static' model='selinux'>\n\t<label>\u00e9&nope;</label></seclabel>\n") },

@@ -1,8 +1,9 @@
 /**
  * Bounded, seeded fuzzing inside `npm test` (a few seconds), plus the hand-made worst cases the
- * issue names. Every input must come back without a throw, within a time proportional to its size,
- * with every range inside the document. `npm run fuzz -- --seconds 600 --seed N` runs the same
- * harness for as long as you like.
+ * issue names. Every input must come back without a throw, with every range inside the document.
+ * Time is no verdict here (judgeTime(false)): `npm run bench` measures the scaled worst cases at a
+ * quarter and at full size (scripts/bench-growth.mjs), and `npm run fuzz -- --seconds 600 --seed N`
+ * runs the same harness, with its time bounds, for as long as you like.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkGrowth, checkInput, checkShape, loadSeeds, mutate, randomBytesInput, seededRandom, SHAPES, SPECIAL_INPUTS } from './harness';
+import { checkInput, checkShape, judgeTime, loadSeeds, mutate, randomBytesInput, seededRandom, SHAPES, SPECIAL_INPUTS } from './harness';
 import { decodeBytes } from '../../server/src/node/readDocument';
 import { lintText } from '../../server/src/cli/lint';
 import { getSeclabelLanguageService, parseSeclabelText } from '../../server/src/service/seclabelLanguageService';
@@ -23,6 +24,8 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 const MUTATED_INPUTS = 300;
 const RANDOM_INPUTS = 40;
+
+judgeTime(false);
 
 const BAD = domain(`  <seclabel type='dynamic' model='selinux' relabel='no'/>`);
 
@@ -50,13 +53,6 @@ test(`${MUTATED_INPUTS} mutated libvirt test domains and ${RANDOM_INPUTS} random
 
 for (const special of SPECIAL_INPUTS) {
 	test(`worst case: ${special.name}`, () => {
-		if (special.name.includes('× scale')) {
-			// The scaled ones at a quarter of the size and at full size, in this process, each checked
-			// whole: a cost that grows faster than the input shows in the ratio whatever the load.
-			const growth = checkGrowth(special.name, (n) => ({ name: special.name, text: special.build(n / 4) }), 1, SEED, 2);
-			assert.deepEqual(growth.failures, [], `${special.name}: ratio ${growth.ratio.toFixed(1)} from ¼ to full size`);
-			return;
-		}
 		const text = special.build();
 		const result = checkInput(text, seededRandom(SEED), special.entryPoints);
 		assert.deepEqual(result.failures, [], `${special.name} (${text.length} characters, ${result.elapsedMs.toFixed(0)} ms, reference ${result.referenceMs.toFixed(1)} ms)`);

@@ -170,6 +170,18 @@ export function randomBytesInput(random: Random, length: number): FuzzInput {
 export const REFERENCE_RATIO = 150;
 export const FLOOR_MS = 250;
 
+/**
+ * Whether the checks judge time. `npm run fuzz` does: its long runs at scale are where a slow path
+ * shows, against the same-run reference. `npm test` does not (test/fuzz/fuzz.test.ts turns it
+ * off): there performance is no verdict, `npm run bench` measures it (scripts/bench-growth.mjs runs
+ * the scaled worst cases at a quarter and at full size, beside the parse alone of the same texts).
+ */
+let judgingTime = true;
+
+export function judgeTime(on: boolean): void {
+	judgingTime = on;
+}
+
 export function timeBoundMs(referenceMs: number): number {
 	return FLOOR_MS + REFERENCE_RATIO * referenceMs;
 }
@@ -246,7 +258,7 @@ export function checkInput(text: string, random: Random = seededRandom(text.leng
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const result = checkOnce(text, seededRandom(runSeed), entryPoints, options);
 		if (!best || result.elapsedMs / result.boundMs < best.elapsedMs / best.boundMs) best = result;
-		if (result.elapsedMs <= result.boundMs) return result;
+		if (!judgingTime || result.elapsedMs <= result.boundMs) return result;
 	}
 	return { ...best!, failures: [...best!.failures, `took ${best!.elapsedMs.toFixed(1)} ms for ${text.length} characters at best of 3 runs; the bound is ${best!.boundMs.toFixed(1)} ms (${REFERENCE_RATIO} × ${best!.referenceMs.toFixed(2)} ms for a bare parse of the same text, + ${FLOOR_MS} ms)`] };
 }
@@ -607,10 +619,10 @@ export function checkShape(shapeCase: ShapeCase, random: Random): CheckResult {
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const run = checkWorkspaceOnce(files, seededRandom(runSeed), shapeCase.options?.settings);
 		if (!best || run.elapsedMs / run.boundMs < best.elapsedMs / best.boundMs) best = run;
-		if (run.elapsedMs <= run.boundMs) break;
+		if (!judgingTime || run.elapsedMs <= run.boundMs) break;
 	}
 	failures.push(...best!.failures);
-	if (best!.elapsedMs > best!.boundMs) {
+	if (judgingTime && best!.elapsedMs > best!.boundMs) {
 		failures.push(`the workspace of ${files.length} guests took ${best!.elapsedMs.toFixed(1)} ms at best of 3 runs; the bound is ${best!.boundMs.toFixed(1)} ms (${REFERENCE_RATIO} × ${best!.referenceMs.toFixed(2)} ms for bare parses of the same files, + ${FLOOR_MS} ms)`);
 	}
 	return { elapsedMs: result.elapsedMs + best!.elapsedMs, referenceMs: result.referenceMs + best!.referenceMs, boundMs: result.boundMs + best!.boundMs, failures };
@@ -697,7 +709,7 @@ export function checkGrowth(name: string, build: (n: number) => ShapeCase, n: nu
 		t4 = Math.min(t4, time(large, false));
 	}
 	const ratio = t4 / Math.max(t1, 0.001);
-	if (ratio >= MAX_GROWTH_RATIO) {
+	if (judgingTime && ratio >= MAX_GROWTH_RATIO) {
 		failures.push(`${name}: n = ${n} took ${t1.toFixed(1)} ms, 4n took ${t4.toFixed(1)} ms (best of 3 each): ratio ${ratio.toFixed(1)} ≥ ${MAX_GROWTH_RATIO}, which is not linear`);
 	}
 	return { ratio, failures };

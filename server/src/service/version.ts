@@ -75,7 +75,7 @@ export const APPARMOR_SPELLING: VersionChange = {
 	since: '11.3.0',
 	what: "the AppArmor driver's message says `AppArmor` instead of `AppArmour`",
 	range: ['9.0.0', '11.3.0'],
-	evidence: "security_apparmor.c says AppArmour in 9.0.0 and 10.7.0 (and, by the project's issue, still in 10.8) and AppArmor in 11.3.0; not narrowed further here: the search index holds security_apparmor.c of libvirt/libvirt at one commit only (ec783d7c, a pre-meson tree with virSecurityManagerPtr) and libvirt's NEWS up to 12.5 has no entry for the spelling, so the oldest release proven (11.3.0 oracle) is used",
+	evidence: "security_apparmor.c's `Cannot set a base label with AppArmour` in 7.0.0 and 9.0.0 (their source), 10.7.0 and, by the project's issue, 10.8, and `AppArmor` in 11.3.0's source; not narrowed further: the search index holds security_apparmor.c at one commit only (ec783d7c, a pre-meson tree), libvirt's NEWS up to 12.5 has no entry for the spelling (11.3.0's drops support for AppArmor before 3.0, a plausible home for it, unproven), so the oldest release proven (11.3.0 oracle) is used",
 };
 
 /** A type-less domain seclabel is dynamic again (virXMLPropEnumDefault with dynamic as the default). */
@@ -83,7 +83,7 @@ export const TYPELESS_IS_DYNAMIC: VersionChange = {
 	since: '12.0.0',
 	what: "a domain seclabel without `type` is dynamic again, so `relabel='no'` without a type is refused",
 	range: ['11.3.0', '12.9.0'],
-	evidence: "11.3.0's source still resets the type to default; libvirt 12.0.0 (Fedora 44) refuses `<seclabel relabel='no'/>` with `dynamic label type must use resource relabeling`, as 12.9.0 does",
+	evidence: "11.3.0's source still resets the type to default (virSecurityLabelDefParseXML presets dynamic, then virXMLPropEnum sets 0 when `type` is absent); libvirt 12.0.0 (Fedora 44) refuses `<seclabel relabel='no'/>` with `dynamic label type must use resource relabeling`, as 12.9.0 does (the fix is virXMLPropEnumDefault with dynamic as the default; the commit was not found)",
 };
 
 /** Starting a guest with a type='none' seclabel for an unavailable model no longer fails (NEWS 12.3.0). */
@@ -132,7 +132,7 @@ export const UDP_SECOND_SOURCE_UNREAD: VersionChange = {
 	since: '9.0.0',
 	what: "a UDP character device's second `<source>` is no longer read for seclabels",
 	range: ['7.0.0', '9.0.0'],
-	evidence: "the oracles: 7.0.0 refuses a malformed seclabel in a UDP chardev's second source, 9.0.0, 11.3.0 and 12.9.0 accept it unread (test/differential/sites.test.ts); not narrowed: the oldest release proven is used",
+	evidence: "the oracles: 7.0.0 refuses a malformed seclabel in a UDP chardev's second source, 9.0.0, 11.3.0 and 12.9.0 accept it unread (test/differential/sites.test.ts). The source: 7.0.0's virDomainChrSourceDefParseXML walks every child and reads the seclabels of each `<source>`; 9.0.0's collects `<source>`, `<log>` and `<protocol>` with XPath and reads the first source's only (the per-type helpers such as virDomainChrSourceDefParseUDP are in both); the commit was not found, so the oldest release proven is used",
 };
 
 /** libvirt prints libxml2's whole message; 7.0.0 cuts it at 1,022 bytes. */
@@ -140,7 +140,7 @@ export const FULL_XML_ERRORS: VersionChange = {
 	since: '9.0.0',
 	what: "libvirt prints libxml2's whole well-formedness message instead of its first 1,022 bytes",
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles: 7.0.0 cuts long messages at 1,022 bytes, 9.0.0 and later print them whole (the broken documents of test/differential/xmlErrorsOnly.test.ts and xmlWellFormed.test.ts, compared byte for byte); not narrowed: the oldest release proven is used',
+	evidence: "the oracles: 7.0.0 cuts long messages at 1,022 bytes, 9.0.0 and later print them whole (the broken documents of test/differential/xmlErrorsOnly.test.ts and xmlWellFormed.test.ts, compared byte for byte). The source: 7.0.0's virReportErrorHelper (virerror.c) formats into `char errorMessage[VIR_ERROR_MAX_LENGTH]` (1024) with g_vsnprintf(…, sizeof - 1), 9.0.0's uses g_strdup_vprintf and VIR_ERROR_MAX_LENGTH is gone; catchXMLError is the same in both. The commit was not found, so the oldest release proven is used",
 };
 
 /** libvirt words the place of a libxml2 error `at line N:` instead of `(domain_definition):N:`. */
@@ -148,7 +148,7 @@ export const XML_ERROR_AT_LINE: VersionChange = {
 	since: '11.0.0',
 	what: 'a well-formedness error is introduced with `at line N:` instead of `(domain_definition):N:`',
 	range: ['9.0.0', '11.3.0'],
-	evidence: "the oracles: 9.0.0 says `(domain_definition):N:`, 11.3.0 and 12.9.0 `at line N:`; NEWS up to 12.5 does not mention it; taken at 11.0.0, a major release, and not proven: a target from 11.0.0 to 11.2.x may get the other head",
+	evidence: "the oracles: 9.0.0 says `(domain_definition):N:`, 11.3.0 and 12.9.0 `at line N:`. The source: 9.0.0's catchXMLError prints libxml2's lastError.file, which libxml2 sets to the document's name `(domain_definition)`; 11.3.0's virXMLParseHelper reads files itself (virFileReadAll) and keeps its own file name, set only for a real file, so a document parsed from memory, as virsh define's is, gets `at line N:`. NEWS up to 12.5 does not mention it and the commit was not found; taken at 11.0.0, a major release, and not proven: a target from 9.1.0 to 10.10.x may get either head",
 };
 
 /**
@@ -171,7 +171,7 @@ export const STORAGE_PROP_PARSING: VersionChange = {
 	since: '9.0.0',
 	what: "the disk and storage-source attributes are read with libvirt's generic XML property helpers (their generic messages)",
 	range: ['7.0.0', '9.0.0'],
-	evidence: "the oracles: 7.0.0 words both errors the old way, 9.0.0, 11.3.0 and 12.9.0 the new way (storage-source-invalid's tests); the conversion commits are not in the search index, so the oldest release proven is used",
+	evidence: "the oracles: 7.0.0 words both errors the old way, 9.0.0, 11.3.0 and 12.9.0 the new way (storage-source-invalid's tests). The source: 7.0.0 reads the disk type with virStorageTypeFromString (`unknown disk type`) and the protocol by hand; 9.0.0 with virXMLPropEnumDefault in the new virDomainDiskDefParseSourceXML and virXMLPropEnum(VIR_XML_PROP_REQUIRED) in virDomainDiskSourceNetworkParse; the conversion commits were not found, so the oldest release proven is used",
 };
 
 /**
@@ -183,7 +183,7 @@ export const NMDM_BOTH_PATHS: VersionChange = {
 	since: '9.0.0',
 	what: 'an nmdm character device may omit both `master` and `slave`; one alone is refused with `Should define both master and slave path attributes for nmdm device`',
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles (test/differential/sites.test.ts): 7.0.0 says `Missing master path attribute for nmdm device` / `Missing slave path attribute…`, 9.0.0, 11.3.0 and 12.9.0 the new words; the commit is not in the search index, so the oldest release proven is used',
+	evidence: "the oracles (test/differential/sites.test.ts): 7.0.0 says `Missing master path attribute for nmdm device` / `Missing slave path attribute…`, 9.0.0, 11.3.0 and 12.9.0 the new words. The source: the parse is the same in both, the change is in the validator (domain_validate.c), made for bhyve, which from then fills in missing paths as /dev/nmdm<UUID>A and B (9.0.0's bhyve_domain.c, test bhyvexml2argv-console-master-slave-not-specified); no NEWS entry, the commit was not found, so the oldest release proven is used",
 };
 
 /**
@@ -196,7 +196,7 @@ export const DISK_SOURCE_VALIDATED: VersionChange = {
 	since: '9.0.0',
 	what: 'a disk without source information is refused at validation, after every device is parsed, instead of while the disk is parsed',
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles (test/differential/sites.test.ts): 7.0.0 reports the missing source before a backing store without a format and before a malformed seclabel in a later device, 9.0.0, 11.3.0 and 12.9.0 after both; not narrowed, the oldest release proven is used',
+	evidence: "the oracles (test/differential/sites.test.ts): 7.0.0 reports the missing source before a backing store without a format and before a malformed seclabel in a later device, 9.0.0, 11.3.0 and 12.9.0 after both. The source: 7.0.0 raises it in virDomainDiskDefParseXML (domain_conf.c), 9.0.0 in virDomainDiskDefValidate (domain_validate.c), after the refactor that split out virDomainDiskDefParseSource and removed VIR_DOMAIN_DEF_PARSE_DISK_SOURCE; the commit was not found, so the oldest release proven is used",
 };
 
 /**
@@ -209,7 +209,7 @@ export const LUN_VALIDATION: VersionChange = {
 	since: '9.0.0',
 	what: "a device='lun' disk is refused with a message per cause, and must be raw",
 	range: ['7.0.0', '9.0.0'],
-	evidence: "the oracles (test/differential/sites.test.ts): 7.0.0 says \"disk 'sda' improperly configured for a device='lun'\" and accepts a qcow2 lun, 9.0.0, 11.3.0 and 12.9.0 give the cause and refuse it; not narrowed, the oldest release proven is used",
+	evidence: "the oracles (test/differential/sites.test.ts, the test driver): 7.0.0 says \"disk 'sda' improperly configured for a device='lun'\" and accepts a qcow2 lun, 9.0.0, 11.3.0 and 12.9.0 give the cause and refuse it. The source: 7.0.0 already has the precise messages and the raw check in the QEMU driver (qemuDomainDefValidateDiskLunSource, NEWS 6.4.0 \"qemu: stricter validation for disk type='lun'\"), which the QEMU driver's device validation runs before the common check, so on a QEMU host the precise words apply at every release (disk-lun-invalid); 9.0.0 moved that function into common code (virDomainDiskDefSourceLUNValidate), one commit for the messages and the raw check. The commit was not found (no libvirt history reachable here): the oldest release proven is used",
 };
 
 /**
@@ -217,18 +217,18 @@ export const LUN_VALIDATION: VersionChange = {
  * is refused in domain XML: `'sheepdog' protocol is no longer supported by any hypervisor driver`.
  */
 export const SHEEPDOG_REFUSED: VersionChange = {
-	since: '11.3.0',
+	since: '11.1.0',
 	what: "a disk or backing layer with protocol='sheepdog' is refused after parsing",
 	range: ['9.0.0', '11.3.0'],
-	evidence: "the oracles (test/differential/sites.test.ts): 9.0.0 accepts it, 11.3.0 and 12.9.0 refuse it; not narrowed (libvirt's NEWS in the search tool does not name the release), the oldest release proven is used",
+	evidence: "the oracles (test/differential/sites.test.ts): 9.0.0 accepts it, 11.3.0 and 12.9.0 refuse it, in virDomainDiskDefValidateSourceChainOne (11.3.0's src/conf/domain_validate.c; no NEWS entry). The commit is most likely f976d1b06c6d (the one stored version of tests/qemuxmlconfdata/disk-network-sheepdog.x86_64-latest.err): its tree already takes passt for vhost-user interfaces (NEWS 11.1.0) and still tests QEMU 5.2 and 6.0 capabilities (support for QEMU 6.1 and older was removed in 11.2.0), so it was first released in 11.1.0 or 11.2.0. The earlier is used: no QEMU that libvirt 11 supports has sheepdog, so a refusal reported one release early costs nothing, while one missed hides a disk that cannot work",
 };
 
-/** The chardev types `qemu-vdagent` and `dbus` exist (7.0.0 refuses them as unknown types). */
+/** The chardev types `qemu-vdagent` and `dbus` exist (7.0.0 refuses them as unknown types): NEWS 8.4.0. */
 export const CHARDEV_VDAGENT_DBUS: VersionChange = {
-	since: '9.0.0',
+	since: '8.4.0',
 	what: "the character device types `qemu-vdagent` and `dbus` are known",
 	range: ['7.0.0', '9.0.0'],
-	evidence: 'the oracles: 7.0.0 refuses both with `unknown type presented to host for character device`, 9.0.0, 11.3.0 and 12.9.0 parse them (test/differential/sites.test.ts); the NEWS entries were not found in the search index, so the oldest release proven is used',
+	evidence: "libvirt's NEWS (as 9.0.0's NEWS.rst carries it) for v8.4.0 (2022-06-01): \"qemu: add qemu-vdagent channel\" (commit 05b09f039e, \"conf: add qemu-vdagent channel\") and \"qemu: D-Bus display\", whose series adds the `dbus` chardev type right after `qemu-vdagent` in virDomainChrType; 7.0.0's source has neither type nor their parse helpers (virDomainChrSourceDefParseQemuVdagent), 9.0.0's has both; the oracles agree (7.0.0 refuses both with `unknown type presented to host for character device`, test/differential/sites.test.ts)",
 };
 
 /**
@@ -246,7 +246,7 @@ export const LIBXML2_WITHOUT_ICU: VersionChange = {
 };
 
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, CHARDEV_VDAGENT_DBUS, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, APPARMOR_SPELLING, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED, LIBXML2_WITHOUT_ICU, SHEEPDOG_REFUSED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, CHARDEV_VDAGENT_DBUS, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, SHEEPDOG_REFUSED, APPARMOR_SPELLING, LIBXML2_WITHOUT_ICU, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]

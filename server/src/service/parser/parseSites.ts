@@ -18,7 +18,7 @@
  */
 import { atLeast, DATA_STORE, NVRAM_SOURCE, since, UDP_SECOND_SOURCE_UNREAD, type Version } from '../version';
 import { hasVersionedSeclabels, type SeclabelDocument } from './seclabelModel';
-import type { XmlElement } from './xmlParser';
+import type { XmlAttribute, XmlElement } from './xmlParser';
 
 /** The places libvirt reads, as the ignored-seclabel message names them. */
 export const READ_SITES = "directly under <domain>, in a disk's <source> and in each typed <backingStore>'s, in <os><nvram>'s <source> (from 8.5.0), in a <dataStore>'s <source> (from 10.10.0), in a <mirror>'s sources (live XML only), and in the first <source> of a serial, parallel, console or channel device";
@@ -80,6 +80,10 @@ const CHARDEV_SOURCE_OWNERS: Record<string, string> = {
  */
 export function strayReason(element: XmlElement, doc: SeclabelDocument, version: Version): string | undefined {
 	const parent = element.parent;
+	if (element.namespaced) {
+		const declaration = defaultNamespaceOf(element);
+		return `This <seclabel> is in the XML namespace '${declaration?.attribute.value ?? '?'}' (the xmlns on <${declaration?.element.name ?? '?'}>): libvirt's queries see only elements in no namespace, so it is ignored, with whatever it holds.`;
+	}
 	const holder = parent?.name === 'source' ? parent.parent : undefined;
 	if (holder?.name === 'nvram' && !since(version, NVRAM_SOURCE)) {
 		return `libvirt ${version.text} does not read a seclabel in <nvram>'s <source>; ${NVRAM_SOURCE.since} and later do. This one is ignored.`;
@@ -101,6 +105,17 @@ export function strayReason(element: XmlElement, doc: SeclabelDocument, version:
 	}
 	if (holder && CHARDEV_SOURCE_OWNERS[holder.name]) {
 		return `libvirt does not read seclabels in the <source> of ${CHARDEV_SOURCE_OWNERS[holder.name]}; this one is ignored. It reads them ${READ_SITES}.`;
+	}
+	return undefined;
+}
+
+/** The `xmlns='…'` declaration in force on an element, and the element that carries it. */
+export function defaultNamespaceOf(element: XmlElement): { element: XmlElement; attribute: XmlAttribute } | undefined {
+	for (let node: XmlElement | null = element; node; node = node.parent) {
+		const attribute = node.attributes.find((candidate) => candidate.name === 'xmlns');
+		if (attribute) {
+			return { element: node, attribute };
+		}
 	}
 	return undefined;
 }

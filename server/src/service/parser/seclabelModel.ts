@@ -3,7 +3,7 @@
  * which mode (define-time or live XML). Built once per document version from the XML tree; every
  * rule, completion and hover reads this instead of walking XML.
  */
-import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml } from './xmlParser';
+import { XmlAttribute, XmlDocument, XmlElement, getAttribute, parseXml, prefixBound } from './xmlParser';
 import { applyInternalSubset, libvirtText } from './dtdSubset';
 import { DATA_STORE, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD } from '../version';
 import { hasLiveDirective } from './directives';
@@ -184,7 +184,7 @@ export const FRAGMENT_ELEMENTS = ['disk', 'serial', 'parallel', 'console', 'chan
 export const CHARDEV_ELEMENTS = ['serial', 'parallel', 'console', 'channel'];
 
 /**
- * The name of the first element, skipping the prolog (XML declaration, comments, processing
+ * The local name of the first element, skipping the prolog (XML declaration, comments, processing
  * instructions, DOCTYPE), without parsing the rest: how other XML is told apart for next to nothing.
  */
 export function rootElementName(text: string): string | undefined {
@@ -218,7 +218,18 @@ export function rootElementName(text: string): string | undefined {
 			}
 		} else {
 			const match = /^<([A-Za-z_:][\w:.-]*)/.exec(text.slice(lt, lt + 200));
-			return match ? match[1] : undefined;
+			if (!match) return undefined;
+			// A prefix bound in the root's own start tag is dropped, as libvirt compares the local
+			// name (rootName); an unbound one stays, and the root is then another element.
+			const colon = match[1].indexOf(':');
+			if (colon > 0) {
+				const end = text.indexOf('>', lt);
+				const declaration = new RegExp(`\\sxmlns:${match[1].slice(0, colon).replace(/[.]/g, '\\.')}\\s*=\\s*(?:"[^"]|'[^'])`);
+				if (declaration.test(text.slice(lt, end < 0 ? text.length : end))) {
+					return match[1].slice(colon + 1);
+				}
+			}
+			return match[1];
 		}
 	}
 }
@@ -233,6 +244,18 @@ export function parseSeclabelDocument(text: string, options: ModelOptions = {}):
 	return buildModel(parseXml(text), options);
 }
 
+/**
+ * The root's name as libvirt compares it: libxml2's local name. libvirt checks the root with
+ * virXMLNodeNameEqual (the name without its prefix), so `<q:domain xmlns:q='urn:x'>` is a domain
+ * whose unprefixed children libvirt reads as usual; with an unbound prefix libxml2 keeps `q:domain`
+ * whole, which libvirt refuses as another root (checked with `virsh define` at 7.0.0, 9.0.0, 11.3.0
+ * and 12.9.0).
+ */
+export function rootName(root: XmlElement): string {
+	const colon = root.name.indexOf(':');
+	return colon > 0 && prefixBound(root, root.name.slice(0, colon)) ? root.name.slice(colon + 1) : root.name;
+}
+
 export function buildModel(xml: XmlDocument, options: ModelOptions = {}): SeclabelDocument {
 	const root = xml.root;
 	// A DOCTYPE with an internal subset changes attribute values and text as libxml2 reads them.
@@ -241,11 +264,12 @@ export function buildModel(xml: XmlDocument, options: ModelOptions = {}): Seclab
 	}
 	let domain: XmlElement | null = null;
 	let kind: DocumentKind = 'inactive';
-	if (root?.name === 'domain') {
+	const name = root ? rootName(root) : undefined;
+	if (root && name === 'domain') {
 		// An `id` (a running guest's dump) changes nothing: `virsh define` parses it inactive.
 		domain = root;
 		kind = hasLiveDirective(xml.text, root.start) ? 'live' : 'inactive';
-	} else if (root?.name === 'domstatus') {
+	} else if (root && name === 'domstatus') {
 		domain = firstChild(root, 'domain') ?? null;
 		kind = 'live';
 	} else if (root && !root.namespaced && FRAGMENT_ELEMENTS.includes(root.name)) {

@@ -20,7 +20,7 @@ export const rule: Rule = {
 	libvirtMessage: 'unsupported configuration: unknown type presented to host for character device: bogus',
 	reference: 'D4',
 	description: "A character device's `type` says what its `<source>` is (pty, file, unix, tcp, udp, dev, pipe, spiceport, nmdm, null, vc, stdio, spicevmc, qemu-vdagent, dbus). libvirt refuses any other value while it parses the device, before it reads a seclabel in it: `unsupported configuration: unknown type presented to host for character device: T`.",
-	versions: 'libvirt 7.0.0 does not know `qemu-vdagent` or `dbus` (9.0.0 and later do; the release between is not established here).',
+	versions: 'libvirt before 8.4.0 (7.0.0 proven) does not know `qemu-vdagent` or `dbus`; 8.4.0 added both (its NEWS: "qemu: add qemu-vdagent channel", "qemu: D-Bus display").',
 	example: "<serial type='socket'>\n  <source mode='connect' path='/run/guest.sock'/>\n</serial>",
 	check(context) {
 		for (const chardev of context.doc.chardevs) {

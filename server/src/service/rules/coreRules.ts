@@ -6,6 +6,7 @@ import type { Rule } from './rule';
 import { rule as xmlNotWellFormed } from './xml-not-well-formed';
 import { rule as notADomain } from './not-a-domain';
 import { rule as documentTooLarge } from './document-too-large';
+import { rule as domainNameMissing } from './domain-name-missing';
 import { rule as seclabelTypeInvalid } from './seclabel-type-invalid';
 import { rule as relabelInvalid } from './relabel-invalid';
 import { rule as dynamicRelabelNo } from './dynamic-relabel-no';
@@ -55,6 +56,7 @@ export const coreRules: readonly Rule[] = [
 	xmlNotWellFormed,
 	notADomain,
 	documentTooLarge,
+	domainNameMissing,
 	seclabelTypeInvalid,
 	relabelInvalid,
 	dynamicRelabelNo,

@@ -1,6 +1,6 @@
 import { removeElement } from './edits';
 import { nameSpan, type Rule } from './rule';
-import { describeOwner } from '../parser/seclabelModel';
+import { describeOwner, rootName } from '../parser/seclabelModel';
 import { deviceRelabel, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, seclabelType, yesNo } from './semantics';
 import { atLeast, NORELABEL_OVERRIDE_ALLOWED, since } from '../version';
 
@@ -24,7 +24,7 @@ export const rule: Rule = {
 	check(context) {
 		const domainSeclabels = context.doc.seclabels;
 		// Status files (<domstatus>) are parsed without the validation step this rule lives in.
-		if (domainSeclabels.length === 0 || context.doc.xml.root?.name === 'domstatus') {
+		if (domainSeclabels.length === 0 || (context.doc.xml.root && rootName(context.doc.xml.root)) === 'domstatus') {
 			return;
 		}
 		if (domainSeclabels.some((seclabel) => seclabelType(seclabel, context.version) === null || domainRelabel(seclabel, context.version) === null)) {

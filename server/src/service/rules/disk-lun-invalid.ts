@@ -18,10 +18,12 @@ export const rule: Rule = {
 	libvirtMessage: "unsupported configuration: disk device='lun' is only valid for block type disk source",
 	reference: 'E (storage sources)',
 	description: "`device='lun'` passes SCSI commands through to the device itself, so libvirt wants something that is one: a `type='block'` source, a storage volume, or an iSCSI network source, read as raw. Anything else is refused when the domain is validated: `unsupported configuration: disk device='lun' is only valid for block type disk source`, `... is not supported for protocol='P'`, `disk device 'lun' must use 'raw' format`. Use `device='disk'` for an image file.",
-	versions: "libvirt 7.0.0 says `unsupported configuration: disk 'X' improperly configured for a device='lun'` for every wrong source and accepts a lun in another format; 9.0.0 and later give the cause and want raw.",
+	versions: "With the QEMU driver every release gives the cause and wants raw (its own validation, since 6.4.0, runs before the common check). With other drivers libvirt 7.0.0 says `unsupported configuration: disk 'X' improperly configured for a device='lun'` for every wrong source and accepts a lun in another format; 9.0.0 and later give the cause and want raw (the QEMU driver's check moved into common code).",
 	example: "<disk type='file' device='lun'>\n  <source file='/var/lib/libvirt/images/a.img'/>\n  <target dev='sda' bus='scsi'/>\n</disk>",
 	check(context) {
-		const precise = since(context.version, LUN_VALIDATION);
+		// The QEMU driver's device validation (qemuDomainDefValidateDiskLunSource, 6.4.0) runs before
+		// the common check and says the cause; other drivers get the common words before LUN_VALIDATION.
+		const precise = since(context.version, LUN_VALIDATION) || context.driver === 'qemu';
 		for (const disk of context.doc.disks) {
 			if (disk.device !== 'lun') {
 				continue;

@@ -21,7 +21,7 @@ export const rule: Rule = {
 	libvirtMessage: "unsupported configuration: 'sheepdog' protocol is no longer supported by any hypervisor driver",
 	reference: 'E (storage sources)',
 	description: "Sheepdog storage is gone from QEMU (6.0) and libvirt (its storage backend since 8.8.0). Newer libvirt refuses a disk or backing store with `<source protocol='sheepdog'>` in the domain XML: `unsupported configuration: 'sheepdog' protocol is no longer supported by any hypervisor driver`. Move the image to another protocol (for example RBD, iSCSI or NBD).",
-	versions: '9.0.0 still accepts the XML (a guest could not start with a QEMU of 6.0 or later); 11.3.0 and later refuse it (the release between is not established here).',
+	versions: '9.0.0 still accepts the XML (a guest could not start with a QEMU of 6.0 or later); 11.3.0 and later refuse it. The refusal is taken from 11.1.0: its commit (most likely f976d1b06c6d) was first released in 11.1.0 or 11.2.0, and a refusal one release early costs nothing for a protocol no supported QEMU has.',
 	example: "<disk type='network' device='disk'>\n  <source protocol='sheepdog' name='image'>\n    <host name='sheep.example.org' port='7000'/>\n  </source>\n  <target dev='vda' bus='virtio'/>\n</disk>",
 	check(context) {
 		if (!since(context.version, SHEEPDOG_REFUSED)) {
