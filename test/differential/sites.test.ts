@@ -247,6 +247,9 @@ const cases: Case[] = [
 	{ name: 'name-empty-first.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name/><name>sites</name>') },
 	{ name: 'name-spaces.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name>  </name>') },
 	{ name: 'name-entity.xml', xml: '<!DOCTYPE domain [<!ENTITY n "">]>\n' + domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name>&n;</name>') },
+	// A removed protocol and refused overrides in one chain, and disks off and on a bus: which error
+	// comes first (each disk's chain is validated layer by layer, in virDomainDiskInsert's order).
+	...sheepdogAndBusCases(),
 	// libxml2's own refusals: an undefined entity, and bytes libvirt reads as a UTF-8 C string.
 	{ name: 'undefined-entity-attribute.xml', xml: domain('', "  <seclabel type='x&nope;y' model='selinux'/>\n") },
 	{ name: 'undefined-entity-label.xml', xml: domain('', "  <seclabel type='static' model='selinux'>\n\t<label>\u00e9&nope;</label></seclabel>\n") },
@@ -256,6 +259,30 @@ const cases: Case[] = [
 	{ name: 'utf16be-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(domain(''), 'utf16le').swap16()]) },
 	{ name: 'utf16le-no-bom.xml', xml: '', bytes: Buffer.from(domain(''), 'utf16le') },
 ];
+
+function sheepdogAndBusCases(): Case[] {
+	const overrideLabel = "<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0</label></seclabel>";
+	const sheep = (inner = '') => `<source protocol='sheepdog' name='img'><host name='h'/>${inner}</source>`;
+	const file = (inner = '') => `<source file='/a.img'>${inner}</source>`;
+	const typeOf = (source: string) => (source.includes('sheepdog') ? 'network' : 'file');
+	const chainDisk = (source: string, backing = '', dev = 'vda') => `    <disk type='${typeOf(source)}' device='disk'><driver name='qemu' type='qcow2'/>${source}${backing}<target dev='${dev}' bus='virtio'/></disk>`;
+	const layer = (source: string, inner = '') => `<backingStore type='${typeOf(source)}'><format type='qcow2'/>${source}${inner}</backingStore>`;
+	const floppy = (target: string) => `    <disk type='file' device='floppy'><source file='/f.img'>${overrideLabel}</source><target ${target}/></disk>`;
+	const empty = (target: string) => `    <disk type='file' device='disk'><target ${target}/></disk>`;
+	return [
+		{ name: 'chain-sheep-top-override-top.xml', xml: domain(chainDisk(sheep(overrideLabel)), NONE), needsCrossCheck: true },
+		{ name: 'chain-override-top-sheep-backing.xml', xml: domain(chainDisk(file(overrideLabel), layer(sheep())), NONE), needsCrossCheck: true },
+		{ name: 'chain-sheep-backing-with-override.xml', xml: domain(chainDisk(file(), layer(sheep(overrideLabel))), NONE), needsCrossCheck: true },
+		{ name: 'chain-sheep-top-override-backing.xml', xml: domain(chainDisk(sheep(), layer(file(overrideLabel))), NONE), needsCrossCheck: true },
+		{ name: 'chain-override-backing-sheep-deeper.xml', xml: domain(chainDisk(file(), layer(file(overrideLabel), layer(sheep()))), NONE), needsCrossCheck: true },
+		{ name: 'chain-sheep-backing-override-deeper.xml', xml: domain(chainDisk(file(), layer(sheep(), layer(file(overrideLabel)))), NONE), needsCrossCheck: true },
+		{ name: 'disks-override-then-sheep.xml', xml: domain(chainDisk(file(overrideLabel)) + '\n' + chainDisk(sheep(), '', 'vdb'), NONE), needsCrossCheck: true },
+		{ name: 'disks-sheep-then-override.xml', xml: domain(chainDisk(sheep()) + '\n' + chainDisk(file(overrideLabel), '', 'vdb'), NONE), needsCrossCheck: true },
+		{ name: 'floppy-no-bus-before-empty-virtio.xml', xml: domain(`${floppy("dev='fda'")}\n${empty("dev='vdb' bus='virtio'")}`, NONE), needsCrossCheck: true },
+		{ name: 'empty-virtio-before-floppy-fdc.xml', xml: domain(`${empty("dev='vdb' bus='virtio'")}\n${floppy("dev='fda' bus='fdc'")}`, NONE), needsCrossCheck: true },
+		{ name: 'empty-no-bus-before-floppy-no-bus.xml', xml: domain(`${empty("dev='vdb'")}\n${floppy("dev='fda'")}`, NONE), needsCrossCheck: true },
+	];
+}
 
 function vhostuserCases(): Case[] {
 	const vhostuser = (name: string, device: string, target: string, extra: string): Case => ({
