@@ -251,6 +251,17 @@ function makeCase(index) {
 		...domainLabels.map((label) => `  ${label}`),
 		'</domain>',
 	];
+	// What decides blank text besides the heuristic: an <!ELEMENT> declaration for label, xml:space on the root.
+	if (chance(0.08)) {
+		const declaration = pick(['(#PCDATA)', '(x)*', 'ANY', 'EMPTY', '(#PCDATA|x)*']);
+		feature.add(`element-decl:${declaration}`);
+		subset.push(`<!ELEMENT label ${declaration}>`);
+	}
+	if (chance(0.04)) {
+		const value = pick(['preserve', 'default']);
+		feature.add(`root:xml-space:${value}`);
+		lines[0] = lines[0].replace('<domain ', `<domain xml:space='${value}' `);
+	}
 	// The root and the name in namespaces: libvirt compares the root's local name and reads
 	// `string(./name[1])` first (domain-name-missing).
 	if (chance(0.03)) {

@@ -104,13 +104,19 @@ export function parseVirshError(stderr: string): string {
 }
 
 /**
- * libxml2's warnings (a second ATTLIST for the same attribute: "validity warning : Attribute type
- * of element seclabel: already defined"), which its default handler prints to stderr while parsing,
- * with the context line and caret: not libvirt's message. In a session they come before the define
- * they belong to, so they would otherwise end the previous file's error.
+ * libxml2's warnings and its non-fatal validity errors (a second ATTLIST for the same attribute:
+ * "validity warning : Attribute type of element seclabel: already defined"; a second ELEMENT for
+ * the same element: "validity error : Redefinition of element label"; a predefined entity declared
+ * again: "error : xmlAddEntity: invalid redeclaration of predefined entity"), which its default
+ * handler prints to stderr while parsing, with the context line and caret: not libvirt's message,
+ * and libvirt goes on. In a session they come before the define they belong to, so they would
+ * otherwise end the previous file's error. (virsh's own lines say `error: `, with no space before
+ * the colon.)
  */
 function withoutLibxmlWarnings(stderr: string): string {
-	return stderr.replace(/^[^\n]*:\d+: (?:validity |namespace )?warning : [^\n]*\n(?:[^\n]*\n[ \t]*\^\n)?/gm, '');
+	return stderr
+		.replace(/^[^\n]*:\d+: (?:validity |namespace )?(?:warning|error) : [^\n]*\n(?:[^\n]*\n[ \t]*\^\n)?/gm, '')
+		.replace(/^error : [^\n]*\n/gm, '');
 }
 
 interface RunResult {

@@ -247,6 +247,12 @@ const cases: Case[] = [
 	{ name: 'name-empty-first.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name/><name>sites</name>') },
 	{ name: 'name-spaces.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name>  </name>') },
 	{ name: 'name-entity.xml', xml: '<!DOCTYPE domain [<!ENTITY n "">]>\n' + domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '<name>&n;</name>') },
+	// White space in a label as libxml2's blank test decides it: an <!ELEMENT> declaration (element
+	// content drops every blank, the label's only text included; #PCDATA, ANY and EMPTY keep them;
+	// the first declaration wins, a parameter entity's counts) and xml:space (written, inherited,
+	// `default` undoing an ancestor's `preserve`, another value changing nothing, an ATTLIST default
+	// not counting).
+	...blankCases(),
 	// A removed protocol and refused overrides in one chain, and disks off and on a bus: which error
 	// comes first (each disk's chain is validated layer by layer, in virDomainDiskInsert's order).
 	...sheepdogAndBusCases(),
@@ -259,6 +265,36 @@ const cases: Case[] = [
 	{ name: 'utf16be-bom.xml', xml: '', bytes: Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(domain(''), 'utf16le').swap16()]) },
 	{ name: 'utf16le-no-bom.xml', xml: '', bytes: Buffer.from(domain(''), 'utf16le') },
 ];
+
+function blankCases(): Case[] {
+	const label = (inner: string, labelAttributes = '', seclabelAttributes = '') => `  <seclabel type='static' model='selinux'${seclabelAttributes}><label${labelAttributes}>${inner}</label></seclabel>\n`;
+	const withSubset = (subset: string, xml: string) => `<!DOCTYPE domain [${subset}]>\n${xml}`;
+	const COMMENTED = ' <!-- c --> ';
+	return [
+		{ name: 'blank-element-content-only-blank.xml', xml: withSubset('<!ELEMENT label (x)*>', domain('', label('   '))) },
+		{ name: 'blank-pcdata-commented.xml', xml: withSubset('<!ELEMENT label (#PCDATA)>', domain('', label(COMMENTED))) },
+		{ name: 'blank-any-commented.xml', xml: withSubset('<!ELEMENT label ANY>', domain('', label(COMMENTED))) },
+		{ name: 'blank-empty-commented.xml', xml: withSubset('<!ELEMENT label EMPTY>', domain('', label(COMMENTED))) },
+		{ name: 'blank-mixed-commented.xml', xml: withSubset('<!ELEMENT label (#PCDATA|x)*>', domain('', label(' <?p x?> '))) },
+		{ name: 'blank-first-declaration-wins.xml', xml: withSubset('<!ELEMENT label (x)*><!ELEMENT label (#PCDATA)>', domain('', label('   '))) },
+		{ name: 'blank-attlist-then-element.xml', xml: withSubset('<!ATTLIST label a CDATA #IMPLIED><!ELEMENT label (x)*>', domain('', label('   '))) },
+		{ name: 'blank-parameter-entity-declaration.xml', xml: withSubset('<!ENTITY % e "<!ELEMENT label (x)*>">%e;', domain('', label('   '))) },
+		{ name: 'blank-device-element-content.xml', xml: withSubset('<!ELEMENT label (x)*>', domain(disk('file', "<source file='/a.img'><seclabel model='selinux' relabel='yes'><label>   </label></seclabel></source>"))) },
+		{ name: 'blank-preserve-on-label.xml', xml: domain('', label(COMMENTED, " xml:space='preserve'")) },
+		{ name: 'blank-preserve-inherited.xml', xml: domain('', label(COMMENTED, '', " xml:space='preserve'")) },
+		{ name: 'blank-preserve-on-root.xml', xml: domain('', label(COMMENTED)).replace("<domain type='kvm'>", "<domain type='kvm' xml:space='preserve'>") },
+		{ name: 'blank-default-undoes-preserve.xml', xml: domain('', label(COMMENTED, " xml:space='default'", " xml:space='preserve'")) },
+		{ name: 'blank-bogus-space-inherits.xml', xml: domain('', label(COMMENTED, " xml:space='bogus'", " xml:space='preserve'")) },
+		{ name: 'blank-preserve-over-element-content.xml', xml: withSubset('<!ELEMENT label (x)*>', domain('', label('   ', " xml:space='preserve'"))) },
+		{ name: 'blank-attlist-default-preserve.xml', xml: withSubset("<!ATTLIST label xml:space (default|preserve) 'preserve'>", domain('', label(COMMENTED))) },
+		// The first declaration applies (dtd-declaration-ignored); a predefined entity means itself.
+		{ name: 'dtd-second-attlist-ignored.xml', xml: withSubset("<!ATTLIST seclabel type CDATA 'dynamic'><!ATTLIST seclabel type CDATA 'bogus'>", domain('', "  <seclabel model='selinux'/>\n")) },
+		{ name: 'dtd-first-attlist-applies.xml', xml: withSubset("<!ATTLIST seclabel type CDATA 'bogus'><!ATTLIST seclabel type CDATA 'dynamic'>", domain('', "  <seclabel model='selinux'/>\n")) },
+		{ name: 'dtd-second-entity-ignored.xml', xml: withSubset("<!ENTITY t 'dynamic'><!ENTITY t 'bogus'>", domain('', "  <seclabel type='&t;' model='selinux'/>\n")) },
+		{ name: 'dtd-predefined-entity-kept.xml', xml: withSubset("<!ENTITY lt 'dynamic'>", domain('', "  <seclabel type='&lt;' model='selinux'/>\n")) },
+		{ name: 'dtd-predefined-entity-label.xml', xml: withSubset("<!ENTITY amp 'x'>", domain('', "  <seclabel type='static' model='selinux'><label>&amp;</label></seclabel>\n")) },
+	];
+}
 
 function sheepdogAndBusCases(): Case[] {
 	const overrideLabel = "<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0</label></seclabel>";

@@ -429,3 +429,32 @@ test('an open document (editing) keeps its devices\' findings from the first che
 		}
 	}
 });
+
+test('xml:space on <devices> or <domain> changes the blanks of every device label: an edit of it keeps no device findings', () => {
+	// A label of blanks around a comment reads as empty, or as its blanks under xml:space='preserve'.
+	// libvirt 7.0.0 reads the second source of a UDP serial, where a label with relabel='no' is refused
+	// (chardev-udp-source-seclabel, a rule of the device alone): whether it is, xml:space decides.
+	const serial = (port: number) => `    <serial type='udp'>\n      <source mode='bind' host='0.0.0.0' service='${2445 + port}'/>\n      <source mode='connect' host='192.0.2.1' service='${2445 + port}'><seclabel model='selinux' relabel='no'><label> <!-- c --> </label></seclabel></source>\n      <target port='${port}'/>\n    </serial>`;
+	const base = guestXml('space', { disks: [0, 1, 2].map(serial) });
+	const versions = [
+		base.replace('<devices>', "<devices xml:space='preserve'>"),
+		base.replace('<devices>', "<devices xml:space='default'>"),
+		base.replace('<devices>', "<devices xml:space='preserve'>"),
+		base,
+		base.replace("<domain type='kvm'>", "<domain type='kvm' xml:space='preserve'>"),
+		base,
+	];
+	const settings = { libvirtVersion: '7.0.0', driver: 'test' as const };
+	const uri = 'file:///editing/space.xml';
+	let doc = parseSeclabelText(base);
+	computeFindings(doc, { ...settings, documentUri: uri, editing: true });
+	const counts: number[] = [];
+	for (const text of versions) {
+		doc = reparseSeclabelText(doc, text);
+		const incremental = computeFindings(doc, { ...settings, documentUri: uri, editing: true }).map(key);
+		const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(text), { ...settings, documentUri: uri })).filter((finding) => finding.rule.id === 'chardev-udp-source-seclabel');
+		assert.deepEqual(incremental.filter((entry) => entry.includes('chardev-udp-source-seclabel')), fresh.map(key), text.slice(0, 300));
+		counts.push(fresh.length);
+	}
+	assert.deepEqual(counts, [1, 0, 1, 0, 1, 0], 'xml:space decides whether the labels have text (the rule reports the first)');
+});

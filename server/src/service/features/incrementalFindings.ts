@@ -48,6 +48,21 @@ interface PreviousRun extends DeviceColumns {
 	readonly withDomain: readonly Kept[];
 }
 
+/** `xml:space` as the ancestors of the devices write it, or '' when they do not (nearly always). */
+function devicesSpaceKey(doc: SeclabelDocument): string {
+	const domain = doc.domain;
+	if (!domain) {
+		return '';
+	}
+	let key = '';
+	const devices = domain.children.find((child) => child.name === 'devices');
+	for (const element of devices ? [domain, devices] : [domain]) {
+		const space = element.attributes.find((attribute) => attribute.name === 'xml:space');
+		if (space) key += `|${element.name} xml:space=${space.value ?? ''}`;
+	}
+	return key;
+}
+
 /** The kept findings of a device that had none (most of them): one shared array. */
 const NO_FINDINGS: RuleFinding[] = [];
 
@@ -388,7 +403,10 @@ function runClass(doc: SeclabelDocument, resolved: ResolvedSettings, rules: read
  */
 const seenOnce = new Set<string>();
 
-export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettings, settingsKey: string, uri: string, editing = false): RuleFinding[] {
+export function runIncrementally(doc: SeclabelDocument, resolved: ResolvedSettings, givenKey: string, uri: string, editing = false): RuleFinding[] {
+	// xml:space on <domain> or <devices> decides the blanks of every device's labels (dtdSubset.ts
+	// spacePreserved), yet it sits outside every device: a change of it keeps nothing.
+	const settingsKey = givenKey + devicesSpaceKey(doc);
 	if (!editing && !previousRuns.has(uri) && !seenOnce.has(uri)) {
 		seenOnce.add(uri);
 		if (seenOnce.size > 4096) {

@@ -8,7 +8,11 @@
  * - answers xmlGetProp with an ATTLIST default (or #FIXED value) when the attribute is absent;
  * - normalises the value of an attribute declared with a tokenized or enumerated type (leading and
  *   trailing spaces dropped, inner runs collapsed), so `type='  none '` reads as `none`;
- * - expands parameter entities between declarations.
+ * - expands parameter entities between declarations;
+ * - decides white space by an `<!ELEMENT>` declaration: blanks are always dropped in declared
+ *   element content (a label of spaces reads as empty) and always kept in `#PCDATA`, `ANY` or
+ *   `EMPTY` content (a blank-and-comment label keeps its blanks), the first declaration winning;
+ *   `xml:space='preserve'` written on the element or an ancestor keeps them too ({@link libvirtText}).
  * An entity whose replacement text holds elements stays an entity reference node in the tree,
  * which libvirt's XPath child lookups do not look into: such elements are invisible to libvirt
  * (`virsh define` accepts `&s;` standing for a malformed `<seclabel>`).
@@ -27,7 +31,7 @@
 import { LIBXML2_2_9_14, NEWEST_VERSION, parseVersion, since, type Version } from '../version';
 import { libxmlErrorInText, type LibxmlError } from './libxmlErrors';
 import { entityErrors, entityInAttributeError, entityInContentError } from './libxmlMarkup';
-import { decodeText, textContent, type XmlAttribute, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
+import { decodeText, textContent, type BlankRules, type XmlAttribute, type XmlDocument, type XmlElement, type XmlProblem } from './xmlParser';
 
 interface AttributeDeclaration {
 	readonly name: string;
@@ -37,6 +41,19 @@ interface AttributeDeclaration {
 	readonly defaultValue?: string;
 }
 
+export type ContentKind = 'element' | 'mixed';
+
+export interface IgnoredDeclaration {
+	readonly start: number;
+	readonly end: number;
+	/** What is declared, for the message: `<!ELEMENT label>`, `the attribute type of <seclabel>`. */
+	readonly what: string;
+	/** Why libxml2 does not use it, and what it prints, if anything. */
+	readonly why: string;
+}
+
+const PREDEFINED_ENTITIES = new Set(['lt', 'gt', 'amp', 'apos', 'quot']);
+
 export interface InternalSubset {
 	/** Internal general entities: name → replacement text (character references already expanded). */
 	readonly entities: Map<string, string>;
@@ -44,6 +61,20 @@ export interface InternalSubset {
 	readonly external: Set<string>;
 	/** Element name → attribute declarations, the first declaration of each attribute winning. */
 	readonly attributes: Map<string, Map<string, AttributeDeclaration>>;
+	/**
+	 * Element name → its declared content (`<!ELEMENT …>`, the first declaration winning, as
+	 * libxml2's xmlAddElementDecl refuses a redefinition): `element` for element content, `mixed`
+	 * for `#PCDATA`, `ANY` and `EMPTY`. libxml2's blank test asks it first (xmlIsMixedElement):
+	 * white space is always dropped in element content and always kept in mixed content.
+	 */
+	readonly content: Map<string, ContentKind>;
+	/**
+	 * Declarations libxml2 reads and then ignores, in document order: a second declaration of an
+	 * element, of an element's attribute or of an entity (the first one applies), and any
+	 * declaration of a predefined entity (`lt`, `gt`, `amp`, `apos`, `quot`, which always mean
+	 * themselves). Spans cover the declaration's `<!KEYWORD` or the attribute's name.
+	 */
+	readonly ignored: IgnoredDeclaration[];
 	/**
 	 * Characters of entity text still to be substituted in this document, shared by every attribute
 	 * and text, so that an expansion bomb costs a bounded amount once; past it references stay as written.
@@ -146,10 +177,19 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 		return null;
 	}
 	let text = found.text;
-	const subset: InternalSubset = { entities: new Map(), external: new Set(), attributes: new Map(), budget: { remaining: MAX_EXPANSION } };
+	const subset: InternalSubset = { entities: new Map(), external: new Set(), attributes: new Map(), content: new Map(), ignored: [], budget: { remaining: MAX_EXPANSION } };
 	const parameters = new Map<string, string>();
+	const declaredElements = new Set<string>();
 	let i = 0;
 	let expanded = 0;
+	// A declaration libxml2 ignores, at its place in the document; only while no parameter entity
+	// has been expanded, since the offsets in `text` are the document's only until then.
+	const note = (at: number, what: string, why: string, length = 0) => {
+		if (expanded === 0) {
+			const start = found.start + at;
+			subset.ignored.push({ start, end: start + (length || (text.startsWith('<!', at) ? text.indexOf(' ', at) - at : 1)), what, why });
+		}
+	};
 	const name = /[A-Za-z_:][\w.:-]*/y;
 	const readName = (): string | undefined => {
 		name.lastIndex = i;
@@ -206,6 +246,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				i = 0;
 			}
 		} else if (text.startsWith('<!ENTITY', i)) {
+			const declarationStart = i;
 			i += 8;
 			skipSpace();
 			let parameter = false;
@@ -227,8 +268,16 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 					if (!parameter) subset.external.add(entity);
 				} else if (parameter) {
 					if (!parameters.has(entity)) parameters.set(entity, expandCharacterReferences(value));
+				} else if (PREDEFINED_ENTITIES.has(entity)) {
+					// libxml2 looks the five predefined entities up before the document's own, so a
+					// declaration never replaces them (virsh: `type='&lt;'` under `<!ENTITY lt 'dynamic'>`
+					// is refused as '<'; a redeclaration that is not the standard one also prints
+					// "xmlAddEntity: invalid redeclaration of predefined entity").
+					note(declarationStart, `<!ENTITY ${entity}>`, `libxml2 keeps the predefined entity &${entity}; whatever this declaration says`);
 				} else if (!subset.entities.has(entity) && !subset.external.has(entity)) {
 					subset.entities.set(entity, expandCharacterReferences(value));
+				} else {
+					note(declarationStart, `<!ENTITY ${entity}>`, `the first declaration of the entity ${entity} applies; libxml2 ignores this one`);
 				}
 			}
 			skipDeclaration();
@@ -239,6 +288,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 			const declarations = element !== undefined ? subset.attributes.get(element) ?? new Map<string, AttributeDeclaration>() : undefined;
 			for (;;) {
 				skipSpace();
+				const attributeStart = i;
 				const attribute = readName();
 				if (attribute === undefined) break;
 				skipSpace();
@@ -270,14 +320,38 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				}
 				if (declarations && !declarations.has(attribute)) {
 					declarations.set(attribute, { name: attribute, tokenized, defaultValue });
+				} else if (declarations) {
+					note(attributeStart, `the attribute ${attribute} of <${element}>`, `the first declaration applies; libxml2 ignores this one and prints "validity warning : Attribute ${attribute} of element ${element}: already defined"`, attribute.length);
 				}
 			}
 			if (element !== undefined && declarations && declarations.size > 0) {
 				subset.attributes.set(element, declarations);
 			}
 			skipDeclaration();
+		} else if (text.startsWith('<!ELEMENT', i)) {
+			// What an element's content is declared as decides which white space libxml2 drops in it.
+			const declarationStart = i;
+			i += 9;
+			skipSpace();
+			const element = readName();
+			skipSpace();
+			let kind: ContentKind | undefined;
+			if (text.startsWith('EMPTY', i) || text.startsWith('ANY', i)) {
+				kind = 'mixed';
+			} else if (text[i] === '(') {
+				let j = i + 1;
+				while (j < text.length && ' \t\r\n'.includes(text[j])) j++;
+				kind = text.startsWith('#PCDATA', j) ? 'mixed' : 'element';
+			}
+			if (element !== undefined && declaredElements.has(element)) {
+				note(declarationStart, `<!ELEMENT ${element}>`, `the first declaration of <${element}> applies; libxml2 ignores this one and prints "validity error : Redefinition of element ${element}"`);
+			} else if (element !== undefined) {
+				declaredElements.add(element);
+				if (kind !== undefined) subset.content.set(element, kind);
+			}
+			skipDeclaration();
 		} else if (text.startsWith('<!', i)) {
-			// ELEMENT and NOTATION declarations change nothing libvirt reads.
+			// NOTATION declarations change nothing libvirt reads.
 			skipDeclaration();
 		} else {
 			i++;
@@ -519,8 +593,9 @@ export function applyInternalSubset(xml: XmlDocument): void {
 export function libvirtText(xml: XmlDocument, element: XmlElement): string {
 	const subset = internalSubsetOf(xml);
 	const raw = xml.text;
+	const blanks: BlankRules = { preserve: spacePreserved(element), content: subset?.content.get(element.name) };
 	if (!subset || subset.entities.size === 0 || subset.explosive !== undefined) {
-		return textContent(raw, element);
+		return textContent(raw, element, blanks);
 	}
 	// Cached, so that the shared expansion budget gives every caller the same answer.
 	const cached = expandedTexts.get(element);
@@ -540,9 +615,28 @@ export function libvirtText(xml: XmlDocument, element: XmlElement): string {
 	const content = expand(raw.slice(start, Math.max(start, end)), 0);
 	const wrapper = `<x>${content}</x>`;
 	const shell: XmlElement = { ...element, start: 0, nameEnd: 2, startTagEnd: 3, endTagStart: wrapper.length - 4, end: wrapper.length, selfClosing: false };
-	const value = textContent(wrapper, shell);
+	const value = textContent(wrapper, shell, blanks);
 	expandedTexts.set(element, value);
 	return value;
+}
+
+/**
+ * Whether `xml:space='preserve'` is in force on the element: written on it or the nearest
+ * ancestor that says `preserve` or `default` (another value changes nothing, and libxml2 only
+ * warns). A value only an ATTLIST default gives does not count: libxml2 sets its space stack from
+ * the attributes as written (checked with `virsh define` at 7.0.0, 9.0.0, 11.3.0 and 12.9.0).
+ */
+export function spacePreserved(element: XmlElement): boolean {
+	for (let node: XmlElement | null = element; node; node = node.parent) {
+		for (const attribute of node.attributes) {
+			// A defaulted attribute has no name in the text (applyInternalSubset gives it empty spans).
+			if (attribute.name === 'xml:space' && attribute.nameEnd > attribute.nameStart) {
+				if (attribute.value === 'preserve') return true;
+				if (attribute.value === 'default') return false;
+			}
+		}
+	}
+	return false;
 }
 
 const expandedTexts = new WeakMap<XmlElement, string>();

@@ -818,15 +818,34 @@ export function contentSpan(element: XmlElement): Span {
 }
 
 /**
+ * What besides the heuristic decides libxml2's blank test for an element's text (areBlanks):
+ * `xml:space='preserve'` in force, and the content its `<!ELEMENT>` declaration gives
+ * (dtdSubset.ts `libvirtText` fills both in; without a DTD and xml:space the heuristic alone).
+ */
+export interface BlankRules {
+	readonly preserve: boolean;
+	readonly content?: 'element' | 'mixed';
+}
+
+const NO_BLANK_RULES: BlankRules = { preserve: false };
+const BLANK_RUN = /^[ \t\r\n]+$/;
+
+/**
  * The XPath string value of an element (what libvirt reads with `string(./label)`): all descendant
  * text and CDATA, references decoded, comments and tags left out, and white space dropped where
  * libxml2 drops it as a blank node (libvirt parses with XML_PARSE_NOBLANKS; see {@link isDroppedBlank}).
  */
-export function textContent(text: string, element: XmlElement): string {
+export function textContent(text: string, element: XmlElement, blanks: BlankRules = NO_BLANK_RULES): string {
 	const span = contentSpan(element);
 	const raw = text.slice(span.start, span.end);
+	// xml:space='preserve' in force, or content declared mixed (#PCDATA, ANY, EMPTY): libxml2 keeps
+	// every blank; declared element content: it drops every blank, the element's only text included.
+	const keepAll = blanks.preserve || blanks.content === 'mixed';
+	const dropAll = !keepAll && blanks.content === 'element';
+	const dropped = (run: string, nodesBefore: number, lastIsText: boolean, firstIsText: boolean) =>
+		!keepAll && (dropAll ? BLANK_RUN.test(run) : isDroppedBlank(run, nodesBefore, lastIsText, firstIsText));
 	if (raw.indexOf('<') < 0) {
-		return decodeText(raw);
+		return dropAll && BLANK_RUN.test(raw) ? '' : decodeText(raw);
 	}
 	let out = '';
 	let i = 0;
@@ -838,14 +857,14 @@ export function textContent(text: string, element: XmlElement): string {
 		const lt = raw.indexOf('<', i);
 		if (lt < 0) {
 			const tail = raw.slice(i);
-			if (!isDroppedBlank(tail, nodes, lastIsText, firstIsText)) {
+			if (!dropped(tail, nodes, lastIsText, firstIsText)) {
 				out += decodeText(tail);
 			}
 			break;
 		}
 		const run = raw.slice(i, lt);
 		if (run !== '') {
-			if (!isDroppedBlank(run, nodes, lastIsText, firstIsText)) {
+			if (!dropped(run, nodes, lastIsText, firstIsText)) {
 				out += decodeText(run);
 				firstIsText ||= nodes === 0;
 				nodes++;
@@ -878,7 +897,7 @@ export function textContent(text: string, element: XmlElement): string {
  * missing" (checked with `virsh define` on libvirt 7.0.0 to 12.9.0).
  */
 function isDroppedBlank(run: string, nodesBefore: number, lastIsText: boolean, firstIsText: boolean): boolean {
-	if (!/^[ \t\r\n]+$/.test(run)) {
+	if (!BLANK_RUN.test(run)) {
 		return false;
 	}
 	return !(nodesBefore > 0 && (lastIsText || firstIsText));

@@ -51,6 +51,7 @@ import { rule as chardevSeclabelDropped } from './chardev-seclabel-dropped';
 import { rule as seclabelUnusedStorage } from './seclabel-unused-storage';
 import { rule as seclabelMisplaced } from './seclabel-misplaced';
 import { rule as seclabelUnknownAttribute } from './seclabel-unknown-attribute';
+import { rule as dtdDeclarationIgnored } from './dtd-declaration-ignored';
 
 export const coreRules: readonly Rule[] = [
 	xmlNotWellFormed,
@@ -101,4 +102,5 @@ export const coreRules: readonly Rule[] = [
 	seclabelUnusedStorage,
 	seclabelMisplaced,
 	seclabelUnknownAttribute,
+	dtdDeclarationIgnored,
 ];
