@@ -67,3 +67,12 @@ test('the collision fix replaces the level with a pair no guest in the index use
 	assert.deepEqual(crossFindings(index, 'file:///b.xml', files['file:///b.xml']), []);
 });
 
+
+test('a level written through an entity is the level libvirt reads, for the index as for the rules', () => {
+	const a = guestXml('a', { seclabel: staticLabel('s0:c10,c20') });
+	// libvirt reads string(./label) with the entity's text in place: this label is s0:c10,c20 too.
+	const b = `<!DOCTYPE domain [<!ENTITY level "s0:c10,c20">]>\n${guestXml('b', { seclabel: staticLabel('&level;') })}`;
+	const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b });
+	assert.deepEqual(crossFindings(index, 'file:///a.xml', a).map((finding) => finding.rule.id), ['mcs-level-collision']);
+	assert.deepEqual(crossFindings(index, 'file:///b.xml', b).map((finding) => finding.rule.id), ['mcs-level-collision']);
+});

@@ -5,7 +5,8 @@
  */
 import { CompletionItemKind } from 'vscode-languageserver-types';
 import type { DeviceSeclabel, DomainSeclabel, SeclabelDocument } from '../parser/seclabelModel';
-import { getAttribute, textContent, type Span, type XmlElement } from '../parser/xmlParser';
+import { getAttribute, type Span, type XmlElement } from '../parser/xmlParser';
+import { libvirtText } from '../parser/dtdSubset';
 import { CHARDEV_TYPES_WITH_SECLABEL, domainRelabel, effectiveDomainModels, effectiveDomainRelabels, modelOf } from '../rules/semantics';
 import { resolveSettings } from './findings';
 import { indentationAt } from '../rules/edits';
@@ -198,7 +199,7 @@ function deviceSeclabelSnippets(doc: SeclabelDocument, source: XmlElement, unit:
 	// An override for a model whose domain seclabel has relabelling off is refused (rules reference E8),
 	// judged as that rule judges it: after model='none' and the host's default model are applied.
 	const resolved = resolveSettings(settings);
-	const context = { doc, live: doc.kind === 'live', driver: resolved.driver, hostSecurityModel: resolved.hostSecurityModel, textOf: (element: XmlElement) => textContent(doc.xml.text, element) };
+	const context = { doc, live: doc.kind === 'live', driver: resolved.driver, hostSecurityModel: resolved.hostSecurityModel, textOf: (element: XmlElement) => libvirtText(doc.xml, element) };
 	const models = effectiveDomainModels(context);
 	const relabels = effectiveDomainRelabels(context);
 	const relabelOff = new Set(models.filter((model, index): model is string => model !== null && relabels[index] === false));

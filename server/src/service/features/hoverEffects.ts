@@ -5,7 +5,8 @@
  * commands the images need.
  */
 import type { DiskModel, DomainSeclabel, SeclabelDocument, StorageSource } from '../parser/seclabelModel';
-import { firstChild, getAttribute, textContent } from '../parser/xmlParser';
+import { firstChild, getAttribute } from '../parser/xmlParser';
+import { libvirtText } from '../parser/dtdSubset';
 import { domainRelabel, modelOf, seclabelType } from '../rules/semantics';
 import { parseContext } from '../selinux/context';
 import type { SelinuxCatalogue } from '../selinux/catalogue';
@@ -51,7 +52,7 @@ function effectiveModel(doc: SeclabelDocument, seclabel: DomainSeclabel, setting
 }
 
 function trimmedText(doc: SeclabelDocument, element: import('../parser/xmlParser').XmlElement | undefined): string | undefined {
-	const value = element ? textContent(doc.xml.text, element).trim() : '';
+	const value = element ? libvirtText(doc.xml, element).trim() : '';
 	return value.length > 0 ? value : undefined;
 }
 

@@ -7,6 +7,7 @@
  */
 import { modelPatchOf, type DiskModel, type SeclabelDocument, type StorageSource } from '../parser/seclabelModel';
 import { childElements, getAttribute, textContent, trimmedContentSpan, type Span, type XmlElement } from '../parser/xmlParser';
+import { libvirtText } from '../parser/dtdSubset';
 import { canonicalRange, parseContext, type LevelValue } from '../selinux/context';
 import { normalizeLocalPath } from './resourceIdentity';
 import { lineIndexAt } from '../util/lines';
@@ -431,8 +432,8 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string, pat
 	const place = placer(starts);
 	const nameElement = childElements(domain, 'name')[0];
 	const uuidElement = childElements(domain, 'uuid')[0];
-	const name = nameElement ? textContent(text, nameElement).trim() || undefined : undefined;
-	const uuid = uuidElement ? textContent(text, uuidElement).trim().toLowerCase().replace(/-/g, '') || undefined : undefined;
+	const name = nameElement ? libvirtText(doc.xml, nameElement).trim() || undefined : undefined;
+	const uuid = uuidElement ? libvirtText(doc.xml, uuidElement).trim().toLowerCase().replace(/-/g, '') || undefined : undefined;
 	const live = doc.kind === 'live';
 
 	const levels: LevelUse[] = [];
@@ -450,7 +451,7 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string, pat
 			continue;
 		}
 		const labelElement = seclabel.labels[0];
-		const label = labelElement ? textContent(text, labelElement) : '';
+		const label = labelElement ? libvirtText(doc.xml, labelElement) : '';
 		const parsed = label ? labelLevel(label.trim()) : undefined;
 		// A dynamic label's <label> is output only: libvirt reads it from live XML alone.
 		const counts = type === 'static' || (type === 'dynamic' && live);
