@@ -1,5 +1,5 @@
-import { childElements, firstChild } from '../parser/seclabelModel';
-import { getAttribute } from '../parser/xmlParser';
+import { firstChild } from '../parser/seclabelModel';
+import { getAttribute, type XmlElement } from '../parser/xmlParser';
 import { nameSpan, type Rule } from './rule';
 
 /**
@@ -26,11 +26,20 @@ export const rule: Rule = {
 		if (!devices) {
 			return;
 		}
-		const redirdevs = childElements(devices, 'redirdev').filter((redirdev) => (getAttribute(redirdev, 'bus')?.value ?? 'usb') === 'usb');
+		// One walk over <devices>, which may hold 100,000 disks: this rule runs on every keystroke.
+		const redirdevs: XmlElement[] = [];
+		const usb: XmlElement[] = [];
+		for (const child of devices.children) {
+			if (child.namespaced) continue;
+			if (child.name === 'redirdev') {
+				if ((getAttribute(child, 'bus')?.value ?? 'usb') === 'usb') redirdevs.push(child);
+			} else if (child.name === 'controller' && getAttribute(child, 'type')?.value === 'usb') {
+				usb.push(child);
+			}
+		}
 		if (redirdevs.length === 0) {
 			return;
 		}
-		const usb = childElements(devices, 'controller').filter((controller) => getAttribute(controller, 'type')?.value === 'usb');
 		if (usb.some((controller) => getAttribute(controller, 'model')?.value !== 'none')) {
 			return;
 		}
