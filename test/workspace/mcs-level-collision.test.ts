@@ -76,3 +76,25 @@ test('a level written through an entity is the level libvirt reads, for the inde
 	assert.deepEqual(crossFindings(index, 'file:///a.xml', a).map((finding) => finding.rule.id), ['mcs-level-collision']);
 	assert.deepEqual(crossFindings(index, 'file:///b.xml', b).map((finding) => finding.rule.id), ['mcs-level-collision']);
 });
+
+test('the span of a level written through an entity stays inside its label', () => {
+	const a = guestXml('a', { seclabel: staticLabel('s0:c10,c20') });
+	const b = `<!DOCTYPE domain [<!ENTITY level "s0:c10,c20">]>\n${guestXml('b', { seclabel: staticLabel('&level;') })}`;
+	const index = workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b });
+	const [finding] = crossFindings(index, 'file:///b.xml', b);
+	const label = b.indexOf('system_u:system_r:svirt_t:&level;');
+	assert.ok(finding.span.start >= label && finding.span.end <= label + 'system_u:system_r:svirt_t:&level;'.length, `${JSON.stringify(finding.span)} inside the label at ${label}`);
+	const related = crossFindings(index, 'file:///a.xml', a)[0].related ?? [];
+	assert.ok(related.every((location) => location.span.end <= b.indexOf('</label>')), JSON.stringify(related));
+	// No offset of the level is one in the text, so no fix rewrites it there; the plain label keeps its fix.
+	const edits = (fixes: readonly { readonly edits: readonly { readonly span: { start: number; end: number } }[] }[] | undefined, text: string) =>
+		(fixes ?? []).filter((fix) => fix.edits.length > 0).map((fix) => fix.edits.map((edit) => text.slice(edit.span.start, edit.span.end)));
+	assert.deepEqual(edits(finding.fixes, b), []);
+	assert.deepEqual(edits(crossFindings(index, 'file:///a.xml', a)[0].fixes, a), [['s0:c10,c20']]);
+	// A comment inside the label is read past as well: libvirt reads s0:c10,c20, the text has more.
+	const commented = guestXml('c', { seclabel: staticLabel('s0:c10,<!-- x -->c20') });
+	const withComment = workspaceOf({ 'file:///a.xml': a, 'file:///c.xml': commented });
+	const [inC] = crossFindings(withComment, 'file:///c.xml', commented);
+	assert.equal(inC.rule.id, 'mcs-level-collision');
+	assert.deepEqual(edits(inC.fixes, commented), []);
+});

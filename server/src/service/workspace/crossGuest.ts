@@ -315,10 +315,10 @@ function privateCategoryFindings(disk: DiskUse, view: SharerView<DiskUse>, findi
 			const how = confinement.kind === 'level' ? 'runs at a level that does not include these categories' : 'gets a random category pair at start';
 			return related(other.use.uri, other.use.at, `${guestLabel(other.guest)} uses the same image and ${how}`);
 		}),
-		fixes: [{
+		fixes: label.levelSpan ? [{
 			title: `Label the image without categories (${String(label.value.sensitivity)})`,
 			edits: [{ span: label.levelSpan, newText: String(label.value.sensitivity) }],
-		}],
+		}] : [],
 	});
 }
 
@@ -338,7 +338,7 @@ function levelCollisionFindings(self: GuestSummary, level: LevelUse, lookup: Gue
 	}
 	const names = listNames(colliding);
 	const fixes: Fix[] = [];
-	if (level.kind === 'static') {
+	if (level.kind === 'static' && level.levelSpan) {
 		// Levels of every guest in the index, all hosts included: a pair nobody uses anywhere also stays free if guests move.
 		const indexed = lookup.usedLevels();
 		// The index usually holds this document's levels already; only a stale one needs a copy.

@@ -66,8 +66,11 @@ export interface DeviceLevel {
 	readonly value: LevelValue;
 	/** The label's text content. */
 	readonly at: PlacedSpan;
-	/** Where the level starts and ends inside the label text, for fixes. */
-	readonly levelSpan: Span;
+	/**
+	 * Where the level starts and ends inside the label text, for fixes; absent when the label is not
+	 * read as written (an entity, a comment or CDATA in it), where no offset of the level is one in the text.
+	 */
+	readonly levelSpan?: Span;
 }
 
 /**
@@ -82,8 +85,8 @@ export interface LevelUse {
 	readonly level: string;
 	readonly value: LevelValue;
 	readonly at: PlacedSpan;
-	/** Where the level starts and ends in the document, for fixes. */
-	readonly levelSpan: Span;
+	/** Where the level starts and ends in the document, for fixes; absent as for DeviceLevel.levelSpan. */
+	readonly levelSpan?: Span;
 }
 
 /** How a guest's processes are confined by SELinux, which decides what images it can open. */
@@ -351,7 +354,7 @@ function patchSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gues
 			continue;
 		}
 		const at = move(use.at);
-		const deviceLevel = use.deviceLevel ? { ...use.deviceLevel, at: move(use.deviceLevel.at), levelSpan: { start: use.deviceLevel.levelSpan.start + delta, end: use.deviceLevel.levelSpan.end + delta } } : undefined;
+		const deviceLevel = use.deviceLevel ? { ...use.deviceLevel, at: move(use.deviceLevel.at), levelSpan: use.deviceLevel.levelSpan && { start: use.deviceLevel.levelSpan.start + delta, end: use.deviceLevel.levelSpan.end + delta } } : undefined;
 		if (delta === 0 && samePlaced(at, use.at) && (!deviceLevel || samePlaced(deviceLevel.at, use.deviceLevel!.at))) {
 			disks.push(use);
 			continue;
@@ -457,13 +460,16 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string, pat
 		const counts = type === 'static' || (type === 'dynamic' && live);
 		if (labelElement && parsed && counts) {
 			const content = trimmedContentSpan(text, labelElement);
+			// Offsets into what libvirt reads are offsets into the text only when the two are the same
+			// (no entity, comment or CDATA in the label); else the level is the label's whole content.
+			const asWritten = text.slice(content.start, content.end) === label.trim();
 			levels.push({
 				uri,
 				kind: type === 'static' ? 'static' : 'live',
 				level: parsed.level,
 				value: parsed.value,
 				at: place(content),
-				levelSpan: { start: content.start + parsed.start, end: content.start + parsed.end },
+				levelSpan: asWritten ? { start: content.start + parsed.start, end: content.start + parsed.end } : undefined,
 			});
 			confinement = { kind: 'level', level: parsed.clearance };
 			processLabel ??= label.trim();
@@ -610,12 +616,14 @@ function deviceLevelOf(layer: StorageSource, text: string, place: (span: Span) =
 		if (!labelElement) {
 			continue;
 		}
-		const parsed = labelLevel(textContent(text, labelElement).trim());
+		const value = textContent(text, labelElement).trim();
+		const parsed = labelLevel(value);
 		if (!parsed) {
 			continue;
 		}
 		const content = trimmedContentSpan(text, labelElement);
-		return { level: parsed.level, value: parsed.value, at: place(content), levelSpan: { start: content.start + parsed.start, end: content.start + parsed.end } };
+		const asWritten = text.slice(content.start, content.end) === value;
+		return { level: parsed.level, value: parsed.value, at: place(content), levelSpan: asWritten ? { start: content.start + parsed.start, end: content.start + parsed.end } : undefined };
 	}
 	return undefined;
 }
