@@ -33,17 +33,18 @@ function load() {
 	}
 }
 
-function guestXml(name, disks = [], seclabel = '') {
-	return `<domain type='kvm'>\n  <name>${name}</name>\n  <memory unit='KiB'>2097152</memory>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n${disks.join('\n')}\n  </devices>\n${seclabel}\n</domain>\n`;
+// The workspace tests' fixtures (test/workspace/guests.ts, compiled to out/), so the bench's shapes
+// are the documents test/workspace/shapes.test.ts checks for their findings.
+function fixtures() {
+	try {
+		return require(path.join(root, 'out', 'test', 'workspace', 'guests.js'));
+	} catch (error) {
+		throw new Error(`the compiled test fixtures are missing (${error.message.split('\n')[0]}): run \`npm run build\` first`);
+	}
 }
-
-function fileDisk(file, { target = 'vda', device = 'disk', readonly = false } = {}) {
-	return `    <disk type='file' device='${device}'>\n      <driver name='qemu' type='raw'/>\n      <source file='${file}'/>\n      <target dev='${target}' bus='virtio'/>${readonly ? '\n      <readonly/>' : ''}\n    </disk>`;
-}
-
-function staticLabel(level) {
-	return `  <seclabel type='static' model='selinux' relabel='yes'>\n    <label>system_u:system_r:svirt_t:${level}</label>\n  </seclabel>`;
-}
+const fileDisk = (file, options) => fixtures().fileDisk(file, options);
+const staticLabel = (level) => fixtures().staticLabel(level);
+const guestXml = (name, disks = [], seclabel = '') => fixtures().guestXml(name, { disks, seclabel });
 
 function disksOnOneImage(n, separator) {
 	const disks = [];
