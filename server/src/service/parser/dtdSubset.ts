@@ -277,7 +277,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				} else if (!subset.entities.has(entity) && !subset.external.has(entity)) {
 					subset.entities.set(entity, expandCharacterReferences(value));
 				} else {
-					note(declarationStart, `<!ENTITY ${entity}>`, `the first declaration of the entity ${entity} applies; libxml2 ignores this one`);
+					note(declarationStart, `<!ENTITY ${entity}>`, `the first declaration of the entity ${entity} applies`);
 				}
 			}
 			skipDeclaration();
@@ -321,7 +321,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				if (declarations && !declarations.has(attribute)) {
 					declarations.set(attribute, { name: attribute, tokenized, defaultValue });
 				} else if (declarations) {
-					note(attributeStart, `the attribute ${attribute} of <${element}>`, `the first declaration applies; libxml2 ignores this one and prints "validity warning : Attribute ${attribute} of element ${element}: already defined"`, attribute.length);
+					note(attributeStart, `the attribute ${attribute} of <${element}>`, `the first declaration applies, and libxml2 prints "validity warning : Attribute ${attribute} of element ${element}: already defined"`, attribute.length);
 				}
 			}
 			if (element !== undefined && declarations && declarations.size > 0) {
@@ -344,7 +344,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				kind = text.startsWith('#PCDATA', j) ? 'mixed' : 'element';
 			}
 			if (element !== undefined && declaredElements.has(element)) {
-				note(declarationStart, `<!ELEMENT ${element}>`, `the first declaration of <${element}> applies; libxml2 ignores this one and prints "validity error : Redefinition of element ${element}"`);
+				note(declarationStart, `<!ELEMENT ${element}>`, `the first declaration of <${element}> applies, and libxml2 prints "validity error : Redefinition of element ${element}"`);
 			} else if (element !== undefined) {
 				declaredElements.add(element);
 				if (kind !== undefined) subset.content.set(element, kind);

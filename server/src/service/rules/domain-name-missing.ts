@@ -43,14 +43,15 @@ export const rule: Rule = {
 		const hidden = name ? undefined : domain.children.find((child) => child.name === 'name' && child.namespaced);
 		if (hidden) {
 			const declaration = defaultNamespaceOf(hidden);
-			const fixes: Fix[] = [];
-			const removable = declaration && (declaration.element === domain || declaration.element === hidden);
-			if (declaration && removable) {
-				fixes.push({ title: `Remove xmlns='${declaration.attribute.value}' from <${declaration.element.name}>`, edits: [removeAttribute(context.text, declaration.attribute)], isPreferred: true });
-			}
+			// The xmlns on <domain> or on <name> itself can go; one on a status file's <domstatus> is left alone.
+			const removable = declaration && (declaration.element === domain || declaration.element === hidden) ? declaration : undefined;
+			const fixes: Fix[] = removable
+				? [{ title: `Remove xmlns='${removable.attribute.value}' from <${removable.element.name}>`, edits: [removeAttribute(context.text, removable.attribute)], isPreferred: true }]
+				: [];
+			const hidesLabels = declaration?.element === domain ? ' (and hides every seclabel of the domain with it)' : '';
 			context.report({
-				span: declaration && removable ? attributeSpan(declaration.attribute) : nameSpan(hidden),
-				message: `<name> is in the XML namespace '${declaration?.attribute.value ?? '?'}'${declaration ? ` (the xmlns on <${declaration.element.name}>)` : ''}: libvirt sees only elements in no namespace, so it finds no name and refuses the domain before it reads any seclabel (which that namespace hides too).`,
+				span: removable ? attributeSpan(removable.attribute) : nameSpan(hidden),
+				message: `<name> is in the XML namespace '${declaration?.attribute.value ?? '?'}'${declaration ? ` (the xmlns on <${declaration.element.name}>)` : ''}: libvirt sees only elements in no namespace, so it finds no name and refuses the domain before it reads any seclabel${hidesLabels}.`,
 				libvirtMessage: MESSAGE,
 				fixes,
 			});
