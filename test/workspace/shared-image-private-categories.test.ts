@@ -35,3 +35,13 @@ test('a device label that gives a shared image one guest\'s private categories',
 	assert.deepEqual(crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///e.xml': dacOnly }), 'file:///a.xml', a).map((finding) => finding.rule.id), ['shared-image-private-categories']);
 });
 
+
+test('a device label written through an entity gives the categories libvirt reads, and no fix rewrites offsets that are not the text\'s', () => {
+	const image = `${IMAGES}/data.img`;
+	const label = `<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:&cats;</label></seclabel>`;
+	const a = `<!DOCTYPE domain [<!ENTITY cats "s0:c1,c2">]>\n${guestXml('a', { disks: [fileDisk(image, { shareable: true, sourceContent: label })], seclabel: staticLabel('s0:c1,c2') })}`;
+	const b = guestXml('b', { disks: [fileDisk(image, { shareable: true })], seclabel: DYNAMIC_LABEL });
+	const inA = crossFindings(workspaceOf({ 'file:///a.xml': a, 'file:///b.xml': b }), 'file:///a.xml', a);
+	assert.deepEqual(inA.map((finding) => finding.rule.id), ['shared-image-private-categories']);
+	assert.deepEqual((inA[0].fixes ?? []).filter((fix) => fix.edits.length > 0), []);
+});

@@ -6,7 +6,7 @@
  * not open can still be shown without reading the file again.
  */
 import { modelPatchOf, type DiskModel, type SeclabelDocument, type StorageSource } from '../parser/seclabelModel';
-import { childElements, getAttribute, textContent, trimmedContentSpan, type Span, type XmlElement } from '../parser/xmlParser';
+import { childElements, getAttribute, trimmedContentSpan, type Span, type XmlDocument, type XmlElement } from '../parser/xmlParser';
 import { libvirtText } from '../parser/dtdSubset';
 import { canonicalRange, parseContext, type LevelValue } from '../selinux/context';
 import { normalizeLocalPath } from './resourceIdentity';
@@ -298,7 +298,7 @@ function patchSummary(uri: string, doc: SeclabelDocument, hostKey: string): Gues
 	const place = placer(starts);
 	const fresh: DiskUse[] = [];
 	if (patch.newDisk) {
-		const use = diskUse(uri, hostKey, patch.newDisk, text, place);
+		const use = diskUse(uri, hostKey, patch.newDisk, doc.xml, place);
 		if (use) {
 			fresh.push(use);
 		}
@@ -480,7 +480,7 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string, pat
 	if (!disks) {
 		disks = [];
 		for (const disk of doc.disks) {
-			const use = diskUse(uri, hostKey, disk, text, place);
+			const use = diskUse(uri, hostKey, disk, doc.xml, place);
 			if (use) {
 				disks.push(use);
 			}
@@ -490,7 +490,7 @@ function computeSummary(uri: string, doc: SeclabelDocument, hostKey: string, pat
 	return { uri, hostKey, name, uuid, live, disks, levels, confinement, processLabel, fragment: doc.fragment ? true : undefined };
 }
 
-function diskUse(uri: string, hostKey: string, disk: DiskModel, text: string, place: (span: Span) => PlacedSpan): DiskUse | undefined {
+function diskUse(uri: string, hostKey: string, disk: DiskModel, xml: XmlDocument, place: (span: Span) => PlacedSpan): DiskUse | undefined {
 	const top = disk.layers[0];
 	const identity = top ? resourceOf(top, hostKey) : undefined;
 	if (!identity) {
@@ -505,7 +505,7 @@ function diskUse(uri: string, hostKey: string, disk: DiskModel, text: string, pl
 		shareable: !!disk.shareable,
 		targetDev: disk.targetDev,
 		at: place(identity.at),
-		deviceLevel: deviceLevelOf(top, text, place),
+		deviceLevel: deviceLevelOf(top, xml, place),
 		readonly: !!disk.readonly || disk.device === 'cdrom' || undefined,
 		norelabel: layerNoRelabel(top),
 	};
@@ -607,7 +607,8 @@ function resourceOf(layer: StorageSource, hostKey: string): ResourceIdentity | u
 }
 
 /** The level of the top image's own SELinux `<label>` override, when it relabels with one. */
-function deviceLevelOf(layer: StorageSource, text: string, place: (span: Span) => PlacedSpan): DeviceLevel | undefined {
+function deviceLevelOf(layer: StorageSource, xml: XmlDocument, place: (span: Span) => PlacedSpan): DeviceLevel | undefined {
+	const text = xml.text;
 	for (const seclabel of layer.seclabels) {
 		if (!isSelinuxModel(seclabel.model?.value) || seclabel.relabel?.value === 'no') {
 			continue;
@@ -616,7 +617,7 @@ function deviceLevelOf(layer: StorageSource, text: string, place: (span: Span) =
 		if (!labelElement) {
 			continue;
 		}
-		const value = textContent(text, labelElement).trim();
+		const value = libvirtText(xml, labelElement).trim();
 		const parsed = labelLevel(value);
 		if (!parsed) {
 			continue;
