@@ -12,6 +12,9 @@ const withSubset = (subset: string, xml: string) => `<!DOCTYPE domain [${subset}
 
 test('dtd-declaration-ignored: a second ELEMENT, a second attribute declaration, a second entity, a predefined entity', () => {
 	assert.deepEqual(codedFor(RULE, withSubset('<!ELEMENT label (#PCDATA)><!ELEMENT label (x)*>', domain(''))), [{ code: RULE, text: '<!ELEMENT', stage: 'ignored' }]);
+	// The span is the keyword whatever white space follows it.
+	assert.deepEqual(codedFor(RULE, withSubset('<!ELEMENT label (#PCDATA)><!ELEMENT\tlabel (x)*>', domain(''))), [{ code: RULE, text: '<!ELEMENT', stage: 'ignored' }]);
+	assert.deepEqual(codedFor(RULE, withSubset("<!ENTITY t 'a'><!ENTITY\nt 'b'>", domain(''))), [{ code: RULE, text: '<!ENTITY', stage: 'ignored' }]);
 	const attlist = withSubset("<!ATTLIST seclabel relabel CDATA 'no'><!ATTLIST seclabel model CDATA #IMPLIED relabel CDATA 'yes'>", domain(''));
 	assert.deepEqual(codedFor(RULE, attlist), [{ code: RULE, text: 'relabel', stage: 'ignored' }]);
 	assert.match(findings(attlist).find((finding) => finding.rule.id === RULE)!.message, /validity warning : Attribute relabel of element seclabel: already defined/);

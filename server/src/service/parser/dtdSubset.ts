@@ -184,10 +184,10 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 	let expanded = 0;
 	// A declaration libxml2 ignores, at its place in the document; only while no parameter entity
 	// has been expanded, since the offsets in `text` are the document's only until then.
-	const note = (at: number, what: string, why: string, length = 0) => {
+	const note = (at: number, length: number, what: string, why: string) => {
 		if (expanded === 0) {
 			const start = found.start + at;
-			subset.ignored.push({ start, end: start + (length || (text.startsWith('<!', at) ? text.indexOf(' ', at) - at : 1)), what, why });
+			subset.ignored.push({ start, end: start + length, what, why });
 		}
 	};
 	const name = /[A-Za-z_:][\w.:-]*/y;
@@ -273,11 +273,11 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 					// declaration never replaces them (virsh: `type='&lt;'` under `<!ENTITY lt 'dynamic'>`
 					// is refused as '<'; a redeclaration that is not the standard one also prints
 					// "xmlAddEntity: invalid redeclaration of predefined entity").
-					note(declarationStart, `<!ENTITY ${entity}>`, `libxml2 keeps the predefined entity &${entity}; whatever this declaration says`);
+					note(declarationStart, '<!ENTITY'.length, `<!ENTITY ${entity}>`, `libxml2 keeps the predefined entity &${entity}; whatever this declaration says`);
 				} else if (!subset.entities.has(entity) && !subset.external.has(entity)) {
 					subset.entities.set(entity, expandCharacterReferences(value));
 				} else {
-					note(declarationStart, `<!ENTITY ${entity}>`, `the first declaration of the entity ${entity} applies`);
+					note(declarationStart, '<!ENTITY'.length, `<!ENTITY ${entity}>`, `the first declaration of the entity ${entity} applies`);
 				}
 			}
 			skipDeclaration();
@@ -321,7 +321,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				if (declarations && !declarations.has(attribute)) {
 					declarations.set(attribute, { name: attribute, tokenized, defaultValue });
 				} else if (declarations) {
-					note(attributeStart, `the attribute ${attribute} of <${element}>`, `the first declaration applies, and libxml2 prints "validity warning : Attribute ${attribute} of element ${element}: already defined"`, attribute.length);
+					note(attributeStart, attribute.length, `the attribute ${attribute} of <${element}>`, `the first declaration applies, and libxml2 prints "validity warning : Attribute ${attribute} of element ${element}: already defined"`);
 				}
 			}
 			if (element !== undefined && declarations && declarations.size > 0) {
@@ -344,7 +344,7 @@ function parseInternalSubset(xml: XmlDocument): InternalSubset | null {
 				kind = text.startsWith('#PCDATA', j) ? 'mixed' : 'element';
 			}
 			if (element !== undefined && declaredElements.has(element)) {
-				note(declarationStart, `<!ELEMENT ${element}>`, `the first declaration of <${element}> applies, and libxml2 prints "validity error : Redefinition of element ${element}"`);
+				note(declarationStart, '<!ELEMENT'.length, `<!ELEMENT ${element}>`, `the first declaration of <${element}> applies, and libxml2 prints "validity error : Redefinition of element ${element}"`);
 			} else if (element !== undefined) {
 				declaredElements.add(element);
 				if (kind !== undefined) subset.content.set(element, kind);

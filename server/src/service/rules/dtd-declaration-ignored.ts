@@ -24,7 +24,7 @@ export const rule: Rule = {
 	check(context) {
 		const subset = internalSubsetOf(context.doc.xml);
 		for (const declaration of subset?.ignored ?? []) {
-			context.report({ span: { start: declaration.start, end: Math.max(declaration.end, declaration.start + 1) }, message: `${declaration.what[0].toUpperCase()}${declaration.what.slice(1)} is ignored: ${declaration.why}.` });
+			context.report({ span: { start: declaration.start, end: declaration.end }, message: `${declaration.what[0].toUpperCase()}${declaration.what.slice(1)} is ignored: ${declaration.why}.` });
 		}
 	},
 };
