@@ -4,7 +4,8 @@
 // the closing summary CI reads counts all of them. Suites that need something missing fail with
 // what to install; nothing is skipped.
 import { spawnSync } from 'child_process';
-import { readdirSync, statSync } from 'fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -51,5 +52,16 @@ if (files.length === 0) {
 	console.error('npm test: no test files found under out/test.');
 	process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+// Every scratch file of the run (the suites' temporary guests, images, editor configs, browser
+// profiles, and whatever the servers and CLIs they start write) goes under one directory that is
+// removed at the end: a run used to leave about 40 directories in /tmp, more when a test failed.
+// Open to everyone, sticky, as /tmp is: some suites run the CLI as an unprivileged user.
+const scratch = mkdtempSync(join(tmpdir(), 'seclabel-test-run-'));
+chmodSync(scratch, 0o1777);
+let run;
+try {
+	run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+} finally {
+	rmSync(scratch, { recursive: true, force: true });
+}
 process.exit(run.status ?? 1);

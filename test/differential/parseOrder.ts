@@ -84,6 +84,10 @@ function depthOf(seclabel: DeviceSeclabel | undefined): number {
  * libvirt's order (the caller then does not check which message comes first).
  */
 export function parseOrderKey(doc: SeclabelDocument, code: string, offset: number, version: string = NEWEST_VERSION): number[] | undefined {
+	if (code === 'root-prefix-unbound') {
+		// virXMLParseHelper (9.0.0 on; virDomainDefParseNode before) checks the root before any of it is read.
+		return [-2];
+	}
 	if (code === 'domain-name-missing') {
 		// virDomainDefParseIDs reads the name before anything else of the domain.
 		return [-1];

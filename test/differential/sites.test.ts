@@ -241,6 +241,8 @@ const cases: Case[] = [
 	{ name: 'root-prefixed-domain-seclabel.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<q:domain xmlns:q='urn:example' type='kvm'>").replace('</domain>', '</q:domain>') },
 	{ name: 'root-default-namespace.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`), "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns='urn:example' type='kvm'>") },
 	{ name: 'root-default-namespace-name-reset.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns='urn:example' type='kvm'>").replace('<name>', "<name xmlns=''>").replace('<memory ', "<memory xmlns='' ").replace('<os>', "<os xmlns=''>") },
+	// An unbound prefix on the root: libxml2 keeps `q:domain` whole, libvirt refuses the root first.
+	{ name: 'root-unbound-prefix.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`), "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<q:domain type='kvm'>").replace('</domain>', '</q:domain>').replace('<name>sites</name>', '') },
 	{ name: 'name-namespaced.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>', "<name xmlns='urn:example'>") },
 	{ name: 'name-prefixed.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns:q='urn:example' type='kvm'>").replace('<name>sites</name>', '<q:name>sites</q:name>') },
 	{ name: 'name-absent.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '') },

@@ -41,14 +41,28 @@ const FRAGMENTS: Record<string, string> = {
 	'parallel-file': CHARDEV('parallel', 'file', "path='/var/log/p.log'", "<seclabel model='selinux' relabel='yes'><label>system_u:object_r:svirt_image_t:s0</label></seclabel><seclabel model='selinux' relabel='no'/>", "\n  <target port='0'/>"),
 };
 
+/**
+ * Roots with a prefix, which only a real attach-device can judge (inside a domain's <devices> a
+ * prefixed element is not a device at all): libvirt takes the device type from the root's local
+ * name, so a bound prefix reads as usual and an unbound one is an unknown device type.
+ */
+const PREFIXED: Record<string, string> = {
+	'prefixed-disk': DISK('').replace('<disk ', "<q:disk xmlns:q='urn:example' ").replace('</disk>', '</q:disk>'),
+	'prefixed-disk-relabel-invalid': DISK("<seclabel model='selinux' relabel='maybe'/>").replace('<disk ', "<q:disk xmlns:q='urn:example' ").replace('</disk>', '</q:disk>'),
+	'prefixed-serial-relabel-yes': CHARDEV('q:serial', 'file', "path='/var/log/s.log'", "<seclabel model='selinux' relabel='yes'/>", "\n  <target port='1'/>").replace('<q:serial ', "<q:serial xmlns:q='urn:example' "),
+	'prefixed-console': CHARDEV('q:console', 'pty', '', "<seclabel model='selinux' relabel='no'/>", "\n  <target type='virtio' port='1'/>").replace('<q:console ', "<q:console xmlns:q='urn:example' "),
+	'unbound-disk': DISK("<seclabel model='selinux' relabel='maybe'/>").replace('<disk ', '<q:disk ').replace('</disk>', '</q:disk>'),
+	'unbound-serial': CHARDEV('q:serial', 'file', "path='/var/log/s.log'", '', "\n  <target port='1'/>"),
+};
+
 function domainWith(device: string): string {
 	return `<domain type='test'>\n  <name>fragment</name>\n  <memory>1048576</memory>\n  <os><type>hvm</type></os>\n  <devices>\n${device}  </devices>\n</domain>\n`;
 }
 
 interface Verdict { accepted: boolean; message?: string }
 
-async function ours(dir: string, version: string): Promise<Map<string, Verdict>> {
-	const files = Object.keys(FRAGMENTS).map((name) => path.join(dir, `${name}.xml`));
+async function ours(dir: string, version: string, fragments: Record<string, string> = FRAGMENTS): Promise<Map<string, Verdict>> {
+	const files = Object.keys(fragments).map((name) => path.join(dir, `${name}.xml`));
 	const { report } = await cliJson(['--driver', 'test', '--libvirt-version', version, ...files]);
 	const result = new Map<string, Verdict>();
 	for (const file of report.files) {
@@ -58,9 +72,9 @@ async function ours(dir: string, version: string): Promise<Map<string, Verdict>>
 	return result;
 }
 
-function compare(theirs: Map<string, Verdict>, mine: Map<string, Verdict>): void {
+function compare(theirs: Map<string, Verdict>, mine: Map<string, Verdict>, fragments: Record<string, string> = FRAGMENTS): void {
 	const differences: string[] = [];
-	for (const name of Object.keys(FRAGMENTS)) {
+	for (const name of Object.keys(fragments)) {
 		const a = theirs.get(name);
 		const b = mine.get(name);
 		if (!a || !b || a.accepted !== b.accepted || (!a.accepted && a.message !== b.message)) {
@@ -110,14 +124,15 @@ test('libvirt 12.9.0: each fragment really attached (virsh attach-device) to a r
 		const node = `<node>\n  <domain type='test'>\n    <name>vm2</name>\n    <memory>1048576</memory>\n    <os><type>hvm</type></os>\n    <devices/>\n  </domain>\n</node>\n`;
 		fs.writeFileSync(path.join(inside, 'node.xml'), node);
 		const at = `/${path.relative(ORACLE_12, inside)}`;
-		for (const [name, fragment] of Object.entries(FRAGMENTS)) {
+		const all = { ...FRAGMENTS, ...PREFIXED };
+		for (const [name, fragment] of Object.entries(all)) {
 			fs.writeFileSync(path.join(dir, `${name}.xml`), fragment);
 			fs.writeFileSync(path.join(inside, `${name}.xml`), fragment);
 		}
 		// One virsh process per fragment: each attaches to a freshly started guest.
 		const theirs = new Map<string, Verdict>();
 		let parsedThenUnsupported = 0;
-		for (const [name] of Object.entries(FRAGMENTS)) {
+		for (const [name] of Object.entries(all)) {
 			const result = await chrootVirsh(['-q', '-c', `test://${at}/node.xml`, `attach-device vm2 ${at}/${name}.xml`]);
 			const message = result.stderr.split('\n').filter((line) => line.startsWith('error: ') && !line.startsWith('error: Failed to attach device')).map((line) => line.slice(7)).join('\n');
 			// The test driver hot-plugs disks only; a chardev that parsed and validated is then refused with
@@ -130,7 +145,11 @@ test('libvirt 12.9.0: each fragment really attached (virsh attach-device) to a r
 			theirs.set(name, result.code === 0 ? { accepted: true } : { accepted: false, message });
 		}
 		assert.ok(parsedThenUnsupported > 0, 'chardev fragments reach the driver after parsing');
-		compare(theirs, await ours(dir, '12.9.0'));
+		compare(theirs, await ours(dir, '12.9.0', all), all);
+		// The prefixed roots on their own: a bound prefix is read (a refusal for the bad relabel), an unbound one is not a device.
+		assert.deepEqual(theirs.get('unbound-disk'), { accepted: false, message: "unsupported configuration: unknown device type 'q:disk'" });
+		assert.equal(theirs.get('prefixed-disk-relabel-invalid')?.accepted, false);
+		assert.equal(theirs.get('prefixed-disk')?.accepted, true);
 	} finally {
 		fs.rmSync(inside, { recursive: true, force: true });
 	}

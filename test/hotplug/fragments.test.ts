@@ -32,13 +32,40 @@ test('device roots are fragments with their one device in the model; other roots
 		assert.equal(chardev.chardevs.length, 1, name);
 		assert.equal(chardev.chardevs[0].seclabels.length, 1, name);
 	}
-	for (const other of ['<interface type="network"/>', '<network><name>x</name></network>', "<x:disk xmlns:x='urn:x'/>"]) {
+	for (const other of ['<interface type="network"/>', '<network><name>x</name></network>', "<x:interface xmlns:x='urn:x'/>"]) {
 		const doc = parseSeclabelText(other);
 		assert.equal(doc.fragment, undefined, other);
 		assert.deepEqual(computeFindings(doc), [], other);
 	}
 	// update-device --live parses the device as live XML: the comment says so.
 	assert.equal(parseSeclabelText(`<!-- libvirt-seclabel: live -->\n${DISK}`).kind, 'live');
+});
+
+test('a root with a bound prefix is a fragment (attach-device reads the local name); an unbound one is refused', () => {
+	const prefixed = DISK.replace('<disk ', "<q:disk xmlns:q='urn:example' ").replace('</disk>', '</q:disk>');
+	const doc = parseSeclabelText(prefixed);
+	assert.equal(doc.fragment?.name, 'q:disk');
+	assert.equal(doc.disks.length, 1);
+	assert.deepEqual(codes(prefixed, { libvirtVersion: '12.9.0' }), [{ code: 'device-relabel-without-label', text: "relabel='yes'" }]);
+	const serial = parseSeclabelText("<q:serial xmlns:q='urn:example' type='file'>\n  <source path='/var/log/x.log'>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n</q:serial>\n");
+	assert.equal(serial.chardevs[0]?.kind, 'serial');
+	assert.equal(serial.chardevs[0].seclabels.length, 1);
+	// Unbound: libxml2 keeps `q:disk`, which libvirt's device parser does not know (attach-device at 11.3.0 and 12.9.0).
+	const unbound = prefixed.replace(" xmlns:q='urn:example'", '');
+	assert.deepEqual(codes(unbound), [{ code: 'root-prefix-unbound', text: 'q:disk' }]);
+	assert.equal(computeFindings(parseSeclabelText(unbound))[0].libvirtMessage, "unsupported configuration: unknown device type 'q:disk'");
+});
+
+const GUEST_STATIC_NO_RELABEL = "<domain type='kvm'>\n  <name>vm2</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='/var/lib/libvirt/images/vm2.img'/>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n  <seclabel type='static' model='selinux' relabel='no'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>\n</domain>\n";
+
+test('a prefixed fragment inside its guest: checked as the guest\'s device, offsets back in the fragment', () => {
+	const fragment = "<q:disk xmlns:q='urn:example' type='file' device='disk'>\n  <source file='/var/lib/libvirt/images/new.img'>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n  <target dev='vdb'/>\n</q:disk>\n";
+	const target = { uri: 'file:///guests/vm2.xml', text: GUEST_STATIC_NO_RELABEL };
+	const findings = computeFindings(parseSeclabelText(fragment), { attachTarget: target, libvirtVersion: '11.3.0' });
+	assert.deepEqual(findings.map((finding) => [finding.rule.id, fragment.slice(finding.span.start, finding.span.end)]), [
+		['static-relabel-no-prelabel', '/var/lib/libvirt/images/new.img'],
+		['device-override-needs-relabel', 'seclabel'],
+	]);
 });
 
 test('a fragment alone gets the device-level rules, as attach-device parses it', () => {
@@ -59,8 +86,6 @@ test('the attach-to directive names the guest; only in the prolog of a fragment'
 	assert.equal(attachToDirective(parseSeclabelText(DISK.replace('</disk>', '<!-- libvirt-seclabel: attach-to vm2 --></disk>'))), undefined);
 	assert.equal(attachToDirective(parseSeclabelText(`<!-- libvirt-seclabel: attach-to vm2 -->\n<domain><name>x</name></domain>`)), undefined);
 });
-
-const GUEST_STATIC_NO_RELABEL = "<domain type='kvm'>\n  <name>vm2</name>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='/var/lib/libvirt/images/vm2.img'/>\n      <target dev='vda'/>\n    </disk>\n  </devices>\n  <seclabel type='static' model='selinux' relabel='no'>\n    <label>system_u:system_r:svirt_t:s0:c1,c2</label>\n  </seclabel>\n</domain>\n";
 
 test('inside its guest: an override under a domain label that relabels nothing is refused, with the related location in the guest file', () => {
 	const fragment = "<disk type='file' device='disk'>\n  <source file='/var/lib/libvirt/images/new.img'>\n    <seclabel model='selinux' relabel='no'/>\n  </source>\n  <target dev='vdb'/>\n</disk>\n";

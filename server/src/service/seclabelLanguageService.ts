@@ -4,7 +4,7 @@
  */
 import type { CodeAction, CodeActionContext, CompletionList, Diagnostic, Hover, Position, Range } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { buildModel, FRAGMENT_ELEMENTS, patchModel, rootElementName, type ModelOptions, type SeclabelDocument } from './parser/seclabelModel';
+import { buildModel, FRAGMENT_ELEMENTS, isRefusedRootName, patchModel, rootElementName, type ModelOptions, type SeclabelDocument } from './parser/seclabelModel';
 import { DEFAULT_PARSE_LIMITS, parseXml, type ParseLimits } from './parser/xmlParser';
 import { reparseXml, spliceOf } from './parser/incrementalParse';
 import { doValidation, type ValidationOptions } from './features/validation';
@@ -36,7 +36,7 @@ export interface SeclabelLanguageService {
  */
 export function parseSeclabelText(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS, options: ModelOptions = {}): SeclabelDocument {
 	const root = rootElementName(text);
-	if (root !== undefined && root !== 'domain' && root !== 'domstatus' && !FRAGMENT_ELEMENTS.includes(root)) {
+	if (root !== undefined && root !== 'domain' && root !== 'domstatus' && !FRAGMENT_ELEMENTS.includes(root) && !isRefusedRootName(root)) {
 		return otherXml(text);
 	}
 	return buildModel(parseXml(text, limits), options);

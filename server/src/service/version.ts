@@ -143,6 +143,14 @@ export const FULL_XML_ERRORS: VersionChange = {
 	evidence: "the oracles: 7.0.0 cuts long messages at 1,022 bytes, 9.0.0 and later print them whole (the broken documents of test/differential/xmlErrorsOnly.test.ts and xmlWellFormed.test.ts, compared byte for byte). The source: 7.0.0's virReportErrorHelper (virerror.c) formats into `char errorMessage[VIR_ERROR_MAX_LENGTH]` (1024) with g_vsnprintf(…, sizeof - 1), 9.0.0's uses g_strdup_vprintf and VIR_ERROR_MAX_LENGTH is gone; catchXMLError is the same in both. The commit was not found, so the oldest release proven is used",
 };
 
+/** libvirt checks the root element's name while parsing the document, in new words. */
+export const ROOT_ELEMENT_CHECK: VersionChange = {
+	since: '9.0.0',
+	what: "another root element is refused as `expecting root element of 'domain', not 'X'` instead of `unexpected root element <X>, expecting <domain>`",
+	range: ['7.0.0', '9.0.0'],
+	evidence: "the oracles: 7.0.0 says `unexpected root element <q:domain>, expecting <domain>` (virDomainDefParseNode's own check), 9.0.0, 11.3.0 and 12.9.0 `expecting root element of 'domain', not 'q:domain'` (virXMLParseHelper's rootelement argument, which took over the check). A 7.3.0 user's report (retspen/webvirtcloud#441) still quotes the old form of the device parser's message. The commit was not found, so the oldest release proven is used",
+};
+
 /** libvirt words the place of a libxml2 error `at line N:` instead of `(domain_definition):N:`. */
 export const XML_ERROR_AT_LINE: VersionChange = {
 	since: '11.0.0',
@@ -246,7 +254,7 @@ export const LIBXML2_WITHOUT_ICU: VersionChange = {
 };
 
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, CHARDEV_VDAGENT_DBUS, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, SHEEPDOG_REFUSED, APPARMOR_SPELLING, LIBXML2_WITHOUT_ICU, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, CHARDEV_VDAGENT_DBUS, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, SHEEPDOG_REFUSED, ROOT_ELEMENT_CHECK, APPARMOR_SPELLING, LIBXML2_WITHOUT_ICU, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]

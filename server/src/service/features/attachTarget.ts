@@ -8,7 +8,7 @@
  */
 import { buildModel, childElements, type SeclabelDocument } from '../parser/seclabelModel';
 import { directiveWords } from '../parser/directives';
-import { parseXml, type Span } from '../parser/xmlParser';
+import { parseXml, type Span, type XmlElement } from '../parser/xmlParser';
 import type { Finding, Fix, RelatedLocation } from '../rules/rule';
 import type { AttachTarget } from '../types';
 
@@ -60,6 +60,26 @@ export function targetGuest(target: AttachTarget, parsed?: SeclabelDocument): Se
 	return guest;
 }
 
+/**
+ * The fragment's text with its root's bound prefix (`<q:disk xmlns:q='…'>`) turned into blanks
+ * after the name: attach-device reads the device by its local name, while inside the guest's
+ * `<devices>` a prefixed element is no device at all. Blanks keep every offset where it was.
+ */
+function unprefixed(root: XmlElement, text: string): string {
+	const colon = root.name.indexOf(':');
+	if (colon <= 0) {
+		return text;
+	}
+	const local = root.name.slice(colon + 1);
+	const pad = ' '.repeat(colon + 1);
+	let result = `<${local}${pad}${text.slice(1 + root.name.length)}`;
+	if (root.endTagStart >= 0) {
+		const at = root.endTagStart - root.start;
+		result = `${result.slice(0, at)}</${local}${pad}${result.slice(at + 2 + root.name.length)}`;
+	}
+	return result;
+}
+
 function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFragment | null {
 	const root = fragment.fragment;
 	const guest = targetGuest(target);
@@ -76,7 +96,7 @@ function compose(fragment: SeclabelDocument, target: AttachTarget): ComposedFrag
 			}
 		}
 	}
-	const deviceText = fragment.xml.text.slice(root.start, root.end);
+	const deviceText = unprefixed(root, fragment.xml.text.slice(root.start, root.end));
 	const devices = childElements(guest.domain, 'devices')[0];
 	let insertAt: number;
 	let before: string;

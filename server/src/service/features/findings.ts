@@ -132,7 +132,8 @@ function runRules(parsed: SeclabelDocument, resolved: ResolvedSettings): RuleFin
 			return inner.map((finding) => findingInFragment(composed, target, finding)).filter((finding): finding is RuleFinding => finding !== null);
 		}
 	}
-	if (!doc.domain && !doc.fragment) {
+	// A root refused for its name (an unbound prefix) is a domain or a device being written: its rules run.
+	if (!doc.domain && !doc.fragment && !doc.refusedRoot) {
 		const notADomain = allRules.find((rule) => rule.id === 'not-a-domain');
 		if (resolved.settings.reportNonDomain && !doc.xml.root && !doc.otherRoot && notADomain && overrides['not-a-domain'] !== 'off') {
 			const problem = doc.xml.problems[0];

@@ -167,6 +167,12 @@ export interface SeclabelDocument {
 	/** Set when the root element is something other than a domain, which is then not parsed. */
 	readonly otherRoot?: boolean;
 	/**
+	 * The root's name when it is a domain's or a fragment's with an unbound prefix (`<q:domain>`,
+	 * `<q:disk>`, and no `xmlns:q`): libxml2 keeps the name whole and libvirt refuses the document for
+	 * its root, before anything else (rules/root-prefix-unbound.ts). `domain` is then null.
+	 */
+	readonly refusedRoot?: string;
+	/**
 	 * The root device element when the document is an attach-device fragment (`<disk>`, a chardev):
 	 * `domain` is then null and the device is the model's only disk or chardev. In a fragment
 	 * checked inside its guest (features/attachTarget.ts) `domain` is the guest and this the device.
@@ -234,6 +240,17 @@ export function rootElementName(text: string): string | undefined {
 	}
 }
 
+/**
+ * True for a root name libxml2 keeps whole because its prefix is bound nowhere (`q:domain`,
+ * `q:disk`): meant as a domain or an attach-device fragment, refused by libvirt for its name (see
+ * SeclabelDocument.refusedRoot).
+ */
+export function isRefusedRootName(name: string): boolean {
+	const colon = name.indexOf(':');
+	const local = name.slice(colon + 1);
+	return colon > 0 && (local === 'domain' || FRAGMENT_ELEMENTS.includes(local));
+}
+
 /** True when the document's root is a libvirt domain (`<domain>` or a `<domstatus>` status file). */
 export function looksLikeDomain(text: string): boolean {
 	const name = rootElementName(text);
@@ -272,11 +289,13 @@ export function buildModel(xml: XmlDocument, options: ModelOptions = {}): Seclab
 	} else if (root && name === 'domstatus') {
 		domain = firstChild(root, 'domain') ?? null;
 		kind = 'live';
-	} else if (root && !root.namespaced && FRAGMENT_ELEMENTS.includes(root.name)) {
-		return buildFragmentModel(xml, root, options.kind);
+	} else if (root && name !== undefined && !root.namespaced && FRAGMENT_ELEMENTS.includes(name)) {
+		// A bound prefix (`<q:disk xmlns:q='…'>`) is a fragment too: libvirt takes the device type
+		// from the root's local name (virDomainDeviceDefParse; attach-device at 11.3.0 and 12.9.0).
+		return buildFragmentModel(xml, root, name, options.kind);
 	}
 	kind = options.kind ?? kind;
-	const model: SeclabelDocument = { xml, domain, kind, seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [] };
+	const model: SeclabelDocument = { xml, domain, kind, seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], ...(name !== undefined && isRefusedRootName(name) ? { refusedRoot: name } : {}) };
 	if (!domain) {
 		return model;
 	}
@@ -327,14 +346,14 @@ export function buildModel(xml: XmlDocument, options: ModelOptions = {}): Seclab
  * parses it as define-time XML (VIR_DOMAIN_DEF_PARSE_INACTIVE); a `<!-- libvirt-seclabel:
  * live -->` comment says it is meant for `update-device --live`, which parses it as live XML.
  */
-function buildFragmentModel(xml: XmlDocument, root: XmlElement, given?: DocumentKind): SeclabelDocument {
+function buildFragmentModel(xml: XmlDocument, root: XmlElement, device: string, given?: DocumentKind): SeclabelDocument {
 	const kind = given ?? (hasLiveDirective(xml.text, root.start) ? 'live' : 'inactive');
 	const model: SeclabelDocument = { xml, domain: null, kind, seclabels: [], disks: [], chardevs: [], deviceSeclabels: [], strayseclabels: [], fragment: root };
 	const read = new Set<XmlElement>();
-	if (root.name === 'disk') {
+	if (device === 'disk') {
 		model.disks.push(readDisk(root, model, read));
 	} else {
-		model.chardevs.push(readChardev(root, model, read));
+		model.chardevs.push(readChardev(root, model, read, device));
 	}
 	collectStraySeclabels(root, read, model.strayseclabels, xml.text);
 	return model;
@@ -655,12 +674,13 @@ function readStorageSource(container: XmlElement, depth: number, role: StorageSo
 	return layer;
 }
 
-function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<XmlElement>): ChardevModel {
+/** `kind` is the element's local name: a fragment's root may carry a bound prefix. */
+function readChardev(element: XmlElement, model: SeclabelDocument, read: Set<XmlElement>, kind = element.name): ChardevModel {
 	const seclabels: DeviceSeclabel[] = [];
 	const source = firstChild(element, 'source');
 	const chardev: ChardevModel = {
 		element,
-		kind: element.name,
+		kind,
 		type: getAttribute(element, 'type')?.value ?? 'pty',
 		source,
 		seclabels,

@@ -7,6 +7,7 @@ import { rule as xmlNotWellFormed } from './xml-not-well-formed';
 import { rule as notADomain } from './not-a-domain';
 import { rule as documentTooLarge } from './document-too-large';
 import { rule as domainNameMissing } from './domain-name-missing';
+import { rule as rootPrefixUnbound } from './root-prefix-unbound';
 import { rule as seclabelTypeInvalid } from './seclabel-type-invalid';
 import { rule as relabelInvalid } from './relabel-invalid';
 import { rule as dynamicRelabelNo } from './dynamic-relabel-no';
@@ -57,6 +58,7 @@ export const coreRules: readonly Rule[] = [
 	xmlNotWellFormed,
 	notADomain,
 	documentTooLarge,
+	rootPrefixUnbound,
 	domainNameMissing,
 	seclabelTypeInvalid,
 	relabelInvalid,
