@@ -2,7 +2,8 @@
 /**
  * Random exploration of XML lexical forms around seclabels (issue #11): a tool for the team, not
  * part of `npm test`. From a seed it writes a few thousand small domains whose domain and disk
- * seclabels (type, model, relabel, label, imagelabel, baselabel; valid and invalid values) are
+ * seclabels (type, model, relabel, label, imagelabel, baselabel; valid and invalid values; the device
+ * one in a disk's source, a backing layer, a serial or channel source or the NVRAM source) are
  * spelled in varied lexical forms (character references, literal tabs/newlines/CR in values,
  * leading and trailing blanks, internal-subset entities and ATTLIST defaults, namespaced
  * attributes and elements, label text split by comments/CDATA/PIs, XML declarations, BOM, CRLF,
@@ -234,6 +235,11 @@ function makeCase(index) {
 	const count = pick([0, 1, 1, 1, 2]);
 	for (let i = 0; i < count; i++) domainLabels.push(seclabel('domain', feature, subset, attlist));
 	const diskLabel = chance(0.5) ? seclabel('disk', feature, subset, attlist) : undefined;
+	// Where the device seclabel sits: the same lexical forms at the other places libvirt reads one
+	// (a backing layer, a chardev's source, the NVRAM source from 8.5.0).
+	const site = diskLabel ? pick(['disk', 'disk', 'backing', 'serial', 'channel', 'nvram']) : 'disk';
+	if (diskLabel && site !== 'disk') feature.add(`site:${site}`);
+	const indented = (label, depth) => label.replace(/\n/g, `\n${' '.repeat(depth)}`);
 	const nonAscii = chance(0.05) ? (feature.add('non-ascii-name'), 'wéb') : 'web';
 	const lines = [
 		"<domain type='kvm'>",
@@ -241,12 +247,22 @@ function makeCase(index) {
 		"  <memory unit='KiB'>1048576</memory>",
 		'  <os>',
 		"    <type arch='x86_64' machine='pc'>hvm</type>",
+		...(site === 'nvram' ? [
+			"    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE.fd</loader>",
+			`    <nvram type='file'>\n      <source file='/var/lib/libvirt/qemu/nvram/web_VARS.fd'>\n        ${indented(diskLabel, 4)}\n      </source>\n    </nvram>`,
+		] : []),
 		'  </os>',
 		'  <devices>',
 		"    <disk type='file' device='disk'>",
-		diskLabel ? `      <source file='/var/lib/libvirt/images/web.qcow2'>\n        ${diskLabel.replace(/\n/g, '\n    ')}\n      </source>` : "      <source file='/var/lib/libvirt/images/web.qcow2'/>",
+		...(site === 'backing' ? [
+			"      <driver name='qemu' type='qcow2'/>",
+			"      <source file='/var/lib/libvirt/images/web.qcow2'/>",
+			`      <backingStore type='file'>\n        <format type='raw'/>\n        <source file='/var/lib/libvirt/images/base.img'>\n          ${indented(diskLabel, 6)}\n        </source>\n      </backingStore>`,
+		] : [site === 'disk' && diskLabel ? `      <source file='/var/lib/libvirt/images/web.qcow2'>\n        ${indented(diskLabel, 4)}\n      </source>` : "      <source file='/var/lib/libvirt/images/web.qcow2'/>"]),
 		"      <target dev='vda' bus='virtio'/>",
 		'    </disk>',
+		...(site === 'serial' ? [`    <serial type='file'>\n      <source path='/var/log/libvirt/web-serial.log'>\n        ${indented(diskLabel, 4)}\n      </source>\n      <target port='0'/>\n    </serial>`] : []),
+		...(site === 'channel' ? [`    <channel type='unix'>\n      <source mode='bind' path='/var/lib/libvirt/qemu/web.agent'>\n        ${indented(diskLabel, 4)}\n      </source>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>`] : []),
 		'  </devices>',
 		...domainLabels.map((label) => `  ${label}`),
 		'</domain>',
@@ -264,7 +280,11 @@ function makeCase(index) {
 	}
 	// The root and the name in namespaces: libvirt compares the root's local name and reads
 	// `string(./name[1])` first (domain-name-missing).
-	if (chance(0.03)) {
+	if (chance(0.01)) {
+		feature.add('root:unbound-prefix');
+		lines[0] = "<r:domain type='kvm'>";
+		lines[lines.length - 1] = '</r:domain>';
+	} else if (chance(0.03)) {
 		feature.add('root:prefixed');
 		lines[0] = "<r:domain xmlns:r='urn:r' type='kvm'>";
 		lines[lines.length - 1] = '</r:domain>';

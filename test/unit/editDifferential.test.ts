@@ -132,6 +132,11 @@ function treeKey(root: XmlElement | null): string {
  * disk, layer, chardev and seclabel, so that a patched model (seclabelModel.ts patchModel) that kept
  * a stale object or put a seclabel out of order differs from the fresh one.
  */
+/** The device seclabels are in document order, which features/position.ts's binary search relies on. */
+function inDocumentOrder(doc: SeclabelDocument): boolean {
+	return doc.deviceSeclabels.every((s, i, list) => i === 0 || list[i - 1].element.start < s.element.start);
+}
+
 function modelKey(doc: SeclabelDocument): string {
 	const at = (element: XmlElement | null | undefined) => element ? [element.name, element.start, element.end] : null;
 	const attribute = (a: XmlAttribute | undefined) => a ? [a.name, a.value, a.valueStart, a.end] : null;
@@ -143,7 +148,8 @@ function modelKey(doc: SeclabelDocument): string {
 		doc.seclabels.map((s) => [at(s.element), attribute(s.type), attribute(s.model), attribute(s.relabel), s.labels.map(at), s.imagelabels.map(at), s.baselabels.map(at)]),
 		doc.disks.map((d) => [at(d.element), d.device, d.bus ?? null, d.targetDev ?? null, at(d.readonly), at(d.shareable), at(d.transient), d.layers.map(layer), layer(d.dataStore), d.mirror.map(layer)]),
 		doc.chardevs.map((c) => [at(c.element), c.kind, c.type, at(c.source), c.seclabels.map(deviceSeclabel), c.aliasOf ? doc.chardevs.indexOf(c.aliasOf) : null]),
-		layer(doc.nvram), doc.deviceSeclabels.map(deviceSeclabel), doc.strayseclabels.map(at),
+		layer(doc.nvram), doc.deviceSeclabels.map(deviceSeclabel), doc.strayseclabels.map(at), (doc.usbDevices ?? []).map(at),
+		inDocumentOrder(doc),
 		doc.xml.problems, doc.xml.limit ?? null]);
 }
 
@@ -191,6 +197,7 @@ function runSequence(name: string, base: string, seed: number, steps: number, se
 			assert.deepEqual(JSON.parse(treeKey(doc.xml.root)), JSON.parse(treeKey(full.xml.root)), `${name}, seed ${seed}, after edit ${step}: the incremental tree differs from a full parse`);
 		}
 		assert.equal(modelKey(doc), modelKey(full), `${name}, seed ${seed}, after edit ${step}: the model of the incremental tree differs`);
+		assert.ok(inDocumentOrder(full), `${name}, seed ${seed}, after edit ${step}: the device seclabels are not in document order`);
 		previous = doc;
 		// The levels a fresh category pair avoids (counted per device, patched along with the model).
 		assert.deepEqual([...documentLevels(doc)].sort(), [...documentLevels(full)].sort(), `${name}, seed ${seed}, after edit ${step}: the document's levels differ`);
@@ -339,6 +346,27 @@ test('a console that aliases the first serial is rechecked when only the serial 
 	const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(same), { ...settings, documentUri: uri })).map(key);
 	assert.equal(fresh.length, 1);
 	assert.deepEqual(run(same), fresh);
+});
+
+test('a redirdev is refused or not as its USB controller\'s model is edited: the model patch keeps the controller list right', () => {
+	const guest = (model: string) => "<domain type='kvm'>\n  <name>g</name>\n  <os>\n    <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n"
+		+ Array.from({ length: 30 }, (_, i) => `    <disk type='file' device='disk'>\n      <source file='/i/${i}.img'/>\n      <target dev='vd${String.fromCharCode(97 + (i % 26))}${i}'/>\n    </disk>\n`).join('')
+		+ `    <controller type='usb' index='0' model='${model}'>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x2'/>\n    </controller>\n    <redirdev bus='usb' type='spicevmc'/>\n  </devices>\n</domain>\n`;
+	const settings: LanguageSettings = { libvirtVersion: '12.9.0' };
+	const uri = 'file:///differential/redirdev.xml';
+	let doc = parseSeclabelText(guest('none'));
+	const ids = () => computeFindings(doc, { ...settings, documentUri: uri }).map((finding) => finding.rule.id);
+	assert.deepEqual(ids(), ['redirdev-usb-disabled']);
+	for (const model of ['nonex', 'qemu-xhci', 'none', 'piix3-uhci', 'none']) {
+		const before = modelPatchStats.patched;
+		const text = guest(model);
+		doc = reparseSeclabelText(doc, text);
+		assert.equal(modelPatchStats.patched, before + 1, 'the controller was patched, not the model rebuilt');
+		assert.equal(modelKey(doc), modelKey(parseSeclabelText(text)));
+		const fresh = asIfFresh(uri, () => computeFindings(parseSeclabelText(text), { ...settings, documentUri: uri })).map(key);
+		assert.deepEqual(computeFindings(doc, { ...settings, documentUri: uri }).map(key), fresh);
+		assert.equal(fresh.length, model === 'none' ? 1 : 0, model);
+	}
 });
 
 test('typing into a label and a path of one disk among 200 parses only that disk again, and every tree equals a full parse', () => {

@@ -164,6 +164,12 @@ export interface SeclabelDocument {
 	readonly deviceSeclabels: DeviceSeclabel[];
 	/** `<seclabel>` elements in places libvirt never reads. */
 	readonly strayseclabels: XmlElement[];
+	/**
+	 * The `<redirdev>` and `<controller>` children of `<devices>` (no namespace), in document order:
+	 * what rules/redirdev-usb-disabled.ts reads on every keystroke, kept here so that it never walks
+	 * 100,000 disks. Absent when there are none.
+	 */
+	readonly usbDevices?: readonly XmlElement[];
 	/** Set when the root element is something other than a domain, which is then not parsed. */
 	readonly otherRoot?: boolean;
 	/**
@@ -188,6 +194,9 @@ export interface SeclabelDocument {
 export const FRAGMENT_ELEMENTS = ['disk', 'serial', 'parallel', 'console', 'channel'];
 
 export const CHARDEV_ELEMENTS = ['serial', 'parallel', 'console', 'channel'];
+
+/** Devices SeclabelDocument.usbDevices lists. */
+const USB_DEVICE_ELEMENTS = ['redirdev', 'controller'];
 
 /**
  * The local name of the first element, skipping the prolog (XML declaration, comments, processing
@@ -329,6 +338,8 @@ export function buildModel(xml: XmlDocument, options: ModelOptions = {}): Seclab
 				model.disks.push(disk);
 			} else if (CHARDEV_ELEMENTS.includes(device.name)) {
 				model.chardevs.push(readChardev(device, model, read));
+			} else if (USB_DEVICE_ELEMENTS.includes(device.name)) {
+				((model as { usbDevices?: XmlElement[] }).usbDevices ??= []).push(device);
 			}
 		}
 	}
@@ -521,7 +532,17 @@ export function patchModel(previous: SeclabelDocument, xml: XmlDocument, splice:
 		chardevs = previous.chardevs.slice();
 		chardevs[index] = newChardev;
 	}
-	const model: SeclabelDocument = { ...previous, xml, disks, chardevs, deviceSeclabels: previous.deviceSeclabels, strayseclabels: previous.strayseclabels };
+	let usbDevices = previous.usbDevices;
+	if (USB_DEVICE_ELEMENTS.includes(device.name)) {
+		// The same device, read again: its element is the new one (its attributes may have changed).
+		const index = usbDevices ? usbDevices.indexOf(oldDevice) : -1;
+		if (index < 0) {
+			return rebuilt('device not in the model');
+		}
+		usbDevices = usbDevices!.slice();
+		(usbDevices as XmlElement[])[index] = device;
+	}
+	const model: SeclabelDocument = { ...previous, xml, disks, chardevs, deviceSeclabels: previous.deviceSeclabels, strayseclabels: previous.strayseclabels, ...(usbDevices ? { usbDevices } : {}) };
 	if (newChardev) {
 		// Which console aliases the first serial depends on both: decided again over all of them.
 		for (const chardev of chardevs) {

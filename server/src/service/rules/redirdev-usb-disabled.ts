@@ -26,11 +26,12 @@ export const rule: Rule = {
 		if (!devices) {
 			return;
 		}
-		// One walk over <devices>, which may hold 100,000 disks: this rule runs on every keystroke.
+		// The model lists these devices (this rule runs on every keystroke, and <devices> may hold
+		// 100,000 disks); libvirt's checks here read the first <devices>.
 		const redirdevs: XmlElement[] = [];
 		const usb: XmlElement[] = [];
-		for (const child of devices.children) {
-			if (child.namespaced) continue;
+		for (const child of context.doc.usbDevices ?? []) {
+			if (child.parent !== devices) continue;
 			if (child.name === 'redirdev') {
 				if ((getAttribute(child, 'bus')?.value ?? 'usb') === 'usb') redirdevs.push(child);
 			} else if (child.name === 'controller' && getAttribute(child, 'type')?.value === 'usb') {
