@@ -14,15 +14,41 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 
 const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The checkout, whose build (out/, dist/) the explorers load. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'out', 'test', 'differential');
 if (!fs.existsSync(path.join(OUT, 'oracle.js')) || !fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
 	console.error('build first: npm run build');
 	process.exit(2);
 }
-const { defineAll, lintJson } = require(path.join(OUT, 'oracle.js'));
+const { defineAll, lintJson, ORACLE_VERSIONS } = require(path.join(OUT, 'oracle.js'));
 const { compareKeys, parseOrderKey } = require(path.join(OUT, 'parseOrder.js'));
 const { parseSeclabelText } = require(path.join(ROOT, 'out', 'server', 'src', 'service', 'seclabelLanguageService.js'));
+
+/** A module of the build (a path under out/), for the explorers' generators. */
+export function built(...parts) {
+	return require(path.join(ROOT, 'out', ...parts));
+}
+
+/**
+ * The explorers' command line: --seed N, --count N (default `count`), --versions A,B (default
+ * every oracle), --keep DIR, --show N, --quiet.
+ */
+export function explorerOptions(count) {
+	const args = process.argv.slice(2);
+	const option = (name, fallback) => {
+		const index = args.indexOf(`--${name}`);
+		return index >= 0 ? args[index + 1] : fallback;
+	};
+	return {
+		seed: Number(option('seed', '1')),
+		count: Number(option('count', String(count))),
+		versions: option('versions', ORACLE_VERSIONS.join(',')).split(','),
+		keep: option('keep', undefined),
+		show: Number(option('show', '3')),
+		quiet: args.includes('--quiet'),
+	};
+}
 
 export function firstInParseOrder(xml, diagnostics, version) {
 	const doc = parseSeclabelText(xml);

@@ -14,33 +14,19 @@
  * Usage (after `npm run build`):
  *   node scripts/explore-corpus.mjs [--seed N] [--count N] [--versions 7.0.0,9.0.0,...] [--keep DIR] [--show N] [--quiet]
  */
-import { createRequire } from 'module';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fileURLToPath } from 'url';
-import { compareWithOracles } from './explore-compare.mjs';
+import { built, compareWithOracles, explorerOptions, ROOT } from './explore-compare.mjs';
 
-const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SERVICE = path.join(ROOT, 'out', 'server', 'src', 'service');
-const { ORACLE_VERSIONS } = require(path.join(ROOT, 'out', 'test', 'differential', 'oracle.js'));
-const { parseXml } = require(path.join(SERVICE, 'parser', 'xmlParser.js'));
-const { rootElementName } = require(path.join(SERVICE, 'parser', 'seclabelModel.js'));
-const { mulberry32 } = require(path.join(SERVICE, 'util', 'random.js'));
+const { parseXml } = built('server', 'src', 'service', 'parser', 'xmlParser.js');
+const { rootElementName } = built('server', 'src', 'service', 'parser', 'seclabelModel.js');
+const { mulberry32 } = built('server', 'src', 'service', 'util', 'random.js');
 // Devices older releases do not know at all (the conformance suite leaves the same refusals out).
-const { UNKNOWN_FEATURES } = require(path.join(ROOT, 'out', 'test', 'support', 'verdicts.js'));
+const { UNKNOWN_FEATURES } = built('test', 'support', 'verdicts.js');
 
-const args = process.argv.slice(2);
-function option(name, fallback) {
-	const index = args.indexOf(`--${name}`);
-	return index >= 0 ? args[index + 1] : fallback;
-}
-const SEED = Number(option('seed', '1'));
-const COUNT = Number(option('count', '1500'));
-const VERSIONS = option('versions', ORACLE_VERSIONS.join(',')).split(',');
-const KEEP = option('keep', undefined);
-const SHOW = Number(option('show', '3'));
-const QUIET = args.includes('--quiet');
+const OPTIONS = explorerOptions(1500);
+const SEED = OPTIONS.seed;
+const COUNT = OPTIONS.count;
 
 const random = mulberry32(SEED);
 const pick = (list) => list[Math.floor(random() * list.length)];
@@ -184,7 +170,7 @@ function apply(text, edits) {
 
 async function main() {
 	const domains = corpusDomains();
-	if (!QUIET) console.error(`${domains.length} domains of libvirt's test data`);
+	if (!OPTIONS.quiet) console.error(`${domains.length} domains of libvirt's test data`);
 	const cases = [];
 	for (let index = 0; index < COUNT; index++) {
 		const base = pick(domains);
@@ -193,7 +179,7 @@ async function main() {
 		cases.push({ name, xml: apply(base.text, edits) });
 	}
 	const ignore = (verdict) => !verdict.accepted && UNKNOWN_FEATURES.some((feature) => feature.message.test(verdict.message ?? ''));
-	await compareWithOracles(cases, { seed: SEED, versions: VERSIONS, keep: KEEP, show: SHOW, quiet: QUIET, ignore });
+	await compareWithOracles(cases, { ...OPTIONS, ignore });
 }
 
 main().catch((error) => {

@@ -25,37 +25,16 @@
  * Usage (after `npm run build`):
  *   node scripts/explore-sites.mjs [--seed N] [--count N] [--versions 7.0.0,9.0.0,...] [--keep DIR] [--show N] [--quiet]
  */
-import { createRequire } from 'module';
-import * as fs from 'fs';
-import * as path from 'path';
-import { fileURLToPath } from 'url';
-import { compareWithOracles } from './explore-compare.mjs';
+import { built, compareWithOracles, explorerOptions } from './explore-compare.mjs';
 
-const require = createRequire(import.meta.url);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'out', 'test', 'differential');
-if (!fs.existsSync(path.join(OUT, 'oracle.js')) || !fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
-	console.error('build first: npm run build');
-	process.exit(2);
-}
-const { ORACLE_VERSIONS } = require(path.join(OUT, 'oracle.js'));
-
-const args = process.argv.slice(2);
-function option(name, fallback) {
-	const index = args.indexOf(`--${name}`);
-	return index >= 0 ? args[index + 1] : fallback;
-}
-const SEED = Number(option('seed', '1'));
-const COUNT = Number(option('count', '3000'));
-const VERSIONS = option('versions', ORACLE_VERSIONS.join(',')).split(',');
-const KEEP = option('keep', undefined);
-const SHOW = Number(option('show', '3'));
-const QUIET = args.includes('--quiet');
+const OPTIONS = explorerOptions(3000);
+const SEED = OPTIONS.seed;
+const COUNT = OPTIONS.count;
 
 // ---- seeded choices -------------------------------------------------------------------------
 
 // The service's own seeded generator (util/random.ts), from the build.
-const { mulberry32 } = require(path.join(ROOT, 'out', 'server', 'src', 'service', 'util', 'random.js'));
+const { mulberry32 } = built('server', 'src', 'service', 'util', 'random.js');
 let random = mulberry32(SEED);
 const chance = (p) => random() < p;
 const pick = (values) => values[Math.floor(random() * values.length)];
@@ -289,7 +268,7 @@ function makeCase(index) {
 
 async function main() {
 	const cases = Array.from({ length: COUNT }, (_, index) => makeCase(index));
-	await compareWithOracles(cases, { seed: SEED, versions: VERSIONS, keep: KEEP, show: SHOW, quiet: QUIET });
+	await compareWithOracles(cases, OPTIONS);
 }
 
 main().catch((error) => {

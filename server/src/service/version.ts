@@ -148,7 +148,7 @@ export const ROOT_ELEMENT_CHECK: VersionChange = {
 	since: '9.0.0',
 	what: "another root element is refused as `expecting root element of 'domain', not 'X'` instead of `unexpected root element <X>, expecting <domain>`",
 	range: ['7.0.0', '9.0.0'],
-	evidence: "the oracles: 7.0.0 says `unexpected root element <q:domain>, expecting <domain>` (virDomainDefParseNode's own check), 9.0.0, 11.3.0 and 12.9.0 `expecting root element of 'domain', not 'q:domain'` (virXMLParseHelper's rootelement argument, which took over the check). A 7.3.0 user's report (retspen/webvirtcloud#441) still quotes the old form of the device parser's message. The commit was not found, so the oldest release proven is used",
+	evidence: "the oracles: 7.0.0 says `unexpected root element <q:domain>, expecting <domain>` (virDomainDefParseNode's own check), 9.0.0, 11.3.0 and 12.9.0 `expecting root element of 'domain', not 'q:domain'` (virXMLParseHelper's rootelement argument, which took over the check). A 7.3.0 user's report (retspen/webvirtcloud#441) quotes a root message in the old form (`unexpected root element <domain> expecting <device>`), so the old style was still in use somewhere at 7.3.0; for the domain's root that is not proven. The commit was not found, so the oldest release proven is used",
 };
 
 /** libvirt words the place of a libxml2 error `at line N:` instead of `(domain_definition):N:`. */
@@ -254,7 +254,7 @@ export const LIBXML2_WITHOUT_ICU: VersionChange = {
 };
 
 /** Every boundary, oldest first, for docs and tests. */
-export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, CHARDEV_VDAGENT_DBUS, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, SHEEPDOG_REFUSED, ROOT_ELEMENT_CHECK, APPARMOR_SPELLING, LIBXML2_WITHOUT_ICU, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
+export const VERSION_CHANGES: readonly VersionChange[] = [VHOSTUSER_DISK, XML_PROP_PARSING, CHARDEV_VDAGENT_DBUS, NVRAM_SOURCE, UDP_SECOND_SOURCE_UNREAD, FULL_XML_ERRORS, ROOT_ELEMENT_CHECK, LIBXML2_2_9_14, STORAGE_PROP_PARSING, NMDM_BOTH_PATHS, DISK_SOURCE_VALIDATED, LUN_VALIDATION, DEVICE_RELABEL_NEEDS_LABEL, DATA_STORE, XML_ERROR_AT_LINE, SHEEPDOG_REFUSED, APPARMOR_SPELLING, LIBXML2_WITHOUT_ICU, TYPELESS_IS_DYNAMIC, NONE_LABEL_NEEDS_NO_MODEL, NORELABEL_OVERRIDE_ALLOWED];
 
 /** Every version the rules distinguish: the oracles' and each boundary, oldest first. */
 export const KNOWN_VERSIONS: readonly string[] = [...new Set([...ORACLE_VERSIONS, ...VERSION_CHANGES.map((change) => change.since)])]
