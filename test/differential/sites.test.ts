@@ -243,6 +243,9 @@ const cases: Case[] = [
 	{ name: 'root-default-namespace-name-reset.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns='urn:example' type='kvm'>").replace('<name>', "<name xmlns=''>").replace('<memory ', "<memory xmlns='' ").replace('<os>', "<os xmlns=''>") },
 	// An unbound prefix on the root: libxml2 keeps `q:domain` whole, libvirt refuses the root first.
 	{ name: 'root-unbound-prefix.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`), "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<q:domain type='kvm'>").replace('</domain>', '</q:domain>').replace('<name>sites</name>', '') },
+	// `xml` is bound in every document (a domain); `xmlns` is no element prefix (refused for the root).
+	{ name: 'root-xml-prefix.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`)).replace("<domain type='kvm'>", "<xml:domain type='kvm'>").replace('</domain>', '</xml:domain>') },
+	{ name: 'root-xmlns-prefix.xml', xml: domain(disk('file', `<source file='/a.img'>${DUP}</source>`)).replace("<domain type='kvm'>", "<xmlns:domain type='kvm'>").replace('</domain>', '</xmlns:domain>') },
 	{ name: 'name-namespaced.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>', "<name xmlns='urn:example'>") },
 	{ name: 'name-prefixed.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace("<domain type='kvm'>", "<domain xmlns:q='urn:example' type='kvm'>").replace('<name>sites</name>', '<q:name>sites</q:name>') },
 	{ name: 'name-absent.xml', xml: domain('', "  <seclabel type='bogus'/>\n").replace('<name>sites</name>', '') },

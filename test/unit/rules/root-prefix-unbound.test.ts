@@ -30,6 +30,15 @@ test('root-prefix-unbound: removing the prefix from both tags gives the domain l
 	assert.equal(codedFor('seclabel-type-invalid', fixed).length, 1);
 });
 
+test('root-prefix-unbound: `xmlns:` is no element prefix (refused), `xml:` is always bound (a domain)', () => {
+	const xml = (prefix: string) => domain(BOGUS).replace('<domain ', `<${prefix}:domain `).replace('</domain>', `</${prefix}:domain>`);
+	const [finding] = findings(xml('xmlns')).filter((found) => found.rule.id === RULE);
+	assert.match(finding.message, /only declares namespaces/);
+	assert.equal(finding.libvirtMessage, "XML error: expecting root element of 'domain', not 'xmlns:domain'");
+	assert.deepEqual(codedFor(RULE, xml('xml')), []);
+	assert.equal(codedFor('seclabel-type-invalid', xml('xml')).length, 1);
+});
+
 test('root-prefix-unbound stays silent for a bound prefix, other roots and broken XML', () => {
 	assert.deepEqual(codedFor(RULE, domain(BOGUS).replace('<domain ', "<q:domain xmlns:q='urn:x' ").replace('</domain>', '</q:domain>')), []);
 	assert.deepEqual(codedFor(RULE, '<q:network><forward/></q:network>'), []);

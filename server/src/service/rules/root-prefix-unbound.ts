@@ -53,7 +53,7 @@ export const rule: Rule = {
 		const what = doc.refusedRoot.slice(cut) === 'domain' ? "a root that is not 'domain'" : 'it as an unknown device type';
 		context.report({
 			span: { start: root.start + 1, end: root.nameEnd },
-			message: `The prefix '${prefix}' is not declared (no xmlns:${prefix} on this element): libxml2 keeps the root's name as '${doc.refusedRoot}', and libvirt refuses ${what} before it reads any seclabel.`,
+			message: `${prefix === 'xmlns' ? "The prefix 'xmlns' only declares namespaces, an element cannot have it" : `The prefix '${prefix}' is not declared (no xmlns:${prefix} on this element)`}: libxml2 keeps the root's name as '${doc.refusedRoot}', and libvirt refuses ${what} before it reads any seclabel.`,
 			libvirtMessage: libvirtMessageFor(doc.refusedRoot, since(context.version, ROOT_ELEMENT_CHECK)),
 			fixes: [{ title: `Remove the prefix '${prefix}:' from <${doc.refusedRoot}>`, edits, isPreferred: true }],
 		});
