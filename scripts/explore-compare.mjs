@@ -50,7 +50,7 @@ export function explorerOptions(count) {
 	};
 }
 
-export function firstInParseOrder(xml, diagnostics, version) {
+function firstInParseOrder(xml, diagnostics, version) {
 	const doc = parseSeclabelText(xml);
 	const lineStarts = [0];
 	for (let i = 0; i < xml.length; i++) if (xml[i] === '\n') lineStarts.push(i + 1);
@@ -62,7 +62,7 @@ export function firstInParseOrder(xml, diagnostics, version) {
 }
 
 /** A message with its quoted or numeric particulars taken out, for bucketing. */
-export function shape(message) {
+function shape(message) {
 	return (message ?? '').replace(/'[^']*'/g, "'…'").replace(/\b\d+\b/g, 'N').replace(/\s+/g, ' ').slice(0, 160);
 }
 

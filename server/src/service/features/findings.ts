@@ -5,7 +5,7 @@
  */
 import type { SeclabelDocument } from '../parser/seclabelModel';
 import { siteView } from '../parser/parseSites';
-import { problemApplies, type XmlElement } from '../parser/xmlParser';
+import { refusedByLibxml, type XmlElement } from '../parser/xmlParser';
 import { libvirtText } from '../parser/dtdSubset';
 import { formatLibxmlError } from '../parser/libxmlErrors';
 import { libxmlNoMarkupError, libxmlNoRootError } from '../parser/libxmlMarkup';
@@ -99,7 +99,7 @@ export function computeRuleFindings(doc: SeclabelDocument, settings: LanguageSet
  * prints). On a well-formed document it costs one pass over the findings.
  */
 function onlyLibxmlSpeaks(doc: SeclabelDocument, findings: RuleFinding[], version: Version): RuleFinding[] {
-	if ((!doc.xml.problems.some((problem) => problemApplies(problem, version)) && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
+	if ((!refusedByLibxml(doc.xml, version) && !findings.some((finding) => finding.rule.id === 'xml-not-well-formed')) || !findings.some((finding) => finding.libvirtMessage !== undefined && finding.rule.id !== 'xml-not-well-formed')) {
 		return findings;
 	}
 	return findings.map((finding) => finding.libvirtMessage === undefined || finding.rule.id === 'xml-not-well-formed' || finding.rule.id === 'not-a-domain' ? finding : { ...finding, libvirtMessage: undefined });

@@ -80,6 +80,11 @@ export function problemApplies(problem: XmlProblem, version: Version): boolean {
 	return !problem.since || since(version, problem.since);
 }
 
+/** Whether libvirt of this version refuses the text as libxml2 reads it, before any of its content is read. */
+export function refusedByLibxml(xml: XmlDocument, version: Version): boolean {
+	return xml.problems.some((problem) => problemApplies(problem, version));
+}
+
 export interface XmlDocument {
 	readonly text: string;
 	/** The first top-level element. */

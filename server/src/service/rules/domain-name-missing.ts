@@ -1,6 +1,6 @@
 import { defaultNamespaceOf } from '../parser/parseSites';
 import { firstChild } from '../parser/seclabelModel';
-import { problemApplies } from '../parser/xmlParser';
+import { refusedByLibxml } from '../parser/xmlParser';
 import { removeAttribute } from './edits';
 import { attributeSpan, nameSpan, type Fix, type Rule } from './rule';
 
@@ -33,7 +33,7 @@ export const rule: Rule = {
 		const domain = context.doc.domain;
 		// Text libxml2 refuses never gets this far (xml-not-well-formed), and a document being typed
 		// has not got its name yet.
-		if (!domain || context.doc.xml.problems.some((problem) => problemApplies(problem, context.version))) {
+		if (!domain || refusedByLibxml(context.doc.xml, context.version)) {
 			return;
 		}
 		const name = firstChild(domain, 'name');

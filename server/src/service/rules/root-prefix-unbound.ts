@@ -1,4 +1,4 @@
-import { problemApplies } from '../parser/xmlParser';
+import { refusedByLibxml } from '../parser/xmlParser';
 import { ROOT_ELEMENT_CHECK, since } from '../version';
 import type { OffsetEdit, Rule } from './rule';
 
@@ -14,8 +14,8 @@ import type { OffsetEdit, Rule } from './rule';
  * `virsh attach-device` at 11.3.0 and 12.9.0 (test/hotplug/fragmentOracle.test.ts); the device
  * message is the same in the source of 7.0.0, 9.0.0 and 11.3.0.
  */
-function libvirtMessageFor(root: string, newWords: boolean): string {
-	if (root.slice(root.indexOf(':') + 1) !== 'domain') {
+function libvirtMessageFor(root: string, local: string, newWords: boolean): string {
+	if (local !== 'domain') {
 		return `unsupported configuration: unknown device type '${root}'`;
 	}
 	return newWords
@@ -41,20 +41,21 @@ export const rule: Rule = {
 		const { doc } = context;
 		const root = doc.xml.root;
 		// Text libxml2 refuses never gets this far (xml-not-well-formed).
-		if (!doc.refusedRoot || !root || doc.xml.problems.some((problem) => problemApplies(problem, context.version))) {
+		if (!doc.refusedRoot || !root || refusedByLibxml(doc.xml, context.version)) {
 			return;
 		}
 		const prefix = doc.refusedRoot.slice(0, doc.refusedRoot.indexOf(':'));
 		const cut = prefix.length + 1;
+		const local = doc.refusedRoot.slice(cut);
 		const edits: OffsetEdit[] = [{ span: { start: root.start + 1, end: root.start + 1 + cut }, newText: '' }];
 		if (root.endTagStart >= 0) {
 			edits.push({ span: { start: root.endTagStart + 2, end: root.endTagStart + 2 + cut }, newText: '' });
 		}
-		const what = doc.refusedRoot.slice(cut) === 'domain' ? "a root that is not 'domain'" : 'it as an unknown device type';
+		const what = local === 'domain' ? "a root that is not 'domain'" : 'it as an unknown device type';
 		context.report({
 			span: { start: root.start + 1, end: root.nameEnd },
 			message: `${prefix === 'xmlns' ? "The prefix 'xmlns' only declares namespaces, an element cannot have it" : `The prefix '${prefix}' is not declared (no xmlns:${prefix} on this element)`}: libxml2 keeps the root's name as '${doc.refusedRoot}', and libvirt refuses ${what} before it reads any seclabel.`,
-			libvirtMessage: libvirtMessageFor(doc.refusedRoot, since(context.version, ROOT_ELEMENT_CHECK)),
+			libvirtMessage: libvirtMessageFor(doc.refusedRoot, local, since(context.version, ROOT_ELEMENT_CHECK)),
 			fixes: [{ title: `Remove the prefix '${prefix}:' from <${doc.refusedRoot}>`, edits, isPreferred: true }],
 		});
 	},
